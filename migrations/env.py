@@ -1,0 +1,75 @@
+"""Alembic environment: async engine from congress settings, batch mode for SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from advanced_alchemy.types import GUID
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeEngine
+from sqlalchemy.pool import NullPool
+
+from congress.db.engine import make_engine
+from congress.db.registry import metadata
+from congress.settings import Settings
+
+config = context.config
+settings: Settings = config.attributes.get("settings") or Settings()
+
+
+def _compare_type(
+    context: object,
+    inspected_column: object,
+    metadata_column: object,
+    inspected_type: TypeEngine[object],
+    metadata_type: TypeEngine[object],
+) -> bool | None:
+    # SQLite reflects advanced-alchemy's GUID (stored as 16 bytes) as NUMERIC: not a change.
+    if isinstance(metadata_type, GUID) and connection_dialect(context) == "sqlite":
+        return False
+    return None
+
+
+def connection_dialect(migration_context: object) -> str:
+    return str(getattr(getattr(migration_context, "dialect", None), "name", ""))
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,
+        compare_type=_compare_type,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    engine = make_engine(settings, poolclass=NullPool)
+    async with engine.connect() as connection:
+        await connection.run_sync(_configure)
+    await engine.dispose()
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=settings.db_url,
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+    else:
+        asyncio.run(_run_async())

@@ -1,0 +1,7 @@
+import enum
+
+
+class AttendanceState(enum.StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"

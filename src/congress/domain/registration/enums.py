@@ -1,0 +1,30 @@
+import enum
+
+
+class ParticipantCategory(enum.StrEnum):
+    MEMBER = "member"
+    CANDIDATE_MEMBER = "candidate_member"
+    DELEGATE = "delegate"
+    GUEST = "guest"
+    OBSERVER = "observer"  # observers and press
+    STAFF = "staff"
+
+
+class ParticipantStatus(enum.StrEnum):
+    INVITED = "invited"
+    REGISTERED = "registered"
+    ACCREDITED = "accredited"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+# Statuses that take up a place in a delegation's quota.
+ACTIVE_STATUSES = frozenset(
+    {
+        ParticipantStatus.INVITED,
+        ParticipantStatus.REGISTERED,
+        ParticipantStatus.ACCREDITED,
+        ParticipantStatus.CHECKED_IN,
+    }
+)
