@@ -49,6 +49,10 @@ class MediaItem(Base):
     session: Mapped[Session | None] = relationship(lazy="raise")
     people: Mapped[list[Person]] = relationship(secondary=media_person, lazy="raise")
 
+    @property
+    def person_ids(self) -> list[int]:
+        return [person.id for person in self.people]
+
 
 class Category(Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)

@@ -1,0 +1,63 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from congress import __version__
+from congress.db.engine import make_engine
+from congress.server.problems import EXCEPTION_HANDLERS
+from congress.server.routes import route_handlers
+from congress.server.security import StaffAuthenticationMiddleware
+from congress.server.templating import configure_templates
+from congress.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    alchemy = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # Commit on 2xx and on redirects (forms answer with a redirect), roll back otherwise.
+        before_send_handler="autocommit_include_redirects",
+        create_all=False,
+    )
+    return Litestar(
+        route_handlers=route_handlers(),
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        middleware=[DefineMiddleware(StaffAuthenticationMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=TemplateConfig(
+            directory=settings.templates_dir,
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates,
+        ),
+        openapi_config=OpenAPIConfig(
+            title="congress API",
+            version=__version__,
+            path="/schema",
+            description="Plan, register, check in, print and publish congresses. "
+            "Writes need `Authorization: Bearer <token>` (`congress token create`).",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", description="Staff API token"
+                    )
+                }
+            ),
+        ),
+        state=State({"engine": engine, "settings": settings}),
+        debug=settings.debug,
+    )

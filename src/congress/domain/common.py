@@ -1,0 +1,129 @@
+"""Schema building blocks shared by every area's schemas.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+LanguageCode = Annotated[
+    str,
+    StringConstraints(pattern=LANGUAGE_PATTERN, max_length=16),
+    Field(description="BCP 47 language tag, e.g. en, ru, zh, de, zh-Hant", examples=["en"]),
+]
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="ISO 3166-1 alpha-2 country code", examples=["DE"]),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=100),
+    Field(description="lower-case letters, digits and hyphens", examples=["world-congress-2026"]),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _strip_empty(value: dict[str, str]) -> dict[str, str]:
+    return {language: text.strip() for language, text in value.items() if text and text.strip()}
+
+
+def _require_text(value: dict[str, str]) -> dict[str, str]:
+    if not value:
+        raise ValueError("needs a text in at least one language")
+    return value
+
+
+TranslatableOptional = Annotated[
+    dict[LanguageCode, str],
+    AfterValidator(_strip_empty),
+    Field(description='Text per language: {"en": "…", "ru": "…"}'),
+]
+TranslatableText = Annotated[TranslatableOptional, AfterValidator(_require_text)]
+
+
+def _valid_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name like Europe/Berlin)"
+        ) from exc
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_valid_timezone), Field(examples=["Europe/Berlin"])]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone offset, e.g. 2026-05-09T10:00:00+03:00")
+    return value
+
+
+AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReadSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    total: int
+    limit: int
+    offset: int
+
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+
+def partial(schema: type[BaseModel], name: str | None = None) -> type[BaseModel]:
+    """The update (PATCH) twin of a create schema: every field may be left out.
+
+    A field that is sent is validated as in the create schema, so ``null`` is refused where the
+    create schema refuses it. Services read ``model_dump(exclude_unset=True)``.
+    """
+    import copy
+
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {}
+    for field_name, info in schema.model_fields.items():
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (info.annotation, optional)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        name or schema.__name__.replace("Create", "Update"),
+        __base__=Schema,
+        __module__=schema.__module__,
+        **fields,
+    )
+
+
+def require_order(values: dict[str, Any], start: str, end: str) -> None:
+    """Refuse an end before its start (both may be absent)."""
+    from congress.errors import Invalid
+
+    if (
+        values.get(start) is not None
+        and values.get(end) is not None
+        and values[end] < values[start]
+    ):
+        raise Invalid.field(end, f"must not be before {start.replace('_', ' ')}")

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator
+
+from congress.domain.common import (
+    AwareDatetime,
+    CountryCode,
+    LanguageCode,
+    ReadSchema,
+    Schema,
+    Slug,
+    TimeZoneName,
+    TranslatableOptional,
+    TranslatableText,
+    partial,
+)
+from congress.domain.events.enums import EventStatus
+from congress.domain.registration.enums import ParticipantCategory
+
+
+class VenueCreate(Schema):
+    name: TranslatableText
+    address: TranslatableOptional | None = None
+    city: str | None = Field(default=None, max_length=200)
+    country: CountryCode | None = None
+    capacity: int | None = Field(default=None, ge=0)
+
+
+VenueUpdate = partial(VenueCreate)
+
+
+class RoomRead(ReadSchema):
+    venue_id: int
+    name: dict[str, str]
+    capacity: int | None
+
+
+class VenueRead(ReadSchema):
+    name: dict[str, str]
+    address: dict[str, str] | None
+    city: str | None
+    country: str | None
+    capacity: int | None
+    rooms: list[RoomRead]
+
+
+class RoomCreate(Schema):
+    venue_id: int
+    name: TranslatableText
+    capacity: int | None = Field(default=None, ge=0)
+
+
+RoomUpdate = partial(RoomCreate)
+
+
+class EventCreate(Schema):
+    slug: Slug
+    acronym: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9_-]{3,39}$", description="frab acronym, ≥ 4 chars"
+    )
+    name: TranslatableText
+    edition: int | None = Field(default=None, ge=1)
+    series: str | None = Field(default=None, max_length=200)
+    occasion: TranslatableOptional | None = None
+    description: TranslatableOptional | None = None
+    start_date: dt.date
+    end_date: dt.date
+    timezone: TimeZoneName = "UTC"
+    venue_id: int | None = None
+    languages: list[LanguageCode] = Field(
+        default_factory=lambda: ["en"], min_length=1, description="Primary language first"
+    )
+    status: EventStatus = EventStatus.DRAFT
+    organizer_ids: list[int] = Field(default_factory=list)
+    registration_opens_at: AwareDatetime | None = None
+    registration_closes_at: AwareDatetime | None = None
+    registration_categories: list[ParticipantCategory] = Field(default_factory=list)
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each language only once")
+        return value
+
+
+EventUpdate = partial(EventCreate)
+
+
+class OrganizerBrief(ReadSchema):
+    name: dict[str, str]
+    short_name: str | None
+    kind: str
+    country: str | None
+
+
+class EventRead(ReadSchema):
+    slug: str
+    acronym: str | None
+    name: dict[str, str]
+    edition: int | None
+    series: str | None
+    occasion: dict[str, str] | None
+    description: dict[str, str] | None
+    start_date: dt.date
+    end_date: dt.date
+    timezone: str
+    venue_id: int | None
+    languages: list[str]
+    status: EventStatus
+    organizers: list[OrganizerBrief]
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
+    registration_categories: list[str]

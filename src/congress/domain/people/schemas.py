@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import EmailStr, Field
+
+from congress.domain.common import (
+    CountryCode,
+    ReadSchema,
+    Schema,
+    TranslatableOptional,
+    TranslatableText,
+    partial,
+)
+from congress.domain.people.enums import OrganizationKind
+
+
+class OrganizationCreate(Schema):
+    name: TranslatableText
+    short_name: str | None = Field(default=None, max_length=64)
+    kind: OrganizationKind = OrganizationKind.OTHER
+    country: CountryCode | None = None
+    website: str | None = Field(default=None, max_length=500)
+    parent_id: int | None = None
+
+
+OrganizationUpdate = partial(OrganizationCreate)
+
+
+class OrganizationRead(ReadSchema):
+    name: dict[str, str]
+    short_name: str | None
+    kind: OrganizationKind
+    country: str | None
+    website: str | None
+    parent_id: int | None
+
+
+class PersonCreate(Schema):
+    family_name: TranslatableText
+    given_name: TranslatableOptional = Field(default_factory=dict)
+    family_name_first: bool = False
+    honorific: TranslatableOptional | None = None
+    country: CountryCode | None = None
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=64)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+PersonUpdate = partial(PersonCreate)
+
+
+class PositionBrief(ReadSchema):
+    organization_id: int | None
+    title: dict[str, str]
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class PersonRead(ReadSchema):
+    family_name: dict[str, str]
+    given_name: dict[str, str]
+    family_name_first: bool
+    honorific: dict[str, str] | None
+    country: str | None
+    email: str | None = Field(description="Staff only")
+    phone: str | None = Field(description="Staff only")
+    notes: str | None = Field(description="Staff only")
+    positions: list[PositionBrief]
+
+
+class PositionCreate(Schema):
+    person_id: int
+    organization_id: int | None = None
+    title: TranslatableText
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+PositionUpdate = partial(PositionCreate)
+
+
+class PositionRead(ReadSchema):
+    person_id: int
+    organization_id: int | None
+    title: dict[str, str]
+    start_date: dt.date | None
+    end_date: dt.date | None

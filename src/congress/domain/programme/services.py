@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from congress.db.base import utc_now
+from congress.domain.accounts.enums import Role
+from congress.domain.common import require_order
+from congress.domain.crud import EntityService
+from congress.domain.events.models import Event
+from congress.domain.events.services import PUBLIC_EVENT, EventScoped
+from congress.domain.people.models import Person
+from congress.domain.people.services import check_position_of
+from congress.domain.programme.enums import AgendaItemKind
+from congress.domain.programme.models import (
+    AgendaItem,
+    Award,
+    Gift,
+    PresidiumSeat,
+    Session,
+    Speech,
+    SpeechSpeaker,
+)
+from congress.errors import Conflict, FieldError, Invalid, NotFound
+
+ORGANIZERS = frozenset({Role.ORGANIZER})
+
+
+def _check_times(values: dict[str, Any]) -> None:
+    require_order(values, "planned_start", "planned_end")
+    require_order(values, "actual_start", "actual_end")
+
+
+class SessionService(EventScoped, EntityService[Session]):
+    model = Session
+    order_by = ("planned_start", "id")
+    write_roles = ORGANIZERS
+
+    async def validate(self, values: dict[str, Any], current: Session | None) -> None:
+        _check_times(values)
+
+
+class SessionScoped:
+    """Records that hang off a session: visible when the session's event is public."""
+
+    model: Any
+    db: Any
+
+    def visible(self, statement: Select[Any]) -> Select[Any]:
+        return (
+            statement.join(Session, Session.id == self.model.session_id)
+            .join(Event, Event.id == Session.event_id)
+            .where(PUBLIC_EVENT)
+        )
+
+    async def event_id_for(self, instance: Any) -> int | None:
+        return await self.db.scalar(
+            select(Session.event_id).where(Session.id == instance.session_id)
+        )
+
+
+class PresidiumSeatService(SessionScoped, EntityService[PresidiumSeat]):
+    model = PresidiumSeat
+    order_by = ("session_id", "seat_number")
+    write_roles = ORGANIZERS
+
+    async def validate(self, values: dict[str, Any], current: PresidiumSeat | None) -> None:
+        await check_position_of(self, values, "person_id")
+
+
+class AgendaItemService(SessionScoped, EntityService[AgendaItem]):
+    model = AgendaItem
+    order_by = ("session_id", "position")
+    write_roles = ORGANIZERS | {Role.EDITOR}
+
+    async def validate(self, values: dict[str, Any], current: AgendaItem | None) -> None:
+        _check_times(values)
+        if values.get("position") is None:
+            values["position"] = await next_position(self, values["session_id"])
+        if current is not None and values["kind"] != current.kind:
+            attached = await self.db.scalar(
+                select(func.count())
+                .select_from(AgendaItem)
+                .where(AgendaItem.id == current.id)
+                .where(
+                    select(Speech.id).where(Speech.agenda_item_id == current.id).exists()
+                    | select(Award.id).where(Award.agenda_item_id == current.id).exists()
+                    | select(Gift.id).where(Gift.agenda_item_id == current.id).exists()
+                )
+            )
+            if attached:
+                raise Conflict.field(
+                    "kind", f"the item holds a {current.kind.value}; delete that first"
+                )
+
+    async def reorder(self, session_id: int, item_ids: list[int]) -> list[AgendaItem]:
+        """Put the session's agenda in the given order (positions 1…n)."""
+        self.require_write()
+        items = {
+            item.id: item
+            for item in (
+                await self.db.scalars(select(AgendaItem).where(AgendaItem.session_id == session_id))
+            ).all()
+        }
+        if sorted(items) != sorted(item_ids):
+            missing = sorted(set(items) - set(item_ids))
+            unknown = sorted(set(item_ids) - set(items))
+            problems = []
+            if missing:
+                problems.append(f"missing items {missing}")
+            if unknown:
+                problems.append(f"items {unknown} are not on this session's agenda")
+            if len(set(item_ids)) != len(item_ids):
+                problems.append("an item is listed twice")
+            message = "; ".join(problems) or "list every item of the session exactly once"
+            raise Conflict(f"item_ids: {message}", [FieldError("item_ids", message)])
+        before = {item_id: item.position for item_id, item in items.items()}
+        # Two steps, because positions are unique at every moment (no deferred constraints in SQLite).
+        offset = max(before.values(), default=0) + len(items)
+        for index, item_id in enumerate(item_ids, start=1):
+            items[item_id].position = offset + index
+        await self._flush()
+        for index, item_id in enumerate(item_ids, start=1):
+            items[item_id].position = index
+        await self._flush()
+        for item_id in item_ids:
+            if before[item_id] != items[item_id].position:
+                await self._audit_move(items[item_id], before[item_id])
+        return [items[item_id] for item_id in item_ids]
+
+    async def _audit_move(self, item: AgendaItem, old_position: int) -> None:
+        from congress.domain.accounts.enums import AuditAction
+        from congress.domain.crud import snapshot
+
+        after = snapshot(item)
+        await self._write_audit(
+            AuditAction.UPDATE,
+            item,
+            await self.event_id_for(item),
+            {**after, "position": old_position},
+            after,
+        )
+
+
+async def next_position(service: EntityService[Any], session_id: int) -> int:
+    last = await service.db.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)
+    )
+    return (last or 0) + 1
+
+
+class AgendaAttached:
+    """Speeches, awards and gifts: each sits on one agenda item of its own kind."""
+
+    model: Any
+    db: Any
+    item_kind: AgendaItemKind
+
+    def visible(self, statement: Select[Any]) -> Select[Any]:
+        return (
+            statement.join(AgendaItem, AgendaItem.id == self.model.agenda_item_id)
+            .join(Session, Session.id == AgendaItem.session_id)
+            .join(Event, Event.id == Session.event_id)
+            .where(PUBLIC_EVENT)
+        )
+
+    def scope(self, attribute: str, value: Any) -> Any:
+        if attribute == "event_id":
+            items = select(AgendaItem.id).join(Session, Session.id == AgendaItem.session_id)
+            return self.model.agenda_item_id.in_(items.where(Session.event_id == value))
+        if attribute == "session_id":
+            items = select(AgendaItem.id).where(AgendaItem.session_id == value)
+            return self.model.agenda_item_id.in_(items)
+        return super().scope(attribute, value)  # type: ignore[misc]
+
+    async def event_id_for(self, instance: Any) -> int | None:
+        return await self.db.scalar(
+            select(Session.event_id)
+            .join(AgendaItem, AgendaItem.session_id == Session.id)
+            .where(AgendaItem.id == instance.agenda_item_id)
+        )
+
+    async def place_on_agenda(self, values: dict[str, Any], current: Any) -> None:
+        """Resolve ``agenda_item_id``, creating the item at the end of ``session_id`` if asked."""
+        event_id = values.get("event_id")
+        if values.get("agenda_item_id") is not None:
+            item = await self.db.get(AgendaItem, values["agenda_item_id"])
+            if item is None:
+                raise Invalid.field(
+                    "agenda_item_id", f"no agenda item with id {values['agenda_item_id']}"
+                )
+            if item.kind is not self.item_kind:
+                raise Invalid.field(
+                    "agenda_item_id", f"is a {item.kind.value} item, not a {self.item_kind.value}"
+                )
+            session_id = item.session_id
+        elif current is None:
+            if values.get("session_id") is None:
+                raise Invalid(
+                    "give session_id (to append to a session) or agenda_item_id",
+                    [FieldError("session_id", "required when agenda_item_id is not given")],
+                )
+            session_id = values["session_id"]
+            if await self.db.get(Session, session_id) is None:
+                raise Invalid.field("session_id", f"no session with id {session_id}")
+        else:
+            return
+        if event_id is not None:
+            session_event = await self.db.scalar(
+                select(Session.event_id).where(Session.id == session_id)
+            )
+            if session_event != event_id:
+                raise Invalid.field("session_id", "the session belongs to another event")
+        if values.get("agenda_item_id") is None:
+            item = AgendaItem(session_id=session_id, kind=self.item_kind)
+            item.position = await next_position(self, session_id)  # type: ignore[arg-type]
+            self.db.add(item)
+            await self.db.flush()
+            values["agenda_item_id"] = item.id
+
+
+class SpeechService(AgendaAttached, EntityService[Speech]):
+    model = Speech
+    item_kind = AgendaItemKind.SPEECH
+    load = (selectinload(Speech.speakers),)
+    write_roles = ORGANIZERS | {Role.EDITOR}
+
+    async def validate(self, values: dict[str, Any], current: Speech | None) -> None:
+        await self.place_on_agenda(values, current)
+        for index, speaker in enumerate(values.get("speakers") or []):
+            if await self.db.get(Person, speaker["person_id"]) is None:
+                raise Invalid.field(
+                    f"speakers.{index}.person_id", f"no person with id {speaker['person_id']}"
+                )
+            try:
+                await check_position_of(self, speaker, "person_id")
+            except Invalid as exc:
+                raise Invalid.field(f"speakers.{index}.position_id", exc.errors[0].message) from exc
+        statuses = values.get("transcript_status") or {}
+        unknown = sorted(set(statuses) - set(values.get("transcript") or {}))
+        if unknown:
+            raise Invalid.field("transcript_status", f"no transcript in {', '.join(unknown)}")
+        if values.get("approved") and current is not None and not current.approved:
+            values["approved_at"] = utc_now()
+
+    def apply(self, instance: Speech, values: dict[str, Any]) -> None:
+        super().apply(instance, values)
+        if "speakers" in values:
+            instance.speakers = [
+                SpeechSpeaker(order=order, **speaker)
+                for order, speaker in enumerate(values["speakers"], start=1)
+            ]
+
+
+class AwardService(AgendaAttached, EntityService[Award]):
+    model = Award
+    item_kind = AgendaItemKind.AWARD
+    write_roles = ORGANIZERS
+
+    async def validate(self, values: dict[str, Any], current: Award | None) -> None:
+        await self.place_on_agenda(values, current)
+
+
+class GiftService(AgendaAttached, EntityService[Gift]):
+    model = Gift
+    item_kind = AgendaItemKind.GIFT
+    write_roles = ORGANIZERS
+
+    async def validate(self, values: dict[str, Any], current: Gift | None) -> None:
+        await self.place_on_agenda(values, current)
+        if values.get("received_by_id") is not None and values["received_by_id"] == values.get(
+            "recipient_id"
+        ):
+            raise Invalid.field("received_by_id", "a proxy is somebody other than the recipient")
+
+
+async def get_session(service: EntityService[Any], session_id: int) -> Session:
+    """The session as the service's user may see it (404 otherwise)."""
+    statement = select(Session).where(Session.id == session_id)
+    if not service.is_staff:
+        statement = statement.join(Event, Event.id == Session.event_id).where(PUBLIC_EVENT)
+    session = (await service.db.execute(statement)).scalars().first()
+    if session is None:
+        raise NotFound(f"no session with id {session_id}")
+    return session

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from congress.domain.common import (
+    AwareDatetime,
+    ReadSchema,
+    Schema,
+    Slug,
+    TranslatableOptional,
+    TranslatableText,
+    partial,
+)
+from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
+
+
+class MediaItemCreate(Schema):
+    """Metadata of a stored file; the upload itself goes through the media pages."""
+
+    session_id: int | None = None
+    kind: MediaKind = MediaKind.PHOTO
+    storage_key: str = Field(min_length=1, max_length=300)
+    filename: str = Field(min_length=1, max_length=300)
+    content_type: str = Field(min_length=3, max_length=100)
+    size: int = Field(default=0, ge=0)
+    width: int | None = Field(default=None, ge=1)
+    height: int | None = Field(default=None, ge=1)
+    caption: TranslatableOptional | None = None
+    credit: str | None = Field(default=None, max_length=300)
+    position: int = Field(default=0, ge=0)
+    person_ids: list[int] = Field(default_factory=list, description="People shown")
+
+
+MediaItemUpdate = partial(MediaItemCreate)
+
+
+class MediaItemRead(ReadSchema):
+    event_id: int
+    session_id: int | None
+    kind: MediaKind
+    storage_key: str
+    filename: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    caption: dict[str, str] | None
+    credit: str | None
+    position: int
+    person_ids: list[int]
+
+
+class CategoryCreate(Schema):
+    slug: Slug
+    name: TranslatableText
+
+
+CategoryUpdate = partial(CategoryCreate)
+
+
+class CategoryRead(ReadSchema):
+    slug: str
+    name: dict[str, str]
+
+
+class TagCreate(Schema):
+    slug: Slug
+    name: TranslatableText
+
+
+TagUpdate = partial(TagCreate)
+
+
+class TagRead(ReadSchema):
+    slug: str
+    name: dict[str, str]
+
+
+class RecordCreate(Schema):
+    session_id: int | None = None
+    slug: Slug
+    headline: TranslatableText
+    lead: TranslatableOptional | None = None
+    body: TranslatableOptional = Field(default_factory=dict, description="HTML; sanitised on save")
+    category_id: int | None = None
+    status: RecordStatus = RecordStatus.DRAFT
+    publish_at: AwareDatetime | None = None
+    tag_ids: list[int] = Field(default_factory=list)
+
+
+RecordUpdate = partial(RecordCreate)
+
+
+class RecordRead(ReadSchema):
+    event_id: int
+    session_id: int | None
+    slug: str
+    headline: dict[str, str]
+    lead: dict[str, str] | None
+    body: dict[str, str]
+    category_id: int | None
+    author_id: int | None
+    status: RecordStatus
+    publish_at: dt.datetime | None
+    published_at: dt.datetime | None
+    view_count: int
+    tags: list[TagRead]
+
+
+class CommentCreate(Schema):
+    author_name: str = Field(min_length=1, max_length=100)
+    body: str = Field(min_length=1, max_length=5000)
+    language: str | None = Field(default=None, max_length=16)
+
+
+class CommentUpdate(Schema):
+    status: CommentStatus
+
+
+class CommentRead(ReadSchema):
+    record_id: int
+    author_name: str
+    body: str
+    language: str | None
+    status: CommentStatus

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import Any
+
+import nh3
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from congress.db.base import utc_now
+from congress.domain.accounts.enums import Role
+from congress.domain.crud import EntityService
+from congress.domain.events.models import Event
+from congress.domain.events.services import PUBLIC_EVENT, EventScoped
+from congress.domain.people.models import Person
+from congress.domain.publishing.enums import CommentStatus, RecordStatus
+from congress.domain.publishing.models import Category, Comment, MediaItem, Record, Tag
+from congress.errors import FieldError, Invalid
+
+EDITORS = frozenset({Role.EDITOR})
+
+
+def sanitize_html(html: str) -> str:
+    """Organizer- and editor-written HTML, reduced to safe tags and attributes."""
+    return nh3.clean(html, link_rel="noopener noreferrer nofollow")
+
+
+async def _load_all(
+    service: EntityService[Any], model: Any, ids: list[int], field: str
+) -> list[Any]:
+    found = list((await service.db.scalars(select(model).where(model.id.in_(ids)))).all())
+    missing = sorted(set(ids) - {item.id for item in found})
+    if missing:
+        message = f"no {model.__tablename__} with id {', '.join(map(str, missing))}"
+        raise Invalid(f"{field}: {message}", [FieldError(field, message)])
+    return found
+
+
+class MediaItemService(EventScoped, EntityService[MediaItem]):
+    model = MediaItem
+    load = (selectinload(MediaItem.people),)
+    order_by = ("position", "id")
+    write_roles = EDITORS
+
+    async def validate(self, values: dict[str, Any], current: MediaItem | None) -> None:
+        if "person_ids" in values:
+            values["_people"] = await _load_all(self, Person, values["person_ids"], "person_ids")
+
+    def apply(self, instance: MediaItem, values: dict[str, Any]) -> None:
+        super().apply(instance, values)
+        if "_people" in values:
+            instance.people = values["_people"]
+
+
+class CategoryService(EntityService[Category]):
+    model = Category
+    write_roles = EDITORS
+
+
+class TagService(EntityService[Tag]):
+    model = Tag
+    order_by = ("slug",)
+    write_roles = EDITORS
+
+
+def published_now() -> Any:
+    return (Record.status == RecordStatus.PUBLISHED) & or_(
+        Record.publish_at.is_(None), Record.publish_at <= utc_now()
+    )
+
+
+class RecordService(EventScoped, EntityService[Record]):
+    model = Record
+    load = (selectinload(Record.tags),)
+    write_roles = EDITORS
+
+    def visible(self, statement: Select[Any]) -> Select[Any]:
+        return super().visible(statement).where(published_now())
+
+    async def validate(self, values: dict[str, Any], current: Record | None) -> None:
+        values["body"] = {
+            lang: sanitize_html(html) for lang, html in (values.get("body") or {}).items()
+        }
+        if "tag_ids" in values:
+            values["_tags"] = await _load_all(self, Tag, values["tag_ids"], "tag_ids")
+        if current is None and self.user is not None:
+            values["author_id"] = self.user.id
+        if values.get("status") is RecordStatus.PUBLISHED and values.get("published_at") is None:
+            values["published_at"] = values.get("publish_at") or utc_now()
+
+    def apply(self, instance: Record, values: dict[str, Any]) -> None:
+        super().apply(instance, values)
+        if "_tags" in values:
+            instance.tags = values["_tags"]
+
+
+class CommentService(EntityService[Comment]):
+    model = Comment
+    write_roles = EDITORS
+
+    def visible(self, statement: Select[Any]) -> Select[Any]:
+        return (
+            statement.join(Record, Record.id == Comment.record_id)
+            .join(Event, Event.id == Record.event_id)
+            .where(PUBLIC_EVENT, published_now(), Comment.status == CommentStatus.APPROVED)
+        )
+
+    async def validate(self, values: dict[str, Any], current: Comment | None) -> None:
+        if current is not None and values.get("status") != current.status:
+            values["moderated_by_id"] = self.user.id if self.user else None
+            values["moderated_at"] = utc_now()
+
+    async def event_id_for(self, instance: Comment) -> int | None:
+        return await self.db.scalar(select(Record.event_id).where(Record.id == instance.record_id))

@@ -1,0 +1,140 @@
+"""Errors as RFC 9457 problem details for the API (and plain error pages for browsers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
+from advanced_alchemy.exceptions import NotFoundError as AANotFoundError
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import IntegrityError
+
+from congress.domain.crud import integrity_conflict
+from congress.errors import FieldError, ProblemError
+
+log = logging.getLogger("congress")
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    422: "Invalid data",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="congress"', **(headers or {})}
+    if wants_html(request):
+        return html_error(request, status, detail, body.get("errors", []), headers)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def wants_html(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def html_error(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]],
+    headers: dict[str, str] | None,
+) -> Response[Any]:
+    from litestar.response import Template
+
+    return Template(  # type: ignore[return-value]
+        "error.html",
+        context={
+            "status": status,
+            "title": TITLES.get(status, "Error"),
+            "detail": detail,
+            "errors": errors,
+        },
+        status_code=status,
+        headers=headers,
+        media_type=MediaType.HTML,
+    )
+
+
+def on_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[Any]:
+    return problem(request, exc.status, exc.detail, exc.errors)
+
+
+def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        FieldError(
+            str(item.get("key") or item.get("source") or "body"), str(item.get("message", ""))
+        )
+        for item in extra
+        if isinstance(item, dict)
+    ]
+    in_body = any(isinstance(item, dict) and item.get("source") == "body" for item in extra)
+    if not errors:
+        return problem(request, 400, exc.detail or "the request could not be read")
+    status = 422 if in_body else 400
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    return problem(request, status, summary, errors)
+
+
+def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException):
+        return problem(request, 401, exc.detail)
+    return problem(request, exc.status_code, exc.detail, headers=exc.headers)
+
+
+def on_integrity(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    conflict = integrity_conflict(exc)
+    return problem(request, conflict.status, conflict.detail, conflict.errors)
+
+
+def on_not_found(request: Request[Any, Any, Any], exc: AANotFoundError) -> Response[Any]:
+    return problem(request, 404, str(exc.detail) if hasattr(exc, "detail") else "not found")
+
+
+def on_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "something went wrong on our side; the error has been logged",
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ProblemError: on_problem,
+    ValidationException: on_validation,
+    HTTPException: on_http,
+    IntegrityError: on_integrity,
+    AAIntegrityError: on_integrity,
+    AANotFoundError: on_not_found,
+    HTTP_500_INTERNAL_SERVER_ERROR: on_server_error,
+}

@@ -1,0 +1,373 @@
+"""Every route of the application, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.handlers import HTTPRouteHandler
+from litestar.response import Template
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.domain.accounts.enums import Role
+from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
+from congress.domain.accounts.services import AuditEntryService, UserService
+from congress.domain.checkin.enums import AttendanceState
+from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
+from congress.domain.checkin.services import AttendanceService
+from congress.domain.events.enums import EventStatus
+from congress.domain.events.schemas import (
+    EventCreate,
+    EventRead,
+    EventUpdate,
+    RoomCreate,
+    RoomRead,
+    RoomUpdate,
+    VenueCreate,
+    VenueRead,
+    VenueUpdate,
+)
+from congress.domain.events.services import EventService, RoomService, VenueService
+from congress.domain.people.enums import OrganizationKind
+from congress.domain.people.schemas import (
+    OrganizationCreate,
+    OrganizationRead,
+    OrganizationUpdate,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    PositionCreate,
+    PositionRead,
+    PositionUpdate,
+)
+from congress.domain.people.services import OrganizationService, PersonService, PositionService
+from congress.domain.programme.enums import AgendaItemKind, SeatRole, SessionKind, SpeechKind
+from congress.domain.programme.schemas import (
+    AgendaItemCreate,
+    AgendaItemRead,
+    AgendaItemUpdate,
+    AgendaOrder,
+    AwardCreate,
+    AwardRead,
+    AwardUpdate,
+    GiftCreate,
+    GiftRead,
+    GiftUpdate,
+    PresidiumSeatCreate,
+    PresidiumSeatRead,
+    PresidiumSeatUpdate,
+    SessionCreate,
+    SessionRead,
+    SessionUpdate,
+    SpeechCreate,
+    SpeechRead,
+    SpeechUpdate,
+)
+from congress.domain.programme.services import (
+    AgendaItemService,
+    AwardService,
+    GiftService,
+    PresidiumSeatService,
+    SessionService,
+    SpeechService,
+    get_session,
+)
+from congress.domain.publishing.enums import CommentStatus, RecordStatus
+from congress.domain.publishing.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    CommentRead,
+    CommentUpdate,
+    MediaItemCreate,
+    MediaItemRead,
+    MediaItemUpdate,
+    RecordCreate,
+    RecordRead,
+    RecordUpdate,
+    TagCreate,
+    TagRead,
+    TagUpdate,
+)
+from congress.domain.publishing.services import (
+    CategoryService,
+    CommentService,
+    MediaItemService,
+    RecordService,
+    TagService,
+)
+from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
+from congress.domain.registration.schemas import (
+    DelegationCreate,
+    DelegationRead,
+    DelegationUpdate,
+    ParticipantCreate,
+    ParticipantRead,
+    ParticipantUpdate,
+)
+from congress.domain.registration.services import DelegationService, ParticipantService
+from congress.server.crud import Resource, api_routes
+from congress.server.security import current_user, public, roles
+
+RESOURCES = [
+    Resource(
+        "organizations",
+        OrganizationService,
+        OrganizationRead,
+        OrganizationCreate,
+        OrganizationUpdate,
+        filters={
+            "kind": (OrganizationKind, "kind"),
+            "country": (str, "country"),
+            "parent_id": (int, "parent_id"),
+        },
+        tag="people",
+    ),
+    Resource(
+        "people",
+        PersonService,
+        PersonRead,
+        PersonCreate,
+        PersonUpdate,
+        filters={"country": (str, "country")},
+        tag="people",
+    ),
+    Resource(
+        "positions",
+        PositionService,
+        PositionRead,
+        PositionCreate,
+        PositionUpdate,
+        filters={"person_id": (int, "person_id"), "organization_id": (int, "organization_id")},
+        tag="people",
+    ),
+    Resource("venues", VenueService, VenueRead, VenueCreate, VenueUpdate, tag="events"),
+    Resource(
+        "rooms",
+        RoomService,
+        RoomRead,
+        RoomCreate,
+        RoomUpdate,
+        filters={"venue_id": (int, "venue_id")},
+        tag="events",
+    ),
+    Resource(
+        "events",
+        EventService,
+        EventRead,
+        EventCreate,
+        EventUpdate,
+        filters={"status": (EventStatus, "status")},
+        tag="events",
+    ),
+    Resource(
+        "sessions",
+        SessionService,
+        SessionRead,
+        SessionCreate,
+        SessionUpdate,
+        parent="event",
+        filters={"kind": (SessionKind, "kind"), "room_id": (int, "room_id")},
+        tag="programme",
+    ),
+    Resource(
+        "presidium-seats",
+        PresidiumSeatService,
+        PresidiumSeatRead,
+        PresidiumSeatCreate,
+        PresidiumSeatUpdate,
+        parent="session",
+        filters={"person_id": (int, "person_id"), "role": (SeatRole, "role")},
+        tag="programme",
+    ),
+    Resource(
+        "agenda-items",
+        AgendaItemService,
+        AgendaItemRead,
+        AgendaItemCreate,
+        AgendaItemUpdate,
+        parent="session",
+        filters={"kind": (AgendaItemKind, "kind")},
+        tag="programme",
+    ),
+    Resource(
+        "speeches",
+        SpeechService,
+        SpeechRead,
+        SpeechCreate,
+        SpeechUpdate,
+        parent="event",
+        filters={
+            "session_id": (int, "session_id"),
+            "kind": (SpeechKind, "kind"),
+            "language": (str, "language"),
+        },
+        tag="programme",
+    ),
+    Resource(
+        "awards",
+        AwardService,
+        AwardRead,
+        AwardCreate,
+        AwardUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id"), "recipient_id": (int, "recipient_id")},
+        tag="programme",
+    ),
+    Resource(
+        "gifts",
+        GiftService,
+        GiftRead,
+        GiftCreate,
+        GiftUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id"), "recipient_id": (int, "recipient_id")},
+        tag="programme",
+    ),
+    Resource(
+        "delegations",
+        DelegationService,
+        DelegationRead,
+        DelegationCreate,
+        DelegationUpdate,
+        parent="event",
+        filters={"country": (str, "country")},
+        tag="registration",
+    ),
+    Resource(
+        "participants",
+        ParticipantService,
+        ParticipantRead,
+        ParticipantCreate,
+        ParticipantUpdate,
+        parent="event",
+        filters={
+            "category": (ParticipantCategory, "category"),
+            "status": (ParticipantStatus, "status"),
+            "delegation_id": (int, "delegation_id"),
+            "person_id": (int, "person_id"),
+        },
+        tag="registration",
+    ),
+    Resource(
+        "attendances",
+        AttendanceService,
+        AttendanceRead,
+        AttendanceCreate,
+        AttendanceUpdate,
+        parent="session",
+        filters={"state": (AttendanceState, "state"), "participant_id": (int, "participant_id")},
+        tag="registration",
+    ),
+    Resource(
+        "media-items",
+        MediaItemService,
+        MediaItemRead,
+        MediaItemCreate,
+        MediaItemUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id")},
+        tag="publishing",
+    ),
+    Resource(
+        "categories",
+        CategoryService,
+        CategoryRead,
+        CategoryCreate,
+        CategoryUpdate,
+        tag="publishing",
+    ),
+    Resource("tags", TagService, TagRead, TagCreate, TagUpdate, tag="publishing"),
+    Resource(
+        "records",
+        RecordService,
+        RecordRead,
+        RecordCreate,
+        RecordUpdate,
+        parent="event",
+        filters={
+            "status": (RecordStatus, "status"),
+            "session_id": (int, "session_id"),
+            "category_id": (int, "category_id"),
+        },
+        tag="publishing",
+    ),
+    Resource(
+        "comments",
+        CommentService,
+        CommentRead,
+        None,
+        CommentUpdate,
+        parent="record",
+        filters={"status": (CommentStatus, "status")},
+        tag="publishing",
+    ),
+    Resource(
+        "users",
+        UserService,
+        UserRead,
+        UserCreate,
+        UserUpdate,
+        filters={"role": (Role, "role")},
+        tag="accounts",
+    ),
+    Resource(
+        "audit-entries",
+        AuditEntryService,
+        AuditEntryRead,
+        filters={
+            "event_id": (int, "event_id"),
+            "entity": (str, "entity"),
+            "entity_id": (int, "entity_id"),
+            "user_id": (int, "user_id"),
+        },
+        tag="accounts",
+    ),
+]
+
+
+@post(
+    "/api/v1/sessions/{session_id:int}/agenda-items/order",
+    guards=[roles(*AgendaItemService.write_roles)],
+    tags=["programme"],
+    status_code=200,
+    summary="Reorder a session's agenda",
+    security=[{"BearerToken": []}],
+)
+async def reorder_agenda(
+    db_session: AsyncSession, request: Request[Any, Any, Any], session_id: int, data: AgendaOrder
+) -> list[AgendaItemRead]:
+    service = AgendaItemService(db_session, current_user(request))
+    await get_session(service, session_id)
+    items = await service.reorder(session_id, data.item_ids)
+    return [AgendaItemRead.model_validate(item) for item in items]
+
+
+@get("/health", guards=[public], tags=["system"], summary="Liveness and database check")
+async def health(db_session: AsyncSession) -> dict[str, str]:
+    await db_session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@get(
+    "/api/v1/ping",
+    guards=[public],
+    tags=["system"],
+    summary="A trivial JSON answer (benchmark baseline)",
+)
+async def ping() -> dict[str, str]:
+    return {"pong": "ok"}
+
+
+@get("/", guards=[public], include_in_schema=False)
+async def home(db_session: AsyncSession, request: Request[Any, Any, Any]) -> Template:
+    events, _ = await EventService(db_session, current_user(request)).list(limit=100)
+    return Template("home.html", context={"events": events, "lang": "en"})
+
+
+def route_handlers() -> list[HTTPRouteHandler]:
+    handlers: list[HTTPRouteHandler] = [home, health, ping, reorder_agenda]
+    for resource in RESOURCES:
+        handlers.extend(api_routes(resource))
+    return handlers
