@@ -109,7 +109,7 @@ def partial(schema: type[BaseModel], name: str | None = None) -> type[BaseModel]
         optional.default = None
         optional.default_factory = None
         fields[field_name] = (info.annotation, optional)
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         name or schema.__name__.replace("Create", "Update"),
         __base__=Schema,
         __module__=schema.__module__,

@@ -11,12 +11,20 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, ForeignKeyConstraint, Select, UniqueConstraint, func, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKeyConstraint,
+    Select,
+    Table,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ColumnProperty
@@ -73,7 +81,9 @@ class EntityService(Generic[ModelT]):
         super().__init_subclass__(**kwargs)
         if "model" in cls.__dict__:
             cls.repository_type = type(
-                f"{cls.model.__name__}Repository", (SQLAlchemyAsyncRepository,), {"model_type": cls.model}
+                f"{cls.model.__name__}Repository",
+                (SQLAlchemyAsyncRepository,),
+                {"model_type": cls.model},
             )
 
     def __init__(self, db: AsyncSession, user: User | None = None) -> None:
@@ -86,6 +96,10 @@ class EntityService(Generic[ModelT]):
     @property
     def is_staff(self) -> bool:
         return self.user is not None and self.user.is_active
+
+    @property
+    def table(self) -> Table:
+        return cast(Table, self.model.__table__)
 
     @property
     def label(self) -> str:
@@ -109,7 +123,7 @@ class EntityService(Generic[ModelT]):
 
     def scope(self, attribute: str, value: Any) -> ColumnElement[bool]:
         """A filter "attribute equals value"; services override it for derived attributes."""
-        return getattr(self.model, attribute) == value  # type: ignore[no-any-return]
+        return getattr(self.model, attribute) == value
 
     # ---- reads -----------------------------------------------------------------------------
 
@@ -142,7 +156,7 @@ class EntityService(Generic[ModelT]):
         instance = (await self.db.execute(statement)).scalars().first()
         if instance is None:
             raise NotFound(f"no {self.label} with id {item_id}")
-        return instance  # type: ignore[no-any-return]
+        return instance
 
     async def _get_for_write(self, item_id: int) -> ModelT:
         self.require_write()
@@ -203,12 +217,11 @@ class EntityService(Generic[ModelT]):
         await self._write_audit(AuditAction.DELETE, instance, event_id, before, None)
 
     async def _reload(self, instance: ModelT) -> ModelT:
-        self.db.expire(instance)
         statement = select(self.model).where(self.model.id == instance.id)
         for option in self.load:
             statement = statement.options(option)
         result = await self.db.execute(statement.execution_options(populate_existing=True))
-        return result.scalars().one()  # type: ignore[no-any-return]
+        return cast(ModelT, result.scalars().one())
 
     async def _flush(self) -> None:
         try:
@@ -256,7 +269,7 @@ class EntityService(Generic[ModelT]):
 
     async def _check_references(self, values: dict[str, Any], changed: set[str] | None) -> None:
         errors = []
-        for constraint in self.model.__table__.foreign_key_constraints:
+        for constraint in self.table.foreign_key_constraints:
             assert isinstance(constraint, ForeignKeyConstraint)
             (column,) = constraint.columns
             key = self._attribute_for_column(column.name)
@@ -277,7 +290,7 @@ class EntityService(Generic[ModelT]):
     async def _check_unique(
         self, values: dict[str, Any], current: ModelT | None, changed: set[str] | None
     ) -> None:
-        table = self.model.__table__
+        table = self.table
         groups = [
             [column.name for column in constraint.columns]
             for constraint in table.constraints
@@ -303,7 +316,7 @@ class EntityService(Generic[ModelT]):
         references = []
         for table in self.model.metadata.tables.values():
             for constraint in table.foreign_key_constraints:
-                if constraint.referred_table is not self.model.__table__:
+                if constraint.referred_table is not self.table:
                     continue
                 if (constraint.ondelete or "").upper() not in {"RESTRICT", "NO ACTION", ""}:
                     continue

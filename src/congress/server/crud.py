@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from litestar import Request, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,9 +71,13 @@ def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -
 
 
 COMMON = [
-    _param("db_session", AsyncSession),
+    _param("db_session", NamedDependency[AsyncSession]),
     _param("request", Request),
 ]
+
+
+def body_of(schema: type[BaseModel]) -> Any:
+    return JSONBody[schema]  # type: ignore[misc,valid-type]
 
 
 def read_out(resource: Resource, service: EntityService[Any], instance: Any) -> BaseModel:
@@ -107,8 +112,8 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
     parent_params: list[inspect.Parameter] = []
     if resource.parent is not None:
         name, _, kind = PARENT_PATHS[resource.parent]
-        parent_params = [_param(name, kind)]
-    item_param = [_param("item_id", int)]
+        parent_params = [_param(name, FromPath[kind])]  # type: ignore[misc,valid-type]
+    item_param = [_param("item_id", FromPath[int])]
     read_guard = staff if resource.service.staff_only_read else public
     guard_write = roles(*resource.service.write_roles)
 
@@ -137,7 +142,9 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
     filter_params = [
         # Prefixed: some names (state, request) are reserved by Litestar.
         _param(
-            f"filter_{name}", Annotated[kind | None, Parameter(query=name, required=False)], None
+            f"filter_{name}",
+            Annotated[kind | None, QueryParameter(name=name, required=False)],
+            None,
         )
         for name, (kind, _) in resource.filters.items()
     ]
@@ -146,8 +153,10 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         [
             *COMMON,
             *parent_params,
-            _param("limit", Annotated[int, Parameter(ge=1, le=500, description="Page size")], 50),
-            _param("offset", Annotated[int, Parameter(ge=0, description="Items to skip")], 0),
+            _param(
+                "limit", Annotated[int, QueryParameter(ge=1, le=500, description="Page size")], 50
+            ),
+            _param("offset", Annotated[int, QueryParameter(ge=0, description="Items to skip")], 0),
             *filter_params,
         ],
         Page[resource.read],  # type: ignore[name-defined]
@@ -191,7 +200,9 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
             return read_out(resource, service, await service.create(values))
 
         _signature(
-            create_item, [*COMMON, *parent_params, _param("data", resource.create)], resource.read
+            create_item,
+            [*COMMON, *parent_params, _param("data", body_of(resource.create))],
+            resource.read,
         )
         create_item.__name__ = f"create_{resource.path.replace('-', '_')}"
         handlers.append(
@@ -214,7 +225,9 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
             return read_out(resource, service, await service.update(kwargs["item_id"], values))
 
         _signature(
-            update_item, [*COMMON, *item_param, _param("data", resource.update)], resource.read
+            update_item,
+            [*COMMON, *item_param, _param("data", body_of(resource.update))],
+            resource.read,
         )
         update_item.__name__ = f"update_{resource.path.replace('-', '_')}"
         handlers.append(

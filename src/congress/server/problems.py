@@ -70,7 +70,7 @@ def html_error(
 ) -> Response[Any]:
     from litestar.response import Template
 
-    return Template(  # type: ignore[return-value]
+    return Template(
         "error.html",
         context={
             "status": status,

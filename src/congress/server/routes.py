@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -336,7 +338,10 @@ RESOURCES = [
     security=[{"BearerToken": []}],
 )
 async def reorder_agenda(
-    db_session: AsyncSession, request: Request[Any, Any, Any], session_id: int, data: AgendaOrder
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    session_id: FromPath[int],
+    data: JSONBody[AgendaOrder],
 ) -> list[AgendaItemRead]:
     service = AgendaItemService(db_session, current_user(request))
     await get_session(service, session_id)
@@ -345,7 +350,7 @@ async def reorder_agenda(
 
 
 @get("/health", guards=[public], tags=["system"], summary="Liveness and database check")
-async def health(db_session: AsyncSession) -> dict[str, str]:
+async def health(db_session: NamedDependency[AsyncSession]) -> dict[str, str]:
     await db_session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
@@ -361,7 +366,9 @@ async def ping() -> dict[str, str]:
 
 
 @get("/", guards=[public], include_in_schema=False)
-async def home(db_session: AsyncSession, request: Request[Any, Any, Any]) -> Template:
+async def home(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Template:
     events, _ = await EventService(db_session, current_user(request)).list(limit=100)
     return Template("home.html", context={"events": events, "lang": "en"})
 

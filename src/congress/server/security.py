@@ -39,7 +39,7 @@ class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 # ---- guards: every route handler names one ---------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -82,7 +82,7 @@ class EventService(EntityService[Event]):
 class EventScoped:
     """Visibility of records that belong to an event: public once the event is."""
 
-    model: Any
+    model: ClassVar[Any]
 
     def visible(self, statement: Select[Any]) -> Select[Any]:
         return statement.join(Event, Event.id == self.model.event_id).where(PUBLIC_EVENT)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -45,7 +45,7 @@ class SessionService(EventScoped, EntityService[Session]):
 class SessionScoped:
     """Records that hang off a session: visible when the session's event is public."""
 
-    model: Any
+    model: ClassVar[Any]
     db: Any
 
     def visible(self, statement: Select[Any]) -> Select[Any]:
@@ -154,7 +154,7 @@ async def next_position(service: EntityService[Any], session_id: int) -> int:
 class AgendaAttached:
     """Speeches, awards and gifts: each sits on one agenda item of its own kind."""
 
-    model: Any
+    model: ClassVar[Any]
     db: Any
     item_kind: AgendaItemKind
 

@@ -1,0 +1,258 @@
+"""The `congress` command line.
+
+    congress serve [--host H] [--port P] [--demo]
+    congress db upgrade | current
+    congress demo
+    congress user create --role ROLE --email E [--password P] [--name N]
+    congress token create --email E [--name N]
+
+Errors end the command with one readable line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, NoReturn
+
+from congress.settings import Settings, get_settings
+
+
+class CommandError(Exception):
+    """An expected failure: printed as one line, exit code 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _run(coroutine_function: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
+    return asyncio.run(coroutine_function(*args))
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from congress.app import create_app
+
+    created = prepare_database(settings)
+    if args.demo or (created and settings.demo_on_first_start):
+        loaded = _run(_load_demo, settings, True)
+        if loaded:
+            print(f"loaded the demo event: {loaded}", file=sys.stderr)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def prepare_database(settings: Settings) -> bool:
+    """Bring the schema to the latest revision; True when the database was new."""
+    from congress.db.migrate import current_revision, upgrade
+
+    current = _run(current_revision, settings)
+    upgrade(settings)
+    return current is None
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
+    from congress.db.migrate import current_revision, head_revision, upgrade
+
+    if args.action == "upgrade":
+        upgrade(settings)
+        print(f"database at revision {_run(current_revision, settings)}")
+    else:
+        current = _run(current_revision, settings)
+        head = head_revision(settings)
+        state = "up to date" if current == head else f"behind (latest is {head})"
+        print(f"{current or 'empty (no revision)'}: {state}")
+
+
+async def _load_demo(settings: Settings, only_if_missing: bool) -> str | None:
+    from congress.demo import DEMO_SLUG, load_demo
+
+    async with _session(settings) as db:
+        slug = await load_demo(db, only_if_missing=only_if_missing)
+        await db.commit()
+    return slug if slug else (None if only_if_missing else DEMO_SLUG)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    prepare_database(settings)
+    slug = _run(_load_demo, settings, False)
+    print(f"demo event loaded: /api/v1/events/{slug}")
+
+
+def _session(settings: Settings) -> Any:
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.pool import NullPool
+
+    from congress.db.engine import make_engine
+
+    class _Scope:
+        async def __aenter__(self) -> AsyncSession:
+            self.engine = make_engine(settings, poolclass=NullPool)
+            self.session = AsyncSession(self.engine, expire_on_commit=False)
+            return self.session
+
+        async def __aexit__(self, *exc: object) -> None:
+            await self.session.close()
+            await self.engine.dispose()
+
+    return _Scope()
+
+
+async def _create_user(
+    settings: Settings, email: str, role: str, password: str | None, name: str
+) -> None:
+    from sqlalchemy import select
+
+    from congress.domain.accounts.enums import Role
+    from congress.domain.accounts.models import User
+    from congress.domain.accounts.services import hash_password
+
+    async with _session(settings) as db:
+        email = email.strip().lower()
+        if await db.scalar(select(User.id).where(User.email == email)) is not None:
+            raise CommandError(f"a user with e-mail {email} already exists")
+        db.add(
+            User(
+                email=email,
+                name=name,
+                role=Role(role),
+                password_hash=hash_password(password) if password else None,
+            )
+        )
+        await db.commit()
+
+
+def cmd_user(args: argparse.Namespace, settings: Settings) -> None:
+    from pydantic import TypeAdapter, ValidationError
+    from pydantic.networks import EmailStr
+
+    try:
+        TypeAdapter(EmailStr).validate_python(args.email)
+    except ValidationError:
+        raise CommandError(f"not an e-mail address: {args.email!r}") from None
+    password = args.password
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass("password (empty for API-token-only access): ") or None
+    if password is not None and len(password) < 10:
+        raise CommandError("the password needs at least 10 characters")
+    prepare_database(settings)
+    _run(_create_user, settings, args.email, args.role, password, args.name or "")
+    print(f"created {args.role} {args.email.strip().lower()}")
+
+
+async def _create_token(settings: Settings, email: str, name: str) -> str:
+    from sqlalchemy import select
+
+    from congress.domain.accounts.models import User
+    from congress.domain.accounts.services import create_token
+
+    async with _session(settings) as db:
+        user = (
+            (await db.execute(select(User).where(User.email == email.strip().lower())))
+            .scalars()
+            .first()
+        )
+        if user is None:
+            raise CommandError(
+                f"no user with e-mail {email}; create one with `congress user create`"
+            )
+        if not user.is_active:
+            raise CommandError(f"the user {email} is deactivated")
+        token = await create_token(db, user, name)
+        await db.commit()
+        return token
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    prepare_database(settings)
+    token = _run(_create_token, settings, args.email, args.name or "")
+    print("API token (shown once; send as 'Authorization: Bearer <token>'):")
+    print(token)
+
+
+# ---- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    from congress.domain.accounts.enums import Role
+
+    parser = Parser(prog="congress", description="Congress and event management.")
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=Parser, metavar="COMMAND"
+    )
+
+    serve = commands.add_parser("serve", help="migrate the database if needed, then serve")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1, CONGRESS_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8000, CONGRESS_PORT)")
+    serve.add_argument("--demo", action="store_true", help="load the demo event unless it is there")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(handler=cmd_db)
+
+    demo = commands.add_parser("demo", help="load the demo event (replacing an earlier copy)")
+    demo.set_defaults(handler=cmd_demo)
+
+    user = commands.add_parser("user", help="staff accounts")
+    user_actions = user.add_subparsers(
+        dest="action", required=True, parser_class=Parser, metavar="ACTION"
+    )
+    user_create = user_actions.add_parser("create", help="create a staff account")
+    user_create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    user_create.add_argument("--email", required=True)
+    user_create.add_argument("--password", help="at least 10 characters; asked for when omitted")
+    user_create.add_argument("--name", help="display name")
+    user_create.set_defaults(handler=cmd_user)
+
+    token = commands.add_parser("token", help="API tokens")
+    token_actions = token.add_subparsers(
+        dest="action", required=True, parser_class=Parser, metavar="ACTION"
+    )
+    token_create = token_actions.add_parser("create", help="create an API token for a user")
+    token_create.add_argument("--email", required=True)
+    token_create.add_argument("--name", help="what the token is for")
+    token_create.set_defaults(handler=cmd_token)
+
+    for extension in COMMAND_EXTENSIONS:
+        extension(commands)
+    return parser
+
+
+# Areas add their own commands here (e.g. `congress print …`): each gets the subparsers object.
+COMMAND_EXTENSIONS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+        args.handler(args, settings)
+    except CommandError as exc:
+        print(f"congress: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one readable line instead of a traceback
+        print(
+            f"congress: error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

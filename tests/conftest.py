@@ -1,0 +1,162 @@
+"""Test fixtures: a real database per test (SQLite file, or PostgreSQL when
+CONGRESS_DATABASE_URL points at one), the app over real HTTP-shaped ASGI calls, staff tokens.
+
+The schema is migrated once per run into a template (a file for SQLite, a template database for
+PostgreSQL); each test gets a fresh copy of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import NullPool
+
+from congress.app import create_app
+from congress.db.engine import make_engine
+from congress.db.migrate import upgrade
+from congress.domain.accounts.enums import Role
+from congress.domain.accounts.models import User
+from congress.domain.accounts.services import create_token, hash_password
+from congress.settings import Settings
+
+BASE_URL = os.environ.get("CONGRESS_DATABASE_URL", "")
+IS_POSTGRES = BASE_URL.startswith(("postgres", "postgresql"))
+PASSWORD = "correct horse battery"
+
+
+def _pg_url(database: str) -> str:
+    url = make_url(Settings(database_url=BASE_URL).db_url)
+    return url.set(database=database).render_as_string(hide_password=False)
+
+
+async def _pg_admin(*statements: str) -> None:
+    url = make_url(BASE_URL.replace("+asyncpg", ""))
+    connection = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database that each test copies."""
+    if IS_POSTGRES:
+        name = f"congress_tpl_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        upgrade(Settings(database_url=_pg_url(name), data_dir=tmp_path_factory.mktemp("tpl")))
+        yield name
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        data_dir = tmp_path_factory.mktemp("template")
+        upgrade(Settings(data_dir=data_dir, database_url=""))
+        yield str(data_dir / "congress.db")
+
+
+@pytest.fixture
+def settings(template_database: str, tmp_path: Path) -> Iterator[Settings]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if IS_POSTGRES:
+        name = f"congress_t_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        yield Settings(database_url=_pg_url(name), data_dir=data_dir, secret_key="test-secret")
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        shutil.copyfile(template_database, data_dir / "congress.db")
+        yield Settings(database_url="", data_dir=data_dir, secret_key="test-secret")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+    await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """A second engine on the test database, for setting up and checking data directly."""
+    test_engine = make_engine(settings, poolclass=NullPool)
+    yield test_engine
+    await test_engine.dispose()
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        yield session
+
+
+async def make_staff(db: AsyncSession, role: Role, email: str | None = None) -> tuple[User, str]:
+    user = User(
+        email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@example.org",
+        name=f"Test {role.value}",
+        role=role,
+        password_hash=hash_password(PASSWORD),
+    )
+    db.add(user)
+    await db.flush()
+    token = await create_token(db, user, "tests")
+    await db.commit()
+    return user, token
+
+
+@pytest.fixture
+async def tokens(db: AsyncSession) -> dict[Role, dict[str, str]]:
+    """Authorization headers for one user of each role."""
+    headers = {}
+    for role in Role:
+        _, token = await make_staff(db, role)
+        headers[role] = {"Authorization": f"Bearer {token}"}
+    return headers
+
+
+@pytest.fixture
+def admin(tokens: dict[Role, dict[str, str]]) -> dict[str, str]:
+    return tokens[Role.ADMIN]
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app: Litestar) -> Iterator[QueryCounter]:
+    """Counts the SQL statements the app sends (reset ``.count`` before the measured request)."""
+    counter = QueryCounter()
+    sync_engine = app.state.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(sync_engine, "before_cursor_execute", counter)
