@@ -13,13 +13,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from congress import __version__
 from congress.db.engine import make_engine
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
-from congress.server.security import StaffAuthenticationMiddleware
+from congress.server.security import StaffAuthenticationMiddleware, public
 from congress.server.templating import configure_templates
 from congress.settings import Settings, get_settings
 
@@ -35,7 +36,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         create_all=False,
     )
     return Litestar(
-        route_handlers=route_handlers(),
+        route_handlers=[
+            *route_handlers(),
+            create_static_files_router(
+                path="/static",
+                directories=[settings.static_dir],
+                guards=[public],
+                include_in_schema=False,
+            ),
+        ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(StaffAuthenticationMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     )
     templates_dir: Path = Field(default_factory=lambda: _project_dir("templates"))
     migrations_dir: Path = Field(default_factory=lambda: _project_dir("migrations"))
+    static_dir: Path = Field(default_factory=lambda: _project_dir("static"))
     api_page_size: int = 50
     api_max_page_size: int = 500
 

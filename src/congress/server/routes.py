@@ -377,4 +377,10 @@ def route_handlers() -> list[HTTPRouteHandler]:
     handlers: list[HTTPRouteHandler] = [home, health, ping, reorder_agenda]
     for resource in RESOURCES:
         handlers.extend(api_routes(resource))
+    # Each area's pages: its controllers.py exposes ROUTES (a list of handlers/routers).
+    for area_routes in AREA_ROUTES:
+        handlers.extend(area_routes)
     return handlers
+
+
+AREA_ROUTES: list[list[Any]] = []
