@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 
 from congress import __version__
 from congress.db.engine import make_engine
+from congress.documents.render import shutdown_pool
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
 from congress.server.security import StaffAuthenticationMiddleware, public
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 }
             ),
         ),
+        # Render workers (congress.documents) are started on first use and stopped here.
+        on_shutdown=[shutdown_pool],
         state=State({"engine": engine, "settings": settings}),
         debug=settings.debug,
     )

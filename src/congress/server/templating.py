@@ -9,8 +9,12 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from congress.translation import resolve
 
 
-def configure_templates(engine: JinjaTemplateEngine) -> None:
-    env: Any = engine.engine
+def install_helpers(env: Any) -> None:
+    """The helpers shared by web pages and printed documents (congress.documents)."""
     env.autoescape = True
     env.globals["tr"] = resolve
     env.filters["tr"] = lambda value, lang="en", languages=(): resolve(value, lang, languages).text
+
+
+def configure_templates(engine: JinjaTemplateEngine) -> None:
+    install_helpers(engine.engine)

@@ -1,0 +1,286 @@
+"""Jinja template → HTML → WeasyPrint PDF, the layout running in worker processes.
+
+Why worker processes: layout is CPU-bound for seconds to minutes, and WeasyPrint does not give
+memory back after a render. A process pool keeps the event loop free, lets two documents (or two
+parts of one) use two cores, and recycles each worker after a few renders so that a
+long-running server does not grow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from congress.documents.fetcher import ORIGIN, AssetFetcher
+from congress.settings import Settings, get_settings
+
+BASE_CSS = "print/base.css"
+# Renders per worker before it is replaced: WeasyPrint keeps caches and fragmented heap.
+RENDERS_PER_WORKER = 8
+
+
+class RenderError(Exception):
+    """A document could not be rendered (bad template data, a crashed or killed worker)."""
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    from congress.documents.labels import label, language_name, page_footer_content
+    from congress.server.templating import install_helpers
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    install_helpers(env)
+    env.filters["rich"] = rich_text
+    env.filters["paragraphs"] = paragraphs
+    env.filters["css_string"] = css_string
+    env.globals.update(
+        label=label, language_name=language_name, page_footer_content=page_footer_content
+    )
+    return env
+
+
+def rich_text(html: str | None) -> Markup:
+    """Organizer-written HTML, sanitised (nh3) before it reaches the page."""
+    from congress.domain.publishing.services import sanitize_html
+
+    return Markup(sanitize_html(html or ""))
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text (a transcript) as escaped paragraphs, split at blank lines."""
+    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(block.split("\n")))
+        for block in blocks
+        if block
+    )
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal (for `content:` in an inline style)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    escaped = escaped.replace("<", "\\3c ")  # never close the <style> element
+    return Markup(f'"{escaped}"')
+
+
+def render_html(
+    template: str, context: Mapping[str, Any], *, settings: Settings | None = None
+) -> str:
+    """The HTML of ``template`` (a path under templates/, e.g. "print/programme.html")."""
+    settings = settings or get_settings()
+    env = _environment(settings.templates_dir)
+    return env.get_template(template).render(**context)
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PdfRequest:
+    """Everything a worker needs to render one PDF (picklable)."""
+
+    html: str
+    templates_dir: Path
+    static_dir: Path
+    media_dir: Path
+    stylesheets: tuple[str, ...] = (BASE_CSS,)
+    # A WeasyPrint PDF variant, e.g. "pdf/a-3u" for archiving.
+    variant: str | None = None
+    # Element ids whose page numbers the caller wants back, e.g. where sections start.
+    anchors: tuple[str, ...] = ()
+
+    @classmethod
+    def make(cls, html: str, settings: Settings | None = None, **options: Any) -> PdfRequest:
+        settings = settings or get_settings()
+        return cls(
+            html,
+            templates_dir=settings.templates_dir,
+            static_dir=settings.static_dir,
+            media_dir=settings.media_dir,
+            **options,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PdfResult:
+    pdf: bytes
+    pages: int
+    # anchor -> page index (0-based) within this PDF, for the requested anchors found.
+    anchor_pages: dict[str, int]
+    refused_urls: tuple[str, ...]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector during layout.
+
+    WeasyPrint allocates millions of small objects while laying out; each collection walks all of
+    them, so a long document spends a growing share of its time in the collector. Freezing moves
+    what exists into the permanent generation; the garbage the render made is collected once,
+    after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+def render_pdf_here(request: PdfRequest, *, pause_collector: bool = True) -> PdfResult:
+    """Render in this process (workers call this; so do benchmarks). Blocks for the whole render."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = AssetFetcher({"/static/": request.static_dir, "/media/": request.media_dir})
+    # One font configuration for the stylesheets and the document, as WeasyPrint requires.
+    fonts = FontConfiguration()
+    with collector_paused() if pause_collector else contextlib.nullcontext():
+        stylesheets = [
+            CSS(
+                string=(request.templates_dir / name).read_text(encoding="utf-8"),
+                base_url=ORIGIN,
+                url_fetcher=fetcher,
+                font_config=fonts,
+            )
+            for name in request.stylesheets
+        ]
+        document = HTML(string=request.html, base_url=ORIGIN, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts
+        )
+        wanted = set(request.anchors)
+        anchor_pages: dict[str, int] = {}
+        if wanted:
+            for index, page in enumerate(document.pages):
+                for anchor in wanted.intersection(page.anchors):
+                    anchor_pages.setdefault(anchor, index)
+        options: dict[str, Any] = {"font_config": fonts, "uncompressed_pdf": False}
+        if request.variant:
+            options["pdf_variant"] = request.variant
+        pdf = document.write_pdf(**options)
+        pages = len(document.pages)
+        del document, stylesheets
+    return PdfResult(pdf, pages, anchor_pages, tuple(fetcher.refused))
+
+
+def _render_in_worker(request: PdfRequest) -> PdfResult:
+    try:
+        return render_pdf_here(request)
+    except Exception as exc:
+        # Re-raised as our type with a plain message: WeasyPrint's exceptions may not pickle.
+        raise RenderError(f"{type(exc).__name__}: {exc}") from None
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def worker_count() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # spawn: a forked copy of a running server (threads, open connections) is unsafe.
+            _pool = ProcessPoolExecutor(
+                max_workers=worker_count(),
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=RENDERS_PER_WORKER,
+            )
+        return _pool
+
+
+def shutdown_pool() -> None:
+    """Stop the worker processes (the app calls this on shutdown)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _discard_broken_pool(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def submit(request: PdfRequest) -> Future[PdfResult]:
+    """Start rendering in a worker process; the future's exception is always a RenderError."""
+    pool = _get_pool()
+    try:
+        inner = pool.submit(_render_in_worker, request)
+    except (BrokenProcessPool, RuntimeError):
+        _discard_broken_pool(pool)
+        pool = _get_pool()
+        inner = pool.submit(_render_in_worker, request)
+    outer: Future[PdfResult] = Future()
+
+    def relay(done: Future[PdfResult]) -> None:
+        if done.cancelled():
+            outer.cancel()
+            return
+        error = done.exception()
+        if error is None:
+            outer.set_result(done.result())
+        elif isinstance(error, RenderError):
+            outer.set_exception(error)
+        else:
+            if isinstance(error, BrokenProcessPool):
+                _discard_broken_pool(pool)
+            outer.set_exception(RenderError(f"the render worker failed: {error}"))
+
+    inner.add_done_callback(relay)
+    return outer
+
+
+def render_pdf(html: str, settings: Settings | None = None, **options: Any) -> PdfResult:
+    """Render ``html`` in a worker process and wait (command line, threads). Raises RenderError.
+
+    ``options``: ``stylesheets`` (names under templates/), ``variant``, ``anchors``.
+    """
+    return submit(PdfRequest.make(html, settings, **options)).result()
+
+
+async def render_pdf_async(
+    html: str, settings: Settings | None = None, **options: Any
+) -> PdfResult:
+    """Render ``html`` in a worker process without blocking the event loop."""
+    return await asyncio.wrap_future(submit(PdfRequest.make(html, settings, **options)))
+
+
+async def render_many_async(requests: Sequence[PdfRequest]) -> list[PdfResult]:
+    """Render several documents at once, one per free worker."""
+    return list(await asyncio.gather(*(asyncio.wrap_future(submit(r)) for r in requests)))
