@@ -75,6 +75,7 @@ from congress.domain.programme.services import (
     SpeechService,
     get_session,
 )
+from congress.domain.publishing import controllers as publishing_pages
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.schemas import (
     CategoryCreate,
@@ -383,4 +384,4 @@ def route_handlers() -> list[HTTPRouteHandler]:
     return handlers
 
 
-AREA_ROUTES: list[list[Any]] = []
+AREA_ROUTES: list[list[Any]] = [publishing_pages.ROUTES]

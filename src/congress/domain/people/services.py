@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from congress.domain.common import require_order
 from congress.domain.crud import EntityService
 from congress.domain.people.models import Organization, Person, Position
 from congress.errors import Invalid
+from congress.translation import resolve
 
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 
@@ -62,3 +64,11 @@ async def check_position_of(
     holder = await service.db.scalar(select(Position.person_id).where(Position.id == position_id))
     if holder is not None and holder != values[person_key]:
         raise Invalid.field("position_id", f"position {position_id} belongs to another person")
+
+
+def person_name(person: Person, lang: str, languages: Sequence[str] = ()) -> str:
+    """The person's full name in ``lang`` (falling back like every translatable text)."""
+    given = resolve(person.given_name, lang, languages).text
+    family = resolve(person.family_name, lang, languages).text
+    parts = [family, given] if person.family_name_first else [given, family]
+    return " ".join(part for part in parts if part)

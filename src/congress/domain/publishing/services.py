@@ -4,14 +4,25 @@ from typing import Any
 
 import nh3
 from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
+from congress.domain.accounts.models import User
 from congress.domain.crud import EntityService
 from congress.domain.events.models import Event
-from congress.domain.events.services import PUBLIC_EVENT, EventScoped
-from congress.domain.people.models import Person
+from congress.domain.events.services import PUBLIC_EVENT, EventScoped, EventService
+from congress.domain.people.models import Person, Position
+from congress.domain.programme.models import (
+    AgendaItem,
+    Award,
+    Gift,
+    PresidiumSeat,
+    Session,
+    Speech,
+    SpeechSpeaker,
+)
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.models import Category, Comment, MediaItem, Record, Tag
 from congress.errors import FieldError, Invalid
@@ -111,3 +122,69 @@ class CommentService(EntityService[Comment]):
 
     async def event_id_for(self, instance: Comment) -> int | None:
         return await self.db.scalar(select(Record.event_id).where(Record.id == instance.record_id))
+
+
+# ---- what the public pages and the open formats read ---------------------------------------------
+
+
+def _speaker_options() -> list[Any]:
+    speakers = (
+        selectinload(Session.agenda).selectinload(AgendaItem.speech).selectinload(Speech.speakers)
+    )
+    return [
+        speakers.selectinload(SpeechSpeaker.person),
+        speakers.selectinload(SpeechSpeaker.position).selectinload(Position.organization),
+        speakers.selectinload(SpeechSpeaker.on_behalf_of),
+    ]
+
+
+def programme_options(*, full: bool) -> list[Any]:
+    """Eager loads for a whole programme: one query per level, whatever the event's size.
+
+    ``full`` adds what the record shows beyond the timetable: presidium, awards and gifts.
+    """
+    options: list[Any] = [selectinload(Session.room), *_speaker_options()]
+    if full:
+        agenda = selectinload(Session.agenda)
+        seats = selectinload(Session.presidium)
+        options += [
+            agenda.selectinload(AgendaItem.award).selectinload(Award.recipient),
+            agenda.selectinload(AgendaItem.award).selectinload(Award.presenter),
+            agenda.selectinload(AgendaItem.gift).selectinload(Gift.giver),
+            agenda.selectinload(AgendaItem.gift).selectinload(Gift.recipient),
+            agenda.selectinload(AgendaItem.gift).selectinload(Gift.received_by),
+            seats.selectinload(PresidiumSeat.person),
+            seats.selectinload(PresidiumSeat.position).selectinload(Position.organization),
+        ]
+    return options
+
+
+async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
+    """The event with its venue and organizers, as this user may see it (404 for drafts)."""
+    event = await EventService(db, user).resolve(slug)
+    statement = (
+        select(Event)
+        .where(Event.id == event.id)
+        .options(selectinload(Event.venue), selectinload(Event.organizers))
+        .execution_options(populate_existing=True)
+    )
+    return (await db.scalars(statement)).one()
+
+
+async def load_programme(
+    db: AsyncSession, event: Event, *, full: bool = False, session_id: int | None = None
+) -> list[Session]:
+    """The event's sessions in time order with their speeches and speakers (and more if full)."""
+    statement = (
+        select(Session)
+        .where(Session.event_id == event.id)
+        .options(*programme_options(full=full))
+        .order_by(Session.planned_start, Session.id)
+    )
+    if session_id is not None:
+        statement = statement.where(Session.id == session_id)
+    return list((await db.scalars(statement)).all())
+
+
+def speeches_of(session: Session) -> list[Speech]:
+    return [item.speech for item in session.agenda if item.speech is not None]

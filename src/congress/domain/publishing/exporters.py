@@ -1,0 +1,716 @@
+"""Open formats of a published event: frab schedule (XML, JSON), iCalendar, schema.org JSON-LD,
+Atom and Akoma Ntoso.
+
+Pure functions: they receive an event and its sessions loaded with
+:func:`congress.domain.publishing.services.load_programme` and return text or bytes. Nothing here
+touches the database, so each format costs one set of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import uuid
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import icalendar
+from lxml import etree
+
+from congress import __version__
+from congress.domain.events.enums import EventStatus
+from congress.domain.events.models import Event
+from congress.domain.people.models import Organization, Person
+from congress.domain.people.services import person_name
+from congress.domain.programme.models import Session, Speech
+from congress.domain.publishing.models import Record
+from congress.translation import resolve
+
+GENERATOR = "congress"
+# Every guid we publish is a UUIDv5 in this namespace, so it is the same on every export.
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://congress.invalid/guid")
+
+
+def guid(*parts: object) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens (letters outside ASCII are dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = decomposed.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def acronym_of(event: Event) -> str:
+    """The frab acronym: lower-case letters, digits and underscores, four or more (both schemas)."""
+    acronym = re.sub(r"[^a-z0-9_]", "", (event.acronym or "").lower())
+    if len(acronym) < 4:
+        acronym = re.sub(r"[^a-z0-9_]", "", event.slug.replace("-", "_"))
+    return acronym.ljust(4, "_")
+
+
+def local(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    return moment.astimezone(zone)
+
+
+def hhmm(delta: dt.timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    return f"{min(minutes // 60, 99):02d}:{minutes % 60:02d}"
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSite:
+    """Where the public pages live (absolute URLs in the exports) and in which language."""
+
+    base_url: str
+    lang: str
+
+    def event_url(self, event: Event, path: str = "") -> str:
+        return f"{self.base_url}/events/{event.slug}{path}"
+
+    def session_url(self, event: Event, session: Session) -> str:
+        return self.event_url(event, f"/sessions/{session.id}")
+
+    def speech_url(self, event: Event, speech: Speech) -> str:
+        return self.event_url(event, f"/speeches/{speech.id}")
+
+    def text(self, event: Event, value: dict[str, str] | None) -> str:
+        return resolve(value, self.lang, event.languages).text
+
+    def name(self, event: Event, person: Person) -> str:
+        return person_name(person, self.lang, event.languages)
+
+
+def speakers_of(session: Session) -> list[Person]:
+    """Everybody who spoke in the session, once each, in order of appearance."""
+    seen: dict[int, Person] = {}
+    for item in session.agenda:
+        if item.speech is not None:
+            for speaker in item.speech.speakers:
+                seen.setdefault(speaker.person_id, speaker.person)
+    return list(seen.values())
+
+
+# ---- frab / c3voc schedule -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One session as the frab schedule sees it."""
+
+    session: Session
+    guid: str
+    slug: str
+    start: dt.datetime  # local time of the event
+    end: dt.datetime
+    title: str
+    abstract: str
+    room: str
+    track: str
+    language: str
+    url: str
+    persons: list[tuple[Person, str, str]]  # (person, name, guid)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    index: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    rooms: dict[str, list[Slot]]
+
+
+def _schedule(event: Event, sessions: Sequence[Session], site: PublicSite) -> list[Day]:
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    acronym = acronym_of(event)
+    fallback_room = site.text(event, event.venue.name) if event.venue else event.slug
+    room_order: dict[str, int] = {}
+    slots: list[Slot] = []
+    for session in sessions:
+        title = site.text(event, session.title)
+        english = resolve(session.title, "en", event.languages).text
+        words = ascii_slug(english)[:60].strip("-")
+        if len(words) < 4:
+            words = f"session-{words}".strip("-")
+        room = site.text(event, session.room.name) if session.room else fallback_room
+        room_order.setdefault(room, session.room_id or 0)
+        speeches = [item.speech for item in session.agenda if item.speech is not None]
+        slots.append(
+            Slot(
+                session=session,
+                guid=guid(event.slug, "session", session.id),
+                slug=f"{acronym}-{session.id}-{words}",
+                start=local(session.planned_start, zone),
+                end=local(session.planned_end, zone),
+                title=title,
+                abstract=site.text(event, session.description),
+                room=room,
+                track=session.kind.value.replace("_", " "),
+                language=speeches[0].language if speeches else event.primary_language,
+                url=site.session_url(event, session),
+                persons=[
+                    (person, site.name(event, person), guid("person", person.id))
+                    for person in speakers_of(session)
+                ],
+            )
+        )
+    dates = {event.start_date + dt.timedelta(days=n) for n in range(_days(event))}
+    dates |= {slot.start.date() for slot in slots}
+    days = []
+    for index, date in enumerate(sorted(dates), start=1):
+        start = dt.datetime.combine(date, dt.time(), zone)
+        rooms: dict[str, list[Slot]] = {}
+        for slot in slots:
+            if slot.start.date() == date:
+                rooms.setdefault(slot.room, []).append(slot)
+        ordered = dict(sorted(rooms.items(), key=lambda pair: (room_order[pair[0]], pair[0])))
+        end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), zone)
+        days.append(Day(index, date, start, end, ordered))
+    return days
+
+
+def _days(event: Event) -> int:
+    return (event.end_date - event.start_date).days + 1
+
+
+def schedule_version(event: Event, sessions: Iterable[Session]) -> str:
+    """Changes whenever the event or one of its sessions changes."""
+    latest = max([event.updated_at, *(session.updated_at for session in sessions)])
+    return latest.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def schedule_xml(event: Event, sessions: Sequence[Session], site: PublicSite) -> bytes:
+    """frab ``schedule.xml`` (valid against the c3voc schedule.xml.xsd)."""
+    days = _schedule(event, sessions, site)
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    root = etree.Element("schedule")
+    etree.SubElement(root, "generator", name=GENERATOR, version=__version__)
+    etree.SubElement(root, "url").text = site.event_url(event, "/schedule.xml")
+    etree.SubElement(root, "version").text = schedule_version(event, sessions)
+    conference = etree.SubElement(root, "conference")
+    for tag, value in (
+        ("title", site.text(event, event.name)),
+        ("acronym", acronym_of(event)),
+        ("start", iso(dt.datetime.combine(event.start_date, dt.time(), zone))),
+        ("end", iso(dt.datetime.combine(event.end_date, dt.time(23, 59), zone))),
+        ("days", str(len(days))),
+        ("timeslot_duration", "00:05"),
+        ("base_url", site.event_url(event, "/")),
+        ("url", site.event_url(event)),
+        ("time_zone_name", event.timezone),
+    ):
+        etree.SubElement(conference, tag).text = value
+    for track in sorted(
+        {slot.track for day in days for slots in day.rooms.values() for slot in slots}
+    ):
+        etree.SubElement(
+            conference, "track", name=track, slug=ascii_slug(track) or "other"
+        ).text = track
+    for day in days:
+        day_element = etree.SubElement(
+            root,
+            "day",
+            index=str(day.index),
+            date=day.date.isoformat(),
+            start=iso(day.start),
+            end=iso(day.end),
+        )
+        for room, slots in day.rooms.items():
+            room_element = etree.SubElement(day_element, "room", name=room, guid=guid("room", room))
+            for slot in slots:
+                _xml_event(room_element, slot)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _xml_event(parent: etree._Element, slot: Slot) -> None:
+    element = etree.SubElement(parent, "event", id=str(slot.session.id), guid=slot.guid)
+    for tag, value in (
+        ("date", iso(slot.start)),
+        ("start", slot.start.strftime("%H:%M")),
+        ("duration", hhmm(slot.end - slot.start)),
+        ("room", slot.room),
+        ("slug", slot.slug),
+        ("url", slot.url),
+        ("title", slot.title),
+        ("subtitle", ""),
+        ("track", slot.track),
+        ("type", slot.session.kind.value),
+        ("language", slot.language),
+        ("abstract", slot.abstract),
+        ("description", ""),
+    ):
+        etree.SubElement(element, tag).text = value
+    persons = etree.SubElement(element, "persons")
+    for person, name, person_guid in slot.persons:
+        etree.SubElement(persons, "person", id=str(person.id), guid=person_guid).text = name
+    etree.SubElement(element, "links")
+    etree.SubElement(element, "attachments")
+
+
+def schedule_json(event: Event, sessions: Sequence[Session], site: PublicSite) -> str:
+    """frab/pretalx ``schedule.json`` (valid against the c3voc schema.json)."""
+    days = _schedule(event, sessions, site)
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    rooms: dict[str, str] = {}
+    tracks: set[str] = set()
+    json_days = []
+    for day in days:
+        json_rooms: dict[str, list[dict[str, Any]]] = {}
+        for room, slots in day.rooms.items():
+            rooms.setdefault(room, guid("room", room))
+            tracks.update(slot.track for slot in slots)
+            json_rooms[room] = [_json_event(slot) for slot in slots]
+        json_days.append(
+            {
+                "index": day.index,
+                "date": day.date.isoformat(),
+                "day_start": iso(day.start),
+                "day_end": iso(day.end),
+                "rooms": json_rooms,
+            }
+        )
+    document = {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": GENERATOR, "version": __version__},
+        "schedule": {
+            "version": schedule_version(event, sessions),
+            "base_url": site.event_url(event, "/"),
+            "conference": {
+                "acronym": acronym_of(event),
+                "title": site.text(event, event.name),
+                "start": iso(dt.datetime.combine(event.start_date, dt.time(), zone)),
+                "end": iso(dt.datetime.combine(event.end_date, dt.time(23, 59), zone)),
+                "daysCount": len(days),
+                "timeslot_duration": "00:05",
+                "time_zone_name": event.timezone,
+                "url": site.event_url(event),
+                "rooms": [{"name": name, "guid": room_guid} for name, room_guid in rooms.items()],
+                "tracks": [{"name": track, "slug": ascii_slug(track)} for track in sorted(tracks)],
+                "days": json_days,
+            },
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_event(slot: Slot) -> dict[str, Any]:
+    return {
+        "guid": slot.guid,
+        "id": slot.session.id,
+        "date": iso(slot.start),
+        "start": slot.start.strftime("%H:%M"),
+        "end": iso(slot.end),
+        "duration": hhmm(slot.end - slot.start),
+        "room": slot.room,
+        "slug": slot.slug,
+        "url": slot.url,
+        "title": slot.title,
+        "subtitle": None,
+        "track": slot.track,
+        "type": slot.session.kind.value,
+        "language": slot.language,
+        "abstract": slot.abstract or None,
+        "description": None,
+        "persons": [{"name": name, "guid": person_guid} for _, name, person_guid in slot.persons],
+        "links": [],
+        "attachments": [],
+    }
+
+
+# ---- iCalendar -------------------------------------------------------------------------------
+
+
+def icalendar_of(
+    event: Event, sessions: Sequence[Session], site: PublicSite, host: str = "congress"
+) -> bytes:
+    """RFC 5545 calendar: one VEVENT per session, local times with their VTIMEZONE."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{GENERATOR}//{GENERATOR} {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", site.text(event, event.name))
+    calendar.add("x-wr-timezone", event.timezone)
+    location = site.text(event, event.venue.name) if event.venue else None
+    for session in sessions:
+        vevent = icalendar.Event()
+        vevent.add("uid", f"{guid(event.slug, 'session', session.id)}@{host}")
+        # Without METHOD, DTSTAMP is the time the information last changed (RFC 5545 3.8.7.2).
+        vevent.add("dtstamp", session.updated_at.astimezone(dt.UTC))
+        vevent.add("dtstart", local(session.planned_start, zone))
+        vevent.add("dtend", local(session.planned_end, zone))
+        vevent.add("summary", site.text(event, session.title))
+        description = site.text(event, session.description)
+        names = ", ".join(site.name(event, person) for person in speakers_of(session))
+        if names:
+            description = f"{description}\n\n{names}".strip()
+        if description:
+            vevent.add("description", description)
+        room = site.text(event, session.room.name) if session.room else None
+        where = ", ".join(part for part in (room, location) if part)
+        if where:
+            vevent.add("location", where)
+        vevent.add("url", site.session_url(event, session))
+        vevent.add("categories", [session.kind.value])
+        if event.status is EventStatus.CANCELLED:
+            vevent.add("status", "CANCELLED")
+        calendar.add_component(vevent)
+    if sessions:
+        first = min(session.planned_start for session in sessions).date()
+        last = max(session.planned_end for session in sessions).date()
+        calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
+    return calendar.to_ical()
+
+
+# ---- schema.org JSON-LD ----------------------------------------------------------------------
+
+SCHEMA = "https://schema.org/"
+EVENT_STATUS = {
+    EventStatus.DRAFT: "EventScheduled",
+    EventStatus.PUBLISHED: "EventScheduled",
+    EventStatus.ARCHIVED: "EventScheduled",
+    EventStatus.CANCELLED: "EventCancelled",
+}
+
+
+def _organization_ld(event: Event, organization: Organization, site: PublicSite) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Organization", "name": site.text(event, organization.name)}
+    if organization.website:
+        data["url"] = organization.website
+    return data
+
+
+def _place_ld(event: Event, site: PublicSite, room: str | None = None) -> dict[str, Any] | None:
+    if event.venue is None:
+        return None
+    venue = event.venue
+    name = site.text(event, venue.name)
+    place: dict[str, Any] = {"@type": "Place", "name": f"{room}, {name}" if room else name}
+    address: dict[str, Any] = {"@type": "PostalAddress"}
+    if venue.address:
+        address["streetAddress"] = site.text(event, venue.address)
+    if venue.city:
+        address["addressLocality"] = venue.city
+    if venue.country:
+        address["addressCountry"] = venue.country
+    if len(address) > 1:
+        place["address"] = address
+    return place
+
+
+def session_ld(event: Event, session: Session, site: PublicSite) -> dict[str, Any]:
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    data: dict[str, Any] = {
+        "@type": "Event",
+        "@id": site.session_url(event, session),
+        "url": site.session_url(event, session),
+        "name": site.text(event, session.title),
+        "startDate": iso(local(session.planned_start, zone)),
+        "endDate": iso(local(session.planned_end, zone)),
+        "eventStatus": SCHEMA + EVENT_STATUS[event.status],
+        "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
+        "inLanguage": sorted({speech.language for speech in _speeches(session)}) or event.languages,
+    }
+    room = site.text(event, session.room.name) if session.room else None
+    if place := _place_ld(event, site, room):
+        data["location"] = place
+    performers = [
+        {"@type": "Person", "name": site.name(event, person)} for person in speakers_of(session)
+    ]
+    if performers:
+        data["performer"] = performers
+    if description := site.text(event, session.description):
+        data["description"] = description
+    return data
+
+
+def _speeches(session: Session) -> list[Speech]:
+    return [item.speech for item in session.agenda if item.speech is not None]
+
+
+def event_ld(event: Event, sessions: Sequence[Session], site: PublicSite) -> dict[str, Any]:
+    """schema.org ``Event`` for the event page, its sessions as ``subEvent``."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": site.event_url(event),
+        "url": site.event_url(event),
+        "name": site.text(event, event.name),
+        "startDate": iso(dt.datetime.combine(event.start_date, dt.time(), zone)),
+        "endDate": iso(dt.datetime.combine(event.end_date, dt.time(23, 59), zone)),
+        "eventStatus": SCHEMA + EVENT_STATUS[event.status],
+        "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
+        "inLanguage": list(event.languages),
+        "organizer": [
+            _organization_ld(event, organization, site) for organization in event.organizers
+        ],
+        "subEvent": [session_ld(event, session, site) for session in sessions],
+    }
+    if description := site.text(event, event.description):
+        data["description"] = description
+    if place := _place_ld(event, site):
+        data["location"] = place
+    performers: dict[int, dict[str, Any]] = {}
+    for session in sessions:
+        for person in speakers_of(session):
+            performers.setdefault(person.id, {"@type": "Person", "name": site.name(event, person)})
+    if performers:
+        data["performer"] = list(performers.values())
+    return data
+
+
+def session_page_ld(event: Event, session: Session, site: PublicSite) -> dict[str, Any]:
+    """schema.org ``Event`` for one session's page, inside its event."""
+    data = {"@context": "https://schema.org", **session_ld(event, session, site)}
+    data["superEvent"] = {
+        "@type": "Event",
+        "@id": site.event_url(event),
+        "name": site.text(event, event.name),
+    }
+    data["organizer"] = [
+        _organization_ld(event, organization, site) for organization in event.organizers
+    ]
+    return data
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    """The JSON for a <script type="application/ld+json"> element (safe against "</script>")."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# ---- Atom ------------------------------------------------------------------------------------
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def atom_feed(
+    event: Event, records: Sequence[Record], site: PublicSite, authors: dict[int, str]
+) -> bytes:
+    """RFC 4287 feed of the event's published records, newest first."""
+    nsmap = {None: ATOM}
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap=nsmap)
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", site.lang)
+
+    def add(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    add(feed, "id", f"urn:uuid:{guid(event.slug, 'feed')}")
+    add(feed, "title", site.text(event, event.name))
+    updated = max(
+        [record.published_at or record.updated_at for record in records] or [event.updated_at]
+    )
+    add(feed, "updated", iso(updated.astimezone(dt.UTC)))
+    add(feed, "link", rel="self", href=site.event_url(event, "/feed.atom"))
+    add(feed, "link", rel="alternate", type="text/html", href=site.event_url(event))
+    add(feed, "generator", GENERATOR, version=__version__)
+    organizers = ", ".join(site.text(event, org.name) for org in event.organizers)
+    author = add(feed, "author")
+    add(author, "name", organizers or site.text(event, event.name))
+    for record in records:
+        entry = add(feed, "entry")
+        add(entry, "id", f"urn:uuid:{guid(event.slug, 'record', record.id)}")
+        add(entry, "title", site.text(event, record.headline))
+        published = (record.published_at or record.updated_at).astimezone(dt.UTC)
+        add(entry, "published", iso(published))
+        add(entry, "updated", iso(max(published, record.updated_at.astimezone(dt.UTC))))
+        add(
+            entry,
+            "link",
+            rel="alternate",
+            type="text/html",
+            href=site.event_url(event, f"/records/{record.slug}"),
+        )
+        if record.author_id in authors:
+            add(add(entry, "author"), "name", authors[record.author_id])
+        if record.category is not None:
+            add(
+                entry,
+                "category",
+                term=record.category.slug,
+                label=site.text(event, record.category.name),
+            )
+        for tag in record.tags:
+            add(entry, "category", term=tag.slug, label=site.text(event, tag.name))
+        if lead := site.text(event, record.lead):
+            add(entry, "summary", lead)
+        add(entry, "content", site.text(event, record.body), type="html")
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ---- Akoma Ntoso 3.0 debate ------------------------------------------------------------------
+
+AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+# ISO 639-2/T codes, as Akoma Ntoso wants them in FRBRlanguage and IRIs.
+ISO639_2 = {
+    "en": "eng",
+    "ru": "rus",
+    "zh": "zho",
+    "de": "deu",
+    "fr": "fra",
+    "es": "spa",
+    "ar": "ara",
+}
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if part.strip()] or [""]
+
+
+def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> bytes:
+    """The proceedings as an Akoma Ntoso ``debate``: one debateSection per session, one speech
+    per speaker turn, every ``by`` pointing at a TLCPerson in the references."""
+
+    def add(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{AKN}}}{tag}", **attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    lang3 = ISO639_2.get(site.lang, site.lang)
+    country = (event.venue.country if event.venue and event.venue.country else "xx").lower()
+    work = f"/akn/{country}/debaterecord/{event.start_date.isoformat()}/{event.slug}"
+    expression = f"{work}/{lang3}@"
+    generated = schedule_version(event, sessions).split(" ")[0]
+
+    root = etree.Element(f"{{{AKN}}}akomaNtoso", nsmap={None: AKN})
+    debate = add(root, "debate", name="proceedings")
+    meta = add(debate, "meta")
+    identification = add(meta, "identification", source="#congress")
+    frbr_work = add(identification, "FRBRWork")
+    add(frbr_work, "FRBRthis", value=f"{work}/!main")
+    add(frbr_work, "FRBRuri", value=work)
+    add(frbr_work, "FRBRdate", date=event.start_date.isoformat(), name="event")
+    add(frbr_work, "FRBRauthor", href="#organizer" if event.organizers else "#congress")
+    add(frbr_work, "FRBRcountry", value=country)
+    frbr_expression = add(identification, "FRBRExpression")
+    add(frbr_expression, "FRBRthis", value=f"{expression}/!main")
+    add(frbr_expression, "FRBRuri", value=expression)
+    add(frbr_expression, "FRBRdate", date=generated, name="publication")
+    add(frbr_expression, "FRBRauthor", href="#congress")
+    add(frbr_expression, "FRBRlanguage", language=lang3)
+    manifestation = add(identification, "FRBRManifestation")
+    add(manifestation, "FRBRthis", value=f"{expression}/!main.xml")
+    add(manifestation, "FRBRuri", value=f"{expression}.akn")
+    add(manifestation, "FRBRdate", date=generated, name="generation")
+    add(manifestation, "FRBRauthor", href="#congress")
+
+    references = add(meta, "references", source="#congress")
+    add(
+        references,
+        "TLCOrganization",
+        eId="congress",
+        href="/ontology/organization/congress",
+        showAs=GENERATOR,
+    )
+    if event.organizers:
+        organizer = event.organizers[0]
+        add(
+            references,
+            "TLCOrganization",
+            eId="organizer",
+            href=f"/ontology/organization/{organizer.id}",
+            showAs=site.text(event, organizer.name),
+        )
+    people: dict[int, Person] = {}
+    for session in sessions:
+        for seat in session.presidium:
+            people.setdefault(seat.person_id, seat.person)
+        for speech in _speeches(session):
+            for speaker in speech.speakers:
+                people.setdefault(speaker.person_id, speaker.person)
+    for person_id, person in sorted(people.items()):
+        add(
+            references,
+            "TLCPerson",
+            eId=f"person_{person_id}",
+            href=f"/ontology/person/{person_id}",
+            showAs=site.name(event, person),
+        )
+    if any(session.presidium for session in sessions):
+        for role in sorted({seat.role.value for session in sessions for seat in session.presidium}):
+            add(
+                references,
+                "TLCRole",
+                eId=f"role_{role}",
+                href=f"/ontology/role/{role}",
+                showAs=role.replace("_", " "),
+            )
+
+    preface = add(debate, "preface")
+    add(preface, "p", site.text(event, event.name), **{"class": "title"})
+
+    body = add(debate, "debateBody")
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    for session in sessions:
+        section = add(body, "debateSection", eId=f"session_{session.id}", name=session.kind.value)
+        add(section, "heading", site.text(event, session.title))
+        start = local(session.actual_start or session.planned_start, zone)
+        add(section, "p").append(_akn_time(start))
+        if session.presidium:
+            presidium = add(section, "p", **{"class": "presidium"})
+            for index, seat in enumerate(session.presidium):
+                if index:
+                    presidium[-1].tail = "; "
+                person = etree.SubElement(
+                    presidium,
+                    f"{{{AKN}}}person",
+                    refersTo=f"#person_{seat.person_id}",
+                    **{"as": f"#role_{seat.role.value}"},
+                )
+                person.text = site.name(event, seat.person)
+        for item in session.agenda:
+            if item.speech is not None:
+                _akn_speech(section, event, item.speech, site, add)
+            elif item.award is not None:
+                award = item.award
+                text = f"{site.text(event, award.name)}: {site.name(event, award.recipient)}"
+                add(add(section, "other", eId=f"award_{award.id}"), "p", text)
+            elif item.gift is not None:
+                gift = item.gift
+                text = f"{site.name(event, gift.giver)} → {site.name(event, gift.recipient)}: {site.text(event, gift.description)}"
+                add(add(section, "other", eId=f"gift_{gift.id}"), "p", text)
+    if not sessions:
+        add(add(body, "debateSection", eId="empty", name="empty"), "p", "")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _akn_time(moment: dt.datetime) -> etree._Element:
+    element = etree.Element(f"{{{AKN}}}time", time=moment.isoformat(timespec="seconds"))
+    element.text = moment.strftime("%Y-%m-%d %H:%M")
+    return element
+
+
+def _akn_speech(
+    section: etree._Element, event: Event, speech: Speech, site: PublicSite, add: Any
+) -> None:
+    """A joint speech is one text: the first speaker is ``by``, the others are named in ``from``."""
+    if not speech.speakers:
+        return
+    first = speech.speakers[0]
+    attrs = {"by": f"#person_{first.person_id}", "eId": f"speech_{speech.id}"}
+    element = add(section, "speech", **attrs)
+    add(
+        element, "from", " & ".join(site.name(event, speaker.person) for speaker in speech.speakers)
+    )
+    transcript = resolve(speech.transcript, site.lang, [speech.language, *event.languages]).text
+    for paragraph in _paragraphs(transcript):
+        add(element, "p", paragraph)
