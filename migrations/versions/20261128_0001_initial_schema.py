@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 19:19:02.750153
+Create Date: 2026-11-28 19:38:18.351684
 """
 
 from collections.abc import Sequence
@@ -983,7 +983,7 @@ def upgrade() -> None:
             ["person_id"],
             ["person.id"],
             name=op.f("fk_participant_person_id_person"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["position_id"],
@@ -1054,7 +1054,7 @@ def upgrade() -> None:
             ["person_id"],
             ["person.id"],
             name=op.f("fk_presidium_seat_person_id_person"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["position_id"],
@@ -1244,7 +1244,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance")),
         sa.UniqueConstraint(
-            "participant_id", "session_id", name="uq_attendance_participant_session"
+            "session_id", "participant_id", name="uq_attendance_participant_session"
         ),
     )
     with op.batch_alter_table("attendance", schema=None) as batch_op:
@@ -1327,7 +1327,7 @@ def upgrade() -> None:
             ["recipient_id"],
             ["person.id"],
             name=op.f("fk_award_recipient_id_person"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_award")),
         sa.UniqueConstraint("agenda_item_id", name="uq_award_agenda_item"),
@@ -1445,7 +1445,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["giver_id"], ["person.id"], name=op.f("fk_gift_giver_id_person"), ondelete="CASCADE"
+            ["giver_id"], ["person.id"], name=op.f("fk_gift_giver_id_person"), ondelete="RESTRICT"
         ),
         sa.ForeignKeyConstraint(
             ["received_by_id"],
@@ -1457,7 +1457,7 @@ def upgrade() -> None:
             ["recipient_id"],
             ["person.id"],
             name=op.f("fk_gift_recipient_id_person"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gift")),
         sa.UniqueConstraint("agenda_item_id", name="uq_gift_agenda_item"),
@@ -1632,7 +1632,7 @@ def upgrade() -> None:
             ["person_id"],
             ["person.id"],
             name=op.f("fk_speech_speaker_person_id_person"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["position_id"],

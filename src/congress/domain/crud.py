@@ -341,9 +341,9 @@ class EntityService(Generic[ModelT]):
 
 
 def unique_conflict(table: str, columns: Sequence[str]) -> Conflict:
-    scope = [name for name in columns if name.endswith("_id") and len(columns) > 1]
-    fields = [name for name in columns if name not in scope] or list(columns)
-    where = f" in this {scope[0].removesuffix('_id').replace('_', ' ')}" if scope else ""
+    """409 naming the clashing field(s); multi-column constraints list their scope column first."""
+    scope, fields = (columns[0], list(columns[1:])) if len(columns) > 1 else (None, list(columns))
+    where = f" in this {scope.removesuffix('_id').replace('_', ' ')}" if scope else ""
     noun = table.replace("_", " ").removesuffix(" account")
     message = f"another {noun} already has this {' and '.join(fields).replace('_', ' ')}{where}"
     return Conflict(message, [FieldError(field, message) for field in fields])

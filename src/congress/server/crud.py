@@ -47,6 +47,8 @@ class Resource:
     filters: Mapping[str, tuple[type, str]] = field(default_factory=dict)
     tag: str = ""
     description: str = ""
+    # Items addressed as /{path}/{event} by id or slug (the service has ``resolve``).
+    by_slug: bool = False
 
     @property
     def collection(self) -> str:
@@ -56,6 +58,8 @@ class Resource:
 
     @property
     def item(self) -> str:
+        if self.by_slug:
+            return f"/api/v1/{self.path}/{{event:str}}"
         return f"/api/v1/{self.path}/{{item_id:int}}"
 
 
@@ -113,12 +117,19 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
     if resource.parent is not None:
         name, _, kind = PARENT_PATHS[resource.parent]
         parent_params = [_param(name, FromPath[kind])]  # type: ignore[misc,valid-type]
-    item_param = [_param("item_id", FromPath[int])]
+    item_param = (
+        [_param("event", FromPath[str])] if resource.by_slug else [_param("item_id", FromPath[int])]
+    )
     read_guard = staff if resource.service.staff_only_read else public
     guard_write = roles(*resource.service.write_roles)
 
     def service_for(kwargs: dict[str, Any]) -> EntityService[Any]:
         return resource.service(kwargs["db_session"], current_user(kwargs["request"]))
+
+    async def item_id(service: EntityService[Any], kwargs: dict[str, Any]) -> int:
+        if resource.by_slug:
+            return int((await service.resolve(kwargs["event"])).id)  # type: ignore[attr-defined]
+        return int(kwargs["item_id"])
 
     handlers: list[HTTPRouteHandler] = []
 
@@ -176,7 +187,7 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
     # ---- get ----
     async def get_item(**kwargs: Any) -> Any:
         service = service_for(kwargs)
-        return read_out(resource, service, await service.get(kwargs["item_id"]))
+        return read_out(resource, service, await service.get(await item_id(service, kwargs)))
 
     _signature(get_item, [*COMMON, *item_param], resource.read)
     get_item.__name__ = f"get_{resource.path.replace('-', '_')}"
@@ -222,7 +233,9 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         async def update_item(**kwargs: Any) -> Any:
             service = service_for(kwargs)
             values = kwargs["data"].model_dump(exclude_unset=True)
-            return read_out(resource, service, await service.update(kwargs["item_id"], values))
+            return read_out(
+                resource, service, await service.update(await item_id(service, kwargs), values)
+            )
 
         _signature(
             update_item,
@@ -242,7 +255,8 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         )
 
         async def delete_item(**kwargs: Any) -> None:
-            await service_for(kwargs).delete(kwargs["item_id"])
+            service = service_for(kwargs)
+            await service.delete(await item_id(service, kwargs))
 
         _signature(delete_item, [*COMMON, *item_param], None)
         delete_item.__name__ = f"delete_{resource.path.replace('-', '_')}"

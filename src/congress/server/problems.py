@@ -89,20 +89,24 @@ def on_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[A
 
 
 def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    errors = [
-        FieldError(
-            str(item.get("key") or item.get("source") or "body"), str(item.get("message", ""))
-        )
-        for item in extra
+    """Schema errors: 422 for the request body, 400 for query, path and headers."""
+    extra = [
+        item
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
-    in_body = any(isinstance(item, dict) and item.get("source") == "body" for item in extra)
+    errors = [
+        FieldError(
+            str(item.get("key") or item.get("source") or "body").removeprefix("filter_"),
+            str(item.get("message", "")).removeprefix("Value error, "),
+        )
+        for item in extra
+    ]
     if not errors:
         return problem(request, 400, exc.detail or "the request could not be read")
-    status = 422 if in_body else 400
+    in_body = any(str(item.get("source", "body")) == "body" for item in extra)
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
-    return problem(request, status, summary, errors)
+    return problem(request, 422 if in_body else 400, summary, errors)
 
 
 def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -162,6 +162,7 @@ RESOURCES = [
         EventCreate,
         EventUpdate,
         filters={"status": (EventStatus, "status")},
+        by_slug=True,
         tag="events",
     ),
     Resource(

@@ -27,5 +27,5 @@ class Attendance(Base):
     recorded_by: Mapped[User | None] = relationship(lazy="raise")
 
     __table_args__ = (
-        UniqueConstraint("participant_id", "session_id", name="uq_attendance_participant_session"),
+        UniqueConstraint("session_id", "participant_id", name="uq_attendance_participant_session"),
     )

@@ -54,7 +54,7 @@ class PresidiumSeat(Base):
     session_id: Mapped[int] = fk("session.id")
     # Seats are numbered from the audience's left to right, starting at 1.
     seat_number: Mapped[int]
-    person_id: Mapped[int] = fk("person.id")
+    person_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     position_id: Mapped[int | None] = fk("position.id", ondelete="SET NULL", nullable=True)
     role: Mapped[SeatRole] = enum_column(SeatRole, default=SeatRole.MEMBER)
 
@@ -121,7 +121,7 @@ class SpeechSpeaker(Base):
     """One of the (one or more) people who delivered a speech, in the capacity they spoke in."""
 
     speech_id: Mapped[int] = fk("speech.id")
-    person_id: Mapped[int] = fk("person.id")
+    person_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     order: Mapped[int] = mapped_column(default=1)
     position_id: Mapped[int | None] = fk("position.id", ondelete="SET NULL", nullable=True)
     on_behalf_of_id: Mapped[int | None] = fk("organization.id", ondelete="SET NULL", nullable=True)
@@ -140,7 +140,7 @@ class Award(Base):
     agenda_item_id: Mapped[int] = fk("agenda_item.id")
     kind: Mapped[AwardKind] = enum_column(AwardKind, default=AwardKind.BADGE)
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
-    recipient_id: Mapped[int] = fk("person.id")
+    recipient_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     presenter_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL", nullable=True)
     citation: Mapped[TranslatableMap | None] = mapped_column(Translatable)
 
@@ -153,8 +153,8 @@ class Award(Base):
 
 class Gift(Base):
     agenda_item_id: Mapped[int] = fk("agenda_item.id")
-    giver_id: Mapped[int] = fk("person.id")
-    recipient_id: Mapped[int] = fk("person.id")
+    giver_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
+    recipient_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     # Set when somebody accepted the gift on the recipient's behalf.
     received_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL", nullable=True)
     description: Mapped[TranslatableMap] = mapped_column(Translatable)

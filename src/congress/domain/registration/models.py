@@ -38,7 +38,7 @@ class Delegation(Base):
 
 class Participant(Base):
     event_id: Mapped[int] = fk("event.id")
-    person_id: Mapped[int] = fk("person.id")
+    person_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     category: Mapped[ParticipantCategory] = enum_column(
         ParticipantCategory, default=ParticipantCategory.GUEST
     )
