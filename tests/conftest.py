@@ -8,6 +8,7 @@ PostgreSQL); each test gets a fresh copy of it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import uuid
@@ -113,12 +114,19 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash of PASSWORD for every test user (hashing is deliberately slow)."""
+    return hash_password(PASSWORD)
+
+
 async def make_staff(db: AsyncSession, role: Role, email: str | None = None) -> tuple[User, str]:
+    """A staff user who can log in with PASSWORD, and an API token for them."""
     user = User(
         email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@example.org",
         name=f"Test {role.value}",
         role=role,
-        password_hash=hash_password(PASSWORD),
+        password_hash=password_hash(),
     )
     db.add(user)
     await db.flush()
