@@ -1,17 +1,34 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import Role
+from congress.domain.accounts.enums import AuditAction, Role
+from congress.domain.accounts.models import AuditEntry
+from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
 from congress.domain.crud import EntityService
+from congress.domain.events.models import Event
+from congress.domain.people.models import Person
+from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session
 from congress.domain.programme.services import SessionScoped
-from congress.domain.registration.models import Participant
-from congress.errors import Invalid
+from congress.domain.registration.enums import (
+    ACTIVE_STATUSES,
+    ParticipantCategory,
+    ParticipantStatus,
+)
+from congress.domain.registration.models import Delegation, Participant
+from congress.errors import Conflict, Invalid, NotFound
+from congress.translation import text
 
 
 class AttendanceService(SessionScoped, EntityService[Attendance]):
@@ -30,3 +47,304 @@ class AttendanceService(SessionScoped, EntityService[Attendance]):
             raise Invalid.field("participant_id", "the participant is registered for another event")
         values["recorded_at"] = utc_now()
         values["recorded_by_id"] = self.user.id if self.user else None
+
+
+# ---- the check-in desk -------------------------------------------------------------------------
+
+# Who may be checked in: everyone registered or invited, and latecomers marked as no-shows.
+CHECK_IN_FROM = frozenset(
+    {
+        ParticipantStatus.INVITED,
+        ParticipantStatus.REGISTERED,
+        ParticipantStatus.ACCREDITED,
+        ParticipantStatus.NO_SHOW,
+    }
+)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The outcome of one check-in: who, whether it was new, and what to tell the desk."""
+
+    participant: Participant
+    first_time: bool
+    session_id: int | None
+    at: dt.datetime
+
+    @property
+    def message(self) -> str:
+        where = "this session" if self.session_id is not None else "the event"
+        if self.first_time:
+            return f"checked in to {where}"
+        return f"already checked in to {where} at {self.at:%H:%M} UTC; nothing changed"
+
+
+def insert_for(db: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite share the syntax)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+class CheckInService(AttendanceService):
+    """Check-in at the door and presence at sessions, safe under concurrent desks.
+
+    Each step is one conditional statement (UPDATE … WHERE status …, INSERT … ON CONFLICT), so
+    that any number of desks scanning the same ticket at once change the data exactly once.
+    """
+
+    async def find_by_token(self, event: Event, token: str) -> Participant:
+        token = token.strip()
+        if not TOKEN_PATTERN.fullmatch(token):
+            raise NotFound("this is not a ticket code of ours (scan again or search by name)")
+        participant = (
+            (await self.db.execute(participant_query().where(Participant.qr_token == token)))
+            .scalars()
+            .first()
+        )
+        if participant is None:
+            raise NotFound("unknown ticket: no participant has this code")
+        if participant.event_id != event.id:
+            raise Conflict("this ticket belongs to another event")
+        return participant
+
+    async def search(self, event: Event, query: str, limit: int = 20) -> list[Participant]:
+        """Participants whose name, e-mail or badge number contains ``query`` (case ignored)."""
+        self.require_write()
+        words = [word.casefold() for word in query.split() if word]
+        if not words:
+            return []
+        texts = [
+            func.coalesce(column[language].as_string(), "")
+            for language in event.languages or ["en"]
+            for column in (Person.given_name, Person.family_name)
+        ]
+        texts += [func.coalesce(Person.email, ""), func.coalesce(Participant.badge_number, "")]
+        joined: Any = texts[0]
+        for item in texts[1:]:
+            joined = joined + " " + item
+        haystack = func.lower(joined)
+        statement = (
+            participant_query()
+            .join(Person, Person.id == Participant.person_id)
+            .where(Participant.event_id == event.id)
+            .where(*(haystack.contains(word, autoescape=True) for word in words))
+            .order_by(*name_order(event), Participant.id)
+            .limit(limit)
+        )
+        return list((await self.db.execute(statement)).scalars())
+
+    async def check_in(
+        self, event: Event, participant: Participant, session: Session | None = None
+    ) -> CheckIn:
+        """Mark the participant as arrived (and present at ``session``); twice is harmless."""
+        self.require_write()
+        if participant.event_id != event.id:
+            raise Conflict("this participant belongs to another event")
+        if session is not None and session.event_id != event.id:
+            raise Conflict("this session belongs to another event")
+        now = utc_now()
+        changed = await self.db.scalar(
+            update(Participant)
+            .where(Participant.id == participant.id, Participant.status.in_(CHECK_IN_FROM))
+            .values(
+                status=ParticipantStatus.CHECKED_IN,
+                checked_in_at=now,
+                updated_at=now,
+                registered_at=func.coalesce(Participant.registered_at, now),
+            )
+            .returning(Participant.id)
+        )
+        if changed is not None:
+            await self._audit_participant(participant, {"status": "checked_in"}, event.id)
+        else:
+            status = await self.db.scalar(
+                select(Participant.status).where(Participant.id == participant.id)
+            )
+            if status is not ParticipantStatus.CHECKED_IN:
+                raise Conflict(
+                    f"{participant_label(participant, event)} is {status.value if status else '?'}"
+                    " and cannot be checked in; reinstate the registration first"
+                )
+        if session is None:
+            at = await self.db.scalar(
+                select(Participant.checked_in_at).where(Participant.id == participant.id)
+            )
+            return CheckIn(participant, changed is not None, None, at or now)
+        recorded = await self.record(session, participant, AttendanceState.PRESENT)
+        return CheckIn(participant, recorded.changed, session.id, recorded.at)
+
+    async def record(
+        self, session: Session, participant: Participant, state: AttendanceState
+    ) -> Recorded:
+        """Set the participant's state at one session (one row per person and session)."""
+        self.require_write()
+        if participant.event_id != session.event_id:
+            raise Invalid.field("participant_id", "the participant is registered for another event")
+        now = utc_now()
+        insert = insert_for(self.db)
+        statement = insert(Attendance).values(
+            participant_id=participant.id,
+            session_id=session.id,
+            state=state,
+            recorded_at=now,
+            recorded_by_id=self.user.id if self.user else None,
+            created_at=now,
+            updated_at=now,
+        )
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[Attendance.participant_id, Attendance.session_id],
+            set_={
+                "state": excluded.state,
+                "recorded_at": excluded.recorded_at,
+                "recorded_by_id": excluded.recorded_by_id,
+                "updated_at": excluded.updated_at,
+            },
+            # Only a real change is written (and audited): repeating a state is harmless.
+            where=Attendance.state != excluded.state,
+        ).returning(Attendance.id)
+        attendance_id = await self.db.scalar(statement)
+        if attendance_id is None:
+            at = await self.db.scalar(
+                select(Attendance.recorded_at).where(
+                    Attendance.participant_id == participant.id,
+                    Attendance.session_id == session.id,
+                )
+            )
+            return Recorded(False, at or now)
+        self.db.add(
+            AuditEntry(
+                user_id=self.user.id if self.user else None,
+                action=AuditAction.UPDATE,
+                entity="attendance",
+                entity_id=attendance_id,
+                event_id=session.event_id,
+                before=None,
+                after={
+                    "participant_id": participant.id,
+                    "session_id": session.id,
+                    "state": state.value,
+                },
+            )
+        )
+        await self.db.flush()
+        return Recorded(True, now)
+
+    async def _audit_participant(
+        self, participant: Participant, after: dict[str, Any], event_id: int
+    ) -> None:
+        self.db.add(
+            AuditEntry(
+                user_id=self.user.id if self.user else None,
+                action=AuditAction.UPDATE,
+                entity="participant",
+                entity_id=participant.id,
+                event_id=event_id,
+                before={"status": participant.status.value},
+                after=after,
+            )
+        )
+        await self.db.flush()
+
+    async def counts(self, event: Event, session: Session | None = None) -> Counts:
+        """Expected and arrived people by category and by delegation (two grouped queries)."""
+        self.require_read()
+        if session is None:
+            arrived = case((Participant.status == ParticipantStatus.CHECKED_IN, 1), else_=0)
+            base = select(Participant).where(Participant.event_id == event.id)
+        else:
+            arrived = case((Attendance.state == AttendanceState.PRESENT, 1), else_=0)
+            base = (
+                select(Participant)
+                .outerjoin(
+                    Attendance,
+                    (Attendance.participant_id == Participant.id)
+                    & (Attendance.session_id == session.id),
+                )
+                .where(Participant.event_id == event.id)
+            )
+        base = base.where(Participant.status.in_(ACTIVE_STATUSES | {ParticipantStatus.NO_SHOW}))
+        inner = base.with_only_columns(
+            Participant.category, Participant.delegation_id, arrived.label("arrived")
+        ).subquery()
+        by_category = {
+            ParticipantCategory(category): (int(expected), int(present or 0))
+            for category, expected, present in (
+                await self.db.execute(
+                    select(inner.c.category, func.count(), func.sum(inner.c.arrived)).group_by(
+                        inner.c.category
+                    )
+                )
+            ).tuples()
+        }
+        delegation_rows = (
+            await self.db.execute(
+                select(
+                    inner.c.delegation_id, Delegation.name, func.count(), func.sum(inner.c.arrived)
+                )
+                .outerjoin(Delegation, Delegation.id == inner.c.delegation_id)
+                .group_by(inner.c.delegation_id, Delegation.name)
+            )
+        ).tuples()
+        by_delegation = sorted(
+            (
+                (
+                    text(name, event.primary_language, event.languages) if name else "",
+                    int(expected),
+                    int(present or 0),
+                )
+                for _, name, expected, present in delegation_rows
+            ),
+            key=lambda item: (item[0] == "", item[0].casefold()),
+        )
+        return Counts(
+            expected=sum(expected for expected, _ in by_category.values()),
+            present=sum(present for _, present in by_category.values()),
+            by_category=[
+                (category, *by_category[category])
+                for category in ParticipantCategory
+                if category in by_category
+            ],
+            by_delegation=by_delegation,
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    changed: bool
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Counts:
+    expected: int
+    present: int
+    by_category: list[tuple[ParticipantCategory, int, int]]
+    # (delegation name, "" for people outside any delegation; expected; present)
+    by_delegation: list[tuple[str, int, int]]
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def participant_query() -> Select[tuple[Participant]]:
+    return select(Participant).options(
+        selectinload(Participant.person),
+        selectinload(Participant.organization),
+        selectinload(Participant.delegation),
+    )
+
+
+def name_order(event: Event) -> tuple[Any, Any]:
+    """Order by family name, then given name, in the event's languages (case ignored)."""
+
+    def in_languages(column: Any) -> Any:
+        texts = [column[language].as_string() for language in event.languages or ["en"]]
+        return func.lower(func.coalesce(*texts, "") if len(texts) > 1 else texts[0])
+
+    return (in_languages(Person.family_name), in_languages(Person.given_name))
+
+
+def participant_label(participant: Participant, event: Event) -> str:
+    return person_name(participant.person, event.primary_language, event.languages)

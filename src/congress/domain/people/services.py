@@ -11,7 +11,7 @@ from congress.domain.common import require_order
 from congress.domain.crud import EntityService
 from congress.domain.people.models import Organization, Person, Position
 from congress.errors import Invalid
-from congress.translation import resolve
+from congress.translation import text
 
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 
@@ -68,7 +68,32 @@ async def check_position_of(
 
 def person_name(person: Person, lang: str, languages: Sequence[str] = ()) -> str:
     """The person's full name in ``lang`` (falling back like every translatable text)."""
-    given = resolve(person.given_name, lang, languages).text
-    family = resolve(person.family_name, lang, languages).text
-    parts = [family, given] if person.family_name_first else [given, family]
+    return display_name(
+        person.given_name, person.family_name, person.family_name_first, lang, languages
+    )
+
+
+def display_name(
+    given: dict[str, str] | None,
+    family: dict[str, str] | None,
+    family_first: bool,
+    lang: str,
+    languages: Sequence[str] = (),
+) -> str:
+    """A person's name as written in ``lang`` (family name first where that is the custom)."""
+    given_text = text(given, lang, languages)
+    family_text = text(family, lang, languages)
+    parts = [family_text, given_text] if family_first else [given_text, family_text]
     return " ".join(part for part in parts if part)
+
+
+def list_name(
+    given: dict[str, str] | None,
+    family: dict[str, str] | None,
+    lang: str,
+    languages: Sequence[str] = (),
+) -> str:
+    """ "Family, Given": the form used on lists sorted by family name."""
+    given_text = text(given, lang, languages)
+    family_text = text(family, lang, languages)
+    return f"{family_text}, {given_text}" if given_text else family_text

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import EmailStr, Field
 
-from congress.domain.common import CountryCode, ReadSchema, Schema, TranslatableText, partial
+from congress.domain.common import (
+    CountryCode,
+    Name,
+    ReadSchema,
+    Schema,
+    TranslatableText,
+    partial,
+)
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 
 
@@ -57,3 +64,16 @@ class ParticipantRead(ReadSchema):
     registered_at: dt.datetime | None
     checked_in_at: dt.datetime | None
     notes: str | None
+
+
+class PublicRegistration(Schema):
+    """What a visitor types into the public registration form."""
+
+    given_name: str = Field(default="", max_length=200)
+    family_name: Name
+    email: EmailStr
+    phone: str = Field(default="", max_length=64)
+    organization: str = Field(default="", max_length=300)
+    position: str = Field(default="", max_length=300)
+    category: ParticipantCategory
+    consent_publication: bool = False

@@ -1,19 +1,53 @@
 from __future__ import annotations
 
+import datetime as dt
+import enum
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import Role
-from congress.domain.crud import EntityService
+from congress.domain.accounts.enums import AuditAction, Role
+from congress.domain.accounts.models import AuditEntry
+from congress.domain.crud import EntityService, snapshot
+from congress.domain.events.enums import EventStatus
+from congress.domain.events.models import Event
 from congress.domain.events.services import EventScoped
+from congress.domain.people.models import Organization, Person, Position
 from congress.domain.people.services import check_position_of
 from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.schemas import PublicRegistration
 from congress.errors import Conflict, Invalid
 
 REGISTRARS = frozenset({Role.REGISTRAR, Role.ORGANIZER})
+
+S = ParticipantStatus
+# Where a participant may go from each status. Check-in at the desk and the staff pages both
+# pass through ParticipantService.validate, so the rule holds for the API as well.
+TRANSITIONS: dict[ParticipantStatus, frozenset[ParticipantStatus]] = {
+    S.INVITED: frozenset({S.REGISTERED, S.ACCREDITED, S.CHECKED_IN, S.CANCELLED}),
+    S.REGISTERED: frozenset({S.INVITED, S.ACCREDITED, S.CHECKED_IN, S.CANCELLED}),
+    S.ACCREDITED: frozenset({S.REGISTERED, S.CHECKED_IN, S.CANCELLED, S.NO_SHOW}),
+    # Undoing a check-in made by mistake goes back to accredited.
+    S.CHECKED_IN: frozenset({S.ACCREDITED, S.CANCELLED}),
+    S.CANCELLED: frozenset({S.INVITED, S.REGISTERED}),
+    S.NO_SHOW: frozenset({S.ACCREDITED, S.CHECKED_IN, S.CANCELLED}),
+}
+# Statuses that carry a badge.
+BADGED = frozenset({S.ACCREDITED, S.CHECKED_IN})
+
+
+def check_transition(before: ParticipantStatus, after: ParticipantStatus) -> None:
+    if after != before and after not in TRANSITIONS[before]:
+        raise Invalid.field(
+            "status",
+            f"a participant who is {before.value.replace('_', ' ')} cannot "
+            f"become {after.value.replace('_', ' ')}",
+        )
 
 
 class DelegationService(EventScoped, EntityService[Delegation]):
@@ -22,14 +56,12 @@ class DelegationService(EventScoped, EntityService[Delegation]):
 
     async def validate(self, values: dict[str, Any], current: Delegation | None) -> None:
         if current is not None and values.get("quota") is not None:
-            active = await active_members(self, current.id, exclude=None)
+            active = await active_members(self.db, current.id, exclude=None)
             if active > values["quota"]:
                 raise Conflict.field("quota", f"the delegation already has {active} active members")
 
 
-async def active_members(
-    service: EntityService[Any], delegation_id: int, exclude: int | None
-) -> int:
+async def active_members(db: AsyncSession, delegation_id: int, exclude: int | None) -> int:
     statement = (
         select(func.count())
         .select_from(Participant)
@@ -38,23 +70,41 @@ async def active_members(
     )
     if exclude is not None:
         statement = statement.where(Participant.id != exclude)
-    return int(await service.db.scalar(statement) or 0)
+    return int(await db.scalar(statement) or 0)
+
+
+def quota_message(delegation: Delegation, active: int, lang: str = "en") -> str:
+    from congress.translation import text
+
+    name = text(delegation.name, lang)
+    return (
+        f"the delegation {name} has reached its quota of {delegation.quota} ({active} registered)"
+    )
 
 
 class ParticipantService(EventScoped, EntityService[Participant]):
     model = Participant
     staff_only_read = True
     write_roles = REGISTRARS
+    load = (
+        selectinload(Participant.person),
+        selectinload(Participant.delegation),
+        selectinload(Participant.organization),
+        selectinload(Participant.position),
+    )
 
     async def validate(self, values: dict[str, Any], current: Participant | None) -> None:
         await check_position_of(self, values, "person_id")
+        status = values.get("status")
+        if current is not None and status is not None:
+            check_transition(current.status, status)
         delegation_id = values.get("delegation_id")
         if delegation_id is not None:
-            delegation = await self.db.get(Delegation, delegation_id)
+            # Locked so that two registrations cannot both take the last place (PostgreSQL).
+            delegation = await self.db.get(Delegation, delegation_id, with_for_update=True)
             if delegation is None or delegation.event_id != values["event_id"]:
                 raise Invalid.field("delegation_id", "no such delegation at this event")
             await self._check_quota(values, current, delegation)
-        status = values.get("status")
         if (
             status is not None
             and values.get("registered_at") is None
@@ -63,6 +113,8 @@ class ParticipantService(EventScoped, EntityService[Participant]):
             values["registered_at"] = utc_now()
         if status is ParticipantStatus.CHECKED_IN and values.get("checked_in_at") is None:
             values["checked_in_at"] = utc_now()
+        if status in BADGED and not values.get("badge_number"):
+            values["badge_number"] = await next_badge_number(self.db, values["event_id"])
 
     async def _check_quota(
         self, values: dict[str, Any], current: Participant | None, delegation: Delegation
@@ -76,9 +128,192 @@ class ParticipantService(EventScoped, EntityService[Participant]):
         )
         if already_counted:
             return
-        active = await active_members(self, delegation.id, exclude=current.id if current else None)
+        active = await active_members(self.db, delegation.id, current.id if current else None)
         if active >= delegation.quota:
-            raise Conflict.field(
-                "delegation_id",
-                f"the delegation's quota of {delegation.quota} is reached ({active} registered)",
+            raise Conflict.field("delegation_id", quota_message(delegation, active))
+
+    async def set_status(self, participant_id: int, status: ParticipantStatus) -> Participant:
+        """Move a participant along (accredit, cancel, reinstate, no-show)."""
+        return await self.update(participant_id, {"status": status})
+
+    async def for_event(self, event_id: int, participant_id: int) -> Participant:
+        participant = await self.get(participant_id)
+        if participant.event_id != event_id:
+            from congress.errors import NotFound
+
+            raise NotFound(f"no participant with id {participant_id} at this event")
+        return participant
+
+
+async def next_badge_number(db: AsyncSession, event_id: int) -> str:
+    """The next free badge number of the event: one more than the highest numeric one."""
+    numbers = await db.scalars(
+        select(Participant.badge_number).where(
+            Participant.event_id == event_id, Participant.badge_number.is_not(None)
+        )
+    )
+    highest = max((int(n) for n in numbers if n and n.isdigit()), default=0)
+    return f"{highest + 1:04d}"
+
+
+# ---- public registration -----------------------------------------------------------------------
+
+
+class Window(enum.StrEnum):
+    OPEN = "open"
+    NOT_OFFERED = "not_offered"
+    NOT_YET = "not_yet"
+    CLOSED = "closed"
+
+
+def registration_window(event: Event, now: dt.datetime | None = None) -> Window:
+    """Whether the public may register for ``event`` now."""
+    now = now or utc_now()
+    if event.status is not EventStatus.PUBLISHED or event.end_date < now.date():
+        return Window.CLOSED
+    if not event.registration_categories:
+        return Window.NOT_OFFERED
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return Window.NOT_YET
+    if event.registration_closes_at is not None and now > event.registration_closes_at:
+        return Window.CLOSED
+    return Window.OPEN
+
+
+def window_message(event: Event, window: Window) -> str:
+    if window is Window.NOT_YET and event.registration_opens_at:
+        return f"Registration opens on {event.registration_opens_at:%d %B %Y at %H:%M} UTC."
+    if window is Window.CLOSED:
+        if event.registration_closes_at and event.status is EventStatus.PUBLISHED:
+            return f"Registration closed on {event.registration_closes_at:%d %B %Y at %H:%M} UTC."
+        return "Registration for this event is closed."
+    if window is Window.NOT_OFFERED:
+        return "This event does not take registrations on the web; please contact the organizers."
+    return ""
+
+
+async def organization_named(
+    db: AsyncSession, name: str, language: str, cache: dict[str, Organization] | None = None
+) -> Organization:
+    """The organization called ``name`` (any language, case ignored), created when missing."""
+    key = name.strip().casefold()
+    if cache is not None and key in cache:
+        return cache[key]
+    found = await organizations_by_name(db, [name])
+    organization = found.get(key)
+    if organization is None:
+        organization = Organization(name={language: name.strip()})
+        db.add(organization)
+        await db.flush()
+    if cache is not None:
+        cache[key] = organization
+    return organization
+
+
+async def organizations_by_name(db: AsyncSession, names: Sequence[str]) -> dict[str, Organization]:
+    """Existing organizations whose name in some language is one of ``names`` (case ignored).
+
+    Names are compared in Python: the JSON columns hold one name per language, and the set of
+    organizations is small beside the participants.
+    """
+    wanted = {name.strip().casefold() for name in names if name.strip()}
+    if not wanted:
+        return {}
+    found: dict[str, Organization] = {}
+    for organization in await db.scalars(select(Organization).order_by(Organization.id)):
+        for text_ in (organization.name or {}).values():
+            key = text_.strip().casefold()
+            if key in wanted and key not in found:
+                found[key] = organization
+        if organization.short_name and organization.short_name.casefold() in wanted:
+            found.setdefault(organization.short_name.casefold(), organization)
+    return found
+
+
+async def register_publicly(
+    db: AsyncSession, event: Event, form: PublicRegistration
+) -> Participant:
+    """A visitor's own registration: checked against the window, the categories and e-mail."""
+    window = registration_window(event)
+    if window is not Window.OPEN:
+        raise Conflict(window_message(event, window))
+    if form.category.value not in event.registration_categories:
+        raise Invalid.field("category", "this category is not open to registration on the web")
+    language = event.primary_language
+    email = str(form.email).strip().lower()
+    person = (await db.execute(select(Person).where(Person.email == email))).scalars().first()
+    if person is not None:
+        existing = await db.scalar(
+            select(Participant.id).where(
+                Participant.event_id == event.id, Participant.person_id == person.id
             )
+        )
+        if existing is not None:
+            raise Conflict.field(
+                "email",
+                "this e-mail address is already registered for this event; each person "
+                "registers once. If you lost your ticket, ask the registration desk.",
+            )
+    else:
+        person = Person(
+            given_name={language: form.given_name} if form.given_name else {},
+            family_name={language: form.family_name},
+            email=email,
+            phone=form.phone or None,
+        )
+        db.add(person)
+        await db.flush()
+    organization = (
+        await organization_named(db, form.organization, language) if form.organization else None
+    )
+    position = None
+    if form.position:
+        position = Position(
+            person_id=person.id,
+            organization_id=organization.id if organization else None,
+            title={language: form.position},
+        )
+        db.add(position)
+        await db.flush()
+    participant = Participant(
+        event_id=event.id,
+        person_id=person.id,
+        category=form.category,
+        status=ParticipantStatus.REGISTERED,
+        organization_id=organization.id if organization else None,
+        position_id=position.id if position else None,
+        consent_publication=form.consent_publication,
+        registered_at=utc_now(),
+    )
+    db.add(participant)
+    service = ParticipantService(db, None)
+    await service._flush()  # a concurrent duplicate ends here as a 409
+    db.add(
+        AuditEntry(
+            user_id=None,
+            action=AuditAction.CREATE,
+            entity="participant",
+            entity_id=participant.id,
+            event_id=event.id,
+            before=None,
+            after=snapshot(participant),
+        )
+    )
+    await db.flush()
+    return participant
+
+
+def ticket_statement(event_id: int, token: str) -> Select[tuple[Participant]]:
+    return (
+        select(Participant)
+        .where(Participant.event_id == event_id, Participant.qr_token == token)
+        .options(
+            selectinload(Participant.person),
+            selectinload(Participant.organization),
+            selectinload(Participant.delegation),
+        )
+    )
+
+
+async def ticket(db: AsyncSession, event: Event, token: str) -> Participant | None:
+    return (await db.execute(ticket_statement(event.id, token))).scalars().first()
