@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
+from congress.domain.publishing import commands as publishing_commands
 from congress.settings import Settings, get_settings
 
 
@@ -231,7 +232,7 @@ def build_parser() -> Parser:
 
 
 # Areas add their own commands here (e.g. `congress print …`): each gets the subparsers object.
-COMMAND_EXTENSIONS: list[Callable[[Any], None]] = []
+COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [publishing_commands.add_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ import pytest
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.db.base import utc_now
 from congress.domain.events.enums import EventStatus
+from congress.domain.publishing.enums import RecordStatus
+from congress.domain.publishing.models import Record
 from tests.publishing_data import build_event
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,3 +121,32 @@ async def test_exports_of_a_draft_event_are_not_public(
         assert response.status_code == 404, path
     staff = await client.get(f"/events/{event.slug}/schedule.xml", headers=admin)
     assert staff.status_code == 200
+
+
+async def test_atom_feed_lists_published_records_only(client: Any, db: AsyncSession) -> None:
+    event = await build_event(db, sessions=1, speeches_per_session=1)
+    db.add(Record(event_id=event.id, slug="draft", headline={"en": "Secret draft"}))
+    db.add(
+        Record(
+            event_id=event.id,
+            slug="later",
+            headline={"en": "Scheduled"},
+            status=RecordStatus.PUBLISHED,
+            publish_at=utc_now() + dt.timedelta(days=1),
+        )
+    )
+    await db.commit()
+    response = await client.get(f"/events/{event.slug}/feed.atom?lang=ru")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = etree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
+    for tag in ("id", "title", "updated", "author/a:name"):
+        assert feed.find(f"a:{tag}", ns) is not None, tag
+    entries = feed.findall("a:entry", ns)
+    assert [entry.findtext("a:title", namespaces=ns) for entry in entries] == ["Конгресс открылся"]
+    entry = entries[0]
+    assert entry.findtext("a:id", namespaces=ns).startswith("urn:uuid:")
+    assert entry.find("a:link", ns).get("href").endswith(f"/events/{event.slug}/records/opening")
+    assert "Secret" not in response.text and "Scheduled" not in response.text

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
-from litestar import Request, get
+from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.publishing import exporters
+from congress.domain.publishing.archive import export_event, import_event
 from congress.domain.publishing.exporters import PublicSite
-from congress.domain.publishing.services import load_programme, public_event
+from congress.domain.publishing.services import (
+    author_names,
+    load_programme,
+    public_event,
+    published_records,
+)
 from congress.errors import NotFound
-from congress.server.security import current_user, public
+from congress.server.security import current_user, public, roles
 
 XML = "application/xml; charset=utf-8"
 
@@ -125,4 +134,54 @@ async def proceedings_akn(
     return _download(body, XML)
 
 
-ROUTES: list[Any] = [schedule_xml, schedule_json, event_calendar, session_calendar, proceedings_akn]
+@get("/events/{slug:str}/feed.atom", guards=[public], tags=["open formats"])
+async def record_feed(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Response[Any]:
+    """Atom feed of the event's published records, newest first."""
+    event = await public_event(db_session, current_user(request), slug)
+    records = await published_records(db_session, event, limit=50)
+    authors = await author_names(db_session, records)
+    body = exporters.atom_feed(event, records, site_for(request, event), authors)
+    return _download(body, "application/atom+xml; charset=utf-8")
+
+
+@get("/events/{slug:str}/export.json", guards=[public], tags=["open formats"])
+async def event_export(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Response[Any]:
+    """Everything about the event as JSON. Organizers and administrators get the full export
+    (registration, attendance, comments…); everybody else what the public pages show."""
+    user = current_user(request)
+    event = await public_event(db_session, user, slug)
+    full = user is not None and user.role in {Role.ADMIN, Role.ORGANIZER}
+    data = await export_event(db_session, event, public=not full)
+    body = await to_thread.run_sync(partial(json.dumps, data, ensure_ascii=False))
+    return _download(body, "application/json", f"{event.slug}.json")
+
+
+@post(
+    "/api/v1/events/import",
+    guards=[roles(Role.ORGANIZER)],
+    tags=["events"],
+    status_code=201,
+    summary="Import an event exported from /events/{slug}/export.json",
+    security=[{"BearerToken": []}],
+)
+async def event_import(
+    db_session: NamedDependency[AsyncSession], data: JSONBody[dict[str, Any]]
+) -> dict[str, Any]:
+    event_id = await import_event(db_session, data)
+    return {"id": event_id, "slug": data["tables"]["event"][0]["slug"]}
+
+
+ROUTES: list[Any] = [
+    schedule_xml,
+    schedule_json,
+    event_calendar,
+    session_calendar,
+    proceedings_akn,
+    record_feed,
+    event_export,
+    event_import,
+]

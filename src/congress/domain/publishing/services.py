@@ -188,3 +188,27 @@ async def load_programme(
 
 def speeches_of(session: Session) -> list[Speech]:
     return [item.speech for item in session.agenda if item.speech is not None]
+
+
+async def published_records(
+    db: AsyncSession, event: Event, *, limit: int = 50, offset: int = 0
+) -> list[Record]:
+    """The event's records the public may read, newest first, with category and tags."""
+    statement = (
+        select(Record)
+        .where(Record.event_id == event.id, published_now())
+        .options(selectinload(Record.category), selectinload(Record.tags))
+        .order_by(Record.published_at.desc(), Record.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def author_names(db: AsyncSession, records: list[Record]) -> dict[int, str]:
+    """Display names of the records' authors (staff users), by user id."""
+    ids = {record.author_id for record in records if record.author_id is not None}
+    if not ids:
+        return {}
+    rows = await db.execute(select(User.id, User.name, User.email).where(User.id.in_(ids)))
+    return {user_id: name or email.split("@")[0] for user_id, name, email in rows}

@@ -1,0 +1,99 @@
+"""`congress export EVENT -o FILE` and `congress import FILE`: one event as a JSON file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from congress.settings import Settings
+
+
+async def _export(settings: Settings, ref: str, public: bool) -> dict[str, Any]:
+    from congress.__main__ import CommandError, _session
+    from congress.domain.events.services import EventService
+    from congress.domain.publishing.archive import export_event
+    from congress.errors import NotFound
+
+    async with _session(settings) as db:
+        try:
+            event = (
+                await EventService(db, None).resolve(ref) if public else await _any_event(db, ref)
+            )
+        except NotFound as exc:
+            raise CommandError(str(exc)) from None
+        return await export_event(db, event, public=public)
+
+
+async def _any_event(db: Any, ref: str) -> Any:
+    from sqlalchemy import select
+
+    from congress.domain.events.models import Event
+    from congress.errors import NotFound
+
+    column = Event.id if ref.isdigit() else Event.slug
+    event = (
+        await db.scalars(select(Event).where(column == (int(ref) if ref.isdigit() else ref)))
+    ).first()
+    if event is None:
+        raise NotFound(f"no event {ref!r}")
+    return event
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
+    from congress.__main__ import _run, prepare_database
+
+    prepare_database(settings)
+    data = _run(_export, settings, args.event, args.public)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if args.output == "-":
+        sys.stdout.write(text + "\n")
+        return
+    Path(args.output).write_text(text + "\n", encoding="utf-8")
+    rows = sum(len(rows) for rows in data["tables"].values())
+    print(f"exported {data['event']} ({rows} rows) to {args.output}", file=sys.stderr)
+
+
+async def _import(settings: Settings, data: Any) -> tuple[int, str]:
+    from congress.__main__ import CommandError, _session
+    from congress.domain.publishing.archive import import_event
+    from congress.errors import ProblemError
+
+    async with _session(settings) as db:
+        try:
+            event_id = await import_event(db, data)
+        except ProblemError as exc:
+            await db.rollback()
+            raise CommandError(exc.detail) from None
+        await db.commit()
+    return event_id, data["tables"]["event"][0]["slug"]
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
+    from congress.__main__ import CommandError, _run, prepare_database
+
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{path} is not JSON: {exc}") from None
+    prepare_database(settings)
+    event_id, slug = _run(_import, settings, data)
+    print(f"imported {slug} as event {event_id}")
+
+
+def add_commands(commands: Any) -> None:
+    export = commands.add_parser("export", help="write one event (everything about it) as JSON")
+    export.add_argument("event", help="the event's id or slug")
+    export.add_argument("-o", "--output", required=True, help="file to write, - for stdout")
+    export.add_argument(
+        "--public", action="store_true", help="only what anonymous visitors may see"
+    )
+    export.set_defaults(handler=cmd_export)
+    load = commands.add_parser("import", help="add an event exported with `congress export`")
+    load.add_argument("file", help="the JSON file")
+    load.set_defaults(handler=cmd_import)

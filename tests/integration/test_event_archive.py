@@ -1,0 +1,265 @@
+"""The full JSON export of an event, and its import into an empty database, lose nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.pool import NullPool
+
+from congress.__main__ import main
+from congress.db.base import metadata
+from congress.db.engine import make_engine
+from congress.domain.accounts.enums import Role
+from congress.domain.checkin.enums import AttendanceState
+from congress.domain.checkin.models import Attendance
+from congress.domain.events.models import Event
+from congress.domain.people.models import Organization, Person
+from congress.domain.programme.models import Session
+from congress.domain.publishing.archive import (
+    NOT_EXPORTED,
+    OWNED,
+    SHARED,
+    export_event,
+    import_event,
+)
+from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
+from congress.domain.publishing.models import Comment, MediaItem, Record
+from congress.domain.registration.enums import ParticipantCategory
+from congress.domain.registration.models import Delegation, Participant
+from congress.errors import Conflict, Invalid
+from congress.settings import Settings
+from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url, make_staff
+from tests.publishing_data import build_event
+
+
+@pytest.fixture
+def empty_settings(template_database: str, tmp_path: Path) -> Iterator[Settings]:
+    """A second, freshly migrated and empty database."""
+    data_dir = tmp_path / "other"
+    data_dir.mkdir()
+    if IS_POSTGRES:
+        name = f"congress_t_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        yield Settings(database_url=_pg_url(name), data_dir=data_dir, secret_key="test-secret")
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        shutil.copyfile(template_database, data_dir / "congress.db")
+        yield Settings(database_url="", data_dir=data_dir, secret_key="test-secret")
+
+
+@pytest.fixture
+async def other_db(empty_settings: Settings) -> AsyncIterator[AsyncSession]:
+    engine = make_engine(empty_settings, poolclass=NullPool)
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        yield session
+    await engine.dispose()
+
+
+async def full_event(db: AsyncSession) -> Event:
+    """A generated event plus registration, attendance, media, comments and a staff author."""
+    event = await build_event(db, sessions=4, speeches_per_session=2)
+    author, _ = await make_staff(db, Role.EDITOR)
+    person = (await db.scalars(select(Person).order_by(Person.id))).first()
+    assert person is not None
+    person.email = "anna@example.org"
+    person.phone = "+49 30 1234"
+    # The committee is created before the group it belongs to: its parent has the higher id.
+    committee = Organization(name={"en": "Executive committee, Germany"})
+    db.add(committee)
+    await db.flush()
+    group = Organization(name={"en": "International group"})
+    db.add(group)
+    await db.flush()
+    committee.parent_id = group.id
+    delegation = Delegation(
+        event_id=event.id,
+        name={"en": "German delegation"},
+        country="DE",
+        organization_id=committee.id,
+    )
+    db.add(delegation)
+    await db.flush()
+    participant = Participant(
+        event_id=event.id,
+        person_id=person.id,
+        category=ParticipantCategory.DELEGATE,
+        delegation_id=delegation.id,
+    )
+    db.add(participant)
+    await db.flush()
+    session = (await db.scalars(select(Session).where(Session.event_id == event.id))).first()
+    assert session is not None
+    db.add(
+        Attendance(
+            participant_id=participant.id, session_id=session.id, state=AttendanceState.PRESENT
+        )
+    )
+    media = MediaItem(
+        event_id=event.id,
+        session_id=session.id,
+        kind=MediaKind.PHOTO,
+        storage_key=f"{event.slug}/hall.jpg",
+        filename="hall.jpg",
+        content_type="image/jpeg",
+        size=1234,
+        caption={"en": "The hall", "ru": "Зал"},
+        credit="Photo: A. Petrov",
+    )
+    media.people = [person]
+    db.add(media)
+    record = (await db.scalars(select(Record).where(Record.event_id == event.id))).one()
+    record.author_id = author.id
+    db.add_all(
+        [
+            Comment(
+                record_id=record.id,
+                author_name="Ivan",
+                body="Congratulations!",
+                status=CommentStatus.APPROVED,
+            ),
+            Comment(
+                record_id=record.id,
+                author_name="Spam",
+                body="buy now",
+                status=CommentStatus.PENDING,
+            ),
+            Record(
+                event_id=event.id,
+                slug="draft",
+                headline={"en": "Not yet"},
+                status=RecordStatus.DRAFT,
+            ),
+        ]
+    )
+    await db.commit()
+    return event
+
+
+def canonical(export: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The export with every id (and reference) replaced by the row's place in its table."""
+    tables = export["tables"]
+    place = {
+        name: {row["id"]: index for index, row in enumerate(rows)}
+        for name, rows in tables.items()
+        if rows and "id" in rows[0]
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in tables.items():
+        table = metadata.tables[name]
+        references = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+        canon = []
+        for row in rows:
+            item = dict(row)
+            if "id" in item:
+                item["id"] = place[name][item["id"]]
+            for column, target in references.items():
+                if item.get(column) is not None:
+                    item[column] = place[target][item[column]]
+            canon.append(item)
+        out[name] = canon
+    return out
+
+
+async def test_every_table_is_exported_or_excluded_on_purpose() -> None:
+    accounted = set(OWNED) | set(SHARED) | NOT_EXPORTED | {"event"}
+    assert set(metadata.tables) - accounted == set()
+
+
+async def test_round_trip_into_an_empty_database_loses_nothing(
+    db: AsyncSession, other_db: AsyncSession
+) -> None:
+    event = await full_event(db)
+    before = await export_event(db, event)
+    assert {"participant", "attendance", "delegation", "comment", "media_person"} <= set(
+        before["tables"]
+    )
+    # Through JSON text, as a file would carry it.
+    new_id = await import_event(other_db, json.loads(json.dumps(before)))
+    await other_db.commit()
+    imported = await other_db.get(Event, new_id)
+    assert imported is not None
+    after = await export_event(other_db, imported)
+
+    assert canonical(after) == canonical(before)
+    for name, rows in before["tables"].items():
+        assert len(after["tables"][name]) == len(rows), name
+
+
+async def test_import_is_one_transaction(db: AsyncSession, other_db: AsyncSession) -> None:
+    event = await build_event(db, sessions=3, speeches_per_session=1)
+    data = await export_event(db, event)
+    data["tables"]["speech"][-1]["agenda_item_id"] = 999_999  # points nowhere
+    with pytest.raises(Invalid) as caught:
+        await import_event(other_db, data)
+    assert "tables.speech" in caught.value.errors[0].field
+    await other_db.rollback()
+    for table in ("event", "session", "person", "agenda_item"):
+        count = await other_db.scalar(select(func.count()).select_from(metadata.tables[table]))
+        assert count == 0, table
+
+
+async def test_import_refuses_an_existing_slug(db: AsyncSession) -> None:
+    event = await build_event(db, sessions=1, speeches_per_session=1)
+    data = await export_event(db, event)
+    with pytest.raises(Conflict) as caught:
+        await import_event(db, data)
+    assert caught.value.errors[0].field == "event.slug"
+
+
+async def test_public_export_leaves_out_private_data(
+    client: Any, db: AsyncSession, admin: dict[str, str]
+) -> None:
+    event = await full_event(db)
+    response = await client.get(f"/events/{event.slug}/export.json")
+    assert response.status_code == 200
+    tables = response.json()["tables"]
+    assert not {"participant", "attendance", "delegation", "comment", "user_account"} & set(tables)
+    assert [row["slug"] for row in tables["record"]] == ["opening"]
+    assert all(row["email"] is None and row["phone"] is None for row in tables["person"])
+    assert "anna@example.org" not in response.text
+
+    full = await client.get(f"/events/{event.slug}/export.json", headers=admin)
+    assert "anna@example.org" in full.text
+    assert len(full.json()["tables"]["record"]) == 2
+
+
+def test_cli_export_and_import(
+    tmp_path: Path,
+    settings: Settings,
+    empty_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def setup() -> str:
+        engine = make_engine(settings, poolclass=NullPool)
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            event = await build_event(session, sessions=3, speeches_per_session=2)
+        await engine.dispose()
+        return event.slug
+
+    slug = asyncio.run(setup())
+    out = tmp_path / "event.json"
+    from congress import settings as settings_module
+
+    monkeypatch.setattr(settings_module, "get_settings", lambda: settings)
+    monkeypatch.setattr("congress.__main__.get_settings", lambda: settings)
+    assert main(["export", slug, "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["event"] == slug
+
+    monkeypatch.setattr("congress.__main__.get_settings", lambda: empty_settings)
+    assert main(["import", str(out)]) == 0
+    assert f"imported {slug}" in capsys.readouterr().out
+    assert main(["import", str(out)]) == 1
+    assert "exists already" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("{not json")
+    assert main(["import", str(tmp_path / "bad.json")]) == 1
+    assert "is not JSON" in capsys.readouterr().err
