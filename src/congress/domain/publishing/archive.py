@@ -289,6 +289,6 @@ async def _insert(
         for row in pending:
             if row.get(column_name) is not None:
                 new_id = new_ids[table.name][row["id"]]
-                target = new_ids[table.name][row[column_name]]
+                parent_id = new_ids[table.name][row[column_name]]
                 updated_at = _convert(table.c.updated_at, row["updated_at"])
-                deferred.append((table, column_name, new_id, target, updated_at))
+                deferred.append((table, column_name, new_id, parent_id, updated_at))
