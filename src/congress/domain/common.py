@@ -9,6 +9,11 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+# Bounds of the database's integer columns (BIGINT ids, INTEGER counts and positions).
+MAX_ID = 2**63 - 1
+MAX_INT = 2**31 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="The id of an existing record")]
 
 LanguageCode = Annotated[
     str,

@@ -16,11 +16,11 @@ from typing import Annotated, Any, Literal
 from litestar import Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.domain.common import Page
+from congress.domain.common import MAX_ID, MAX_INT, Page
 from congress.domain.crud import EntityService
 from congress.domain.events.services import EventService
 from congress.domain.programme.services import get_session
@@ -80,6 +80,15 @@ COMMON = [
 ]
 
 
+def bounds(kind: type) -> dict[str, Any]:
+    """Integers in paths and queries are ids: keep them in the database's range."""
+    return {"ge": 1, "le": MAX_ID} if kind is int else {}
+
+
+def path_type(kind: type) -> Any:
+    return Annotated[kind, PathParameter(**bounds(kind))]
+
+
 def body_of(schema: type[BaseModel]) -> Any:
     return JSONBody[schema]  # type: ignore[misc,valid-type]
 
@@ -116,9 +125,11 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
     parent_params: list[inspect.Parameter] = []
     if resource.parent is not None:
         name, _, kind = PARENT_PATHS[resource.parent]
-        parent_params = [_param(name, FromPath[kind])]  # type: ignore[misc,valid-type]
+        parent_params = [_param(name, path_type(kind))]
     item_param = (
-        [_param("event", FromPath[str])] if resource.by_slug else [_param("item_id", FromPath[int])]
+        [_param("event", path_type(str))]
+        if resource.by_slug
+        else [_param("item_id", path_type(int))]
     )
     read_guard = staff if resource.service.staff_only_read else public
     guard_write = roles(*resource.service.write_roles)
@@ -154,7 +165,7 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         # Prefixed: some names (state, request) are reserved by Litestar.
         _param(
             f"filter_{name}",
-            Annotated[kind | None, QueryParameter(name=name, required=False)],
+            Annotated[kind | None, QueryParameter(name=name, required=False, **bounds(kind))],
             None,
         )
         for name, (kind, _) in resource.filters.items()
@@ -167,7 +178,11 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
             _param(
                 "limit", Annotated[int, QueryParameter(ge=1, le=500, description="Page size")], 50
             ),
-            _param("offset", Annotated[int, QueryParameter(ge=0, description="Items to skip")], 0),
+            _param(
+                "offset",
+                Annotated[int, QueryParameter(ge=0, le=MAX_INT, description="Items to skip")],
+                0,
+            ),
             *filter_params,
         ],
         Page[resource.read],  # type: ignore[name-defined]

@@ -10,7 +10,7 @@ from advanced_alchemy.exceptions import NotFoundError as AANotFoundError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from congress.domain.crud import integrity_conflict
 from congress.errors import FieldError, ProblemError
@@ -120,6 +120,12 @@ def on_integrity(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return problem(request, conflict.status, conflict.detail, conflict.errors)
 
 
+def on_data_error(request: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
+    # A value the schema let through but the database refuses (out of range, too long).
+    log.warning("database refused a value on %s: %s", request.url.path, exc)
+    return problem(request, 422, "a value is out of the range the database can store")
+
+
 def on_not_found(request: Request[Any, Any, Any], exc: AANotFoundError) -> Response[Any]:
     return problem(request, 404, str(exc.detail) if hasattr(exc, "detail") else "not found")
 
@@ -140,5 +146,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     IntegrityError: on_integrity,
     AAIntegrityError: on_integrity,
     AANotFoundError: on_not_found,
+    DataError: on_data_error,
     HTTP_500_INTERNAL_SERVER_ERROR: on_server_error,
 }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 from litestar.response import Template
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from congress.domain.accounts.services import AuditEntryService, UserService
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
+from congress.domain.common import MAX_ID
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.schemas import (
     EventCreate,
@@ -342,7 +343,7 @@ RESOURCES = [
 async def reorder_agenda(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
-    session_id: FromPath[int],
+    session_id: Annotated[int, PathParameter(ge=1, le=MAX_ID)],
     data: JSONBody[AgendaOrder],
 ) -> list[AgendaItemRead]:
     service = AgendaItemService(db_session, current_user(request))

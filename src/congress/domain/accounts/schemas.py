@@ -5,7 +5,12 @@ import datetime as dt
 from pydantic import EmailStr, Field
 
 from congress.domain.accounts.enums import Role
-from congress.domain.common import ReadSchema, Schema, partial
+from congress.domain.common import (
+    Id,
+    ReadSchema,
+    Schema,
+    partial,
+)
 
 
 class UserCreate(Schema):
@@ -31,10 +36,10 @@ class UserRead(ReadSchema):
 
 class AuditEntryRead(ReadSchema):
     at: dt.datetime
-    user_id: int | None
+    user_id: Id | None
     action: str
     entity: str
-    entity_id: int
-    event_id: int | None
+    entity_id: Id
+    event_id: Id | None
     before: dict[str, object] | None
     after: dict[str, object] | None

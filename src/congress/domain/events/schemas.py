@@ -5,8 +5,10 @@ import datetime as dt
 from pydantic import Field, field_validator
 
 from congress.domain.common import (
+    MAX_INT,
     AwareDatetime,
     CountryCode,
+    Id,
     LanguageCode,
     ReadSchema,
     Schema,
@@ -25,14 +27,14 @@ class VenueCreate(Schema):
     address: TranslatableOptional | None = None
     city: str | None = Field(default=None, max_length=200)
     country: CountryCode | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_INT)
 
 
 VenueUpdate = partial(VenueCreate)
 
 
 class RoomRead(ReadSchema):
-    venue_id: int
+    venue_id: Id
     name: dict[str, str]
     capacity: int | None
 
@@ -47,9 +49,9 @@ class VenueRead(ReadSchema):
 
 
 class RoomCreate(Schema):
-    venue_id: int
+    venue_id: Id
     name: TranslatableText
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_INT)
 
 
 RoomUpdate = partial(RoomCreate)
@@ -61,19 +63,19 @@ class EventCreate(Schema):
         default=None, pattern=r"^[a-z0-9][a-z0-9_-]{3,39}$", description="frab acronym, ≥ 4 chars"
     )
     name: TranslatableText
-    edition: int | None = Field(default=None, ge=1)
+    edition: int | None = Field(default=None, ge=1, le=MAX_INT)
     series: str | None = Field(default=None, max_length=200)
     occasion: TranslatableOptional | None = None
     description: TranslatableOptional | None = None
     start_date: dt.date
     end_date: dt.date
     timezone: TimeZoneName = "UTC"
-    venue_id: int | None = None
+    venue_id: Id | None = None
     languages: list[LanguageCode] = Field(
         default_factory=lambda: ["en"], min_length=1, description="Primary language first"
     )
     status: EventStatus = EventStatus.DRAFT
-    organizer_ids: list[int] = Field(default_factory=list)
+    organizer_ids: list[Id] = Field(default_factory=list)
     registration_opens_at: AwareDatetime | None = None
     registration_closes_at: AwareDatetime | None = None
     registration_categories: list[ParticipantCategory] = Field(default_factory=list)
@@ -107,7 +109,7 @@ class EventRead(ReadSchema):
     start_date: dt.date
     end_date: dt.date
     timezone: str
-    venue_id: int | None
+    venue_id: Id | None
     languages: list[str]
     status: EventStatus
     organizers: list[OrganizerBrief]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, select
@@ -39,7 +40,7 @@ class EventService(EntityService[Event]):
     async def resolve(self, ref: str | int) -> Event:
         """The event by id or slug, as this user may see it."""
         statement = self._base_statement()
-        if isinstance(ref, int) or str(ref).isdigit():
+        if isinstance(ref, int) or re.fullmatch(r"[0-9]{1,18}", ref):
             statement = statement.where(Event.id == int(ref))
         else:
             statement = statement.where(Event.slug == ref)

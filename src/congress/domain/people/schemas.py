@@ -6,6 +6,7 @@ from pydantic import EmailStr, Field
 
 from congress.domain.common import (
     CountryCode,
+    Id,
     ReadSchema,
     Schema,
     TranslatableOptional,
@@ -21,7 +22,7 @@ class OrganizationCreate(Schema):
     kind: OrganizationKind = OrganizationKind.OTHER
     country: CountryCode | None = None
     website: str | None = Field(default=None, max_length=500)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 OrganizationUpdate = partial(OrganizationCreate)
@@ -33,7 +34,7 @@ class OrganizationRead(ReadSchema):
     kind: OrganizationKind
     country: str | None
     website: str | None
-    parent_id: int | None
+    parent_id: Id | None
 
 
 class PersonCreate(Schema):
@@ -51,7 +52,7 @@ PersonUpdate = partial(PersonCreate)
 
 
 class PositionBrief(ReadSchema):
-    organization_id: int | None
+    organization_id: Id | None
     title: dict[str, str]
     start_date: dt.date | None
     end_date: dt.date | None
@@ -70,8 +71,8 @@ class PersonRead(ReadSchema):
 
 
 class PositionCreate(Schema):
-    person_id: int
-    organization_id: int | None = None
+    person_id: Id
+    organization_id: Id | None = None
     title: TranslatableText
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -81,8 +82,8 @@ PositionUpdate = partial(PositionCreate)
 
 
 class PositionRead(ReadSchema):
-    person_id: int
-    organization_id: int | None
+    person_id: Id
+    organization_id: Id | None
     title: dict[str, str]
     start_date: dt.date | None
     end_date: dt.date | None

@@ -5,7 +5,9 @@ import datetime as dt
 from pydantic import Field, field_validator
 
 from congress.domain.common import (
+    MAX_INT,
     AwareDatetime,
+    Id,
     LanguageCode,
     ReadSchema,
     Schema,
@@ -27,7 +29,7 @@ class SessionCreate(Schema):
     title: TranslatableText
     description: TranslatableOptional | None = None
     kind: SessionKind = SessionKind.PLENARY
-    room_id: int | None = None
+    room_id: Id | None = None
     planned_start: AwareDatetime
     planned_end: AwareDatetime
     actual_start: AwareDatetime | None = None
@@ -38,11 +40,11 @@ SessionUpdate = partial(SessionCreate)
 
 
 class SessionRead(ReadSchema):
-    event_id: int
+    event_id: Id
     title: dict[str, str]
     description: dict[str, str] | None
     kind: SessionKind
-    room_id: int | None
+    room_id: Id | None
     planned_start: dt.datetime
     planned_end: dt.datetime
     actual_start: dt.datetime | None
@@ -50,9 +52,11 @@ class SessionRead(ReadSchema):
 
 
 class PresidiumSeatCreate(Schema):
-    seat_number: int = Field(ge=1, description="Left to right as seen from the hall, from 1")
-    person_id: int
-    position_id: int | None = None
+    seat_number: int = Field(
+        ge=1, le=MAX_INT, description="Left to right as seen from the hall, from 1"
+    )
+    person_id: Id
+    position_id: Id | None = None
     role: SeatRole = SeatRole.MEMBER
 
 
@@ -60,16 +64,18 @@ PresidiumSeatUpdate = partial(PresidiumSeatCreate)
 
 
 class PresidiumSeatRead(ReadSchema):
-    session_id: int
+    session_id: Id
     seat_number: int
-    person_id: int
-    position_id: int | None
+    person_id: Id
+    position_id: Id | None
     role: SeatRole
 
 
 class AgendaItemCreate(Schema):
     kind: AgendaItemKind
-    position: int | None = Field(default=None, ge=1, description="Omit to append at the end")
+    position: int | None = Field(
+        default=None, ge=1, le=MAX_INT, description="Omit to append at the end"
+    )
     title: TranslatableOptional | None = None
     notes: str | None = Field(default=None, max_length=4000)
     planned_start: AwareDatetime | None = None
@@ -82,7 +88,7 @@ AgendaItemUpdate = partial(AgendaItemCreate)
 
 
 class AgendaItemRead(ReadSchema):
-    session_id: int
+    session_id: Id
     position: int
     kind: AgendaItemKind
     title: dict[str, str] | None
@@ -94,29 +100,29 @@ class AgendaItemRead(ReadSchema):
 
 
 class AgendaOrder(Schema):
-    item_ids: list[int] = Field(min_length=1, description="Every item of the session, in order")
+    item_ids: list[Id] = Field(min_length=1, description="Every item of the session, in order")
 
 
 class SpeakerIn(Schema):
-    person_id: int
-    position_id: int | None = None
-    on_behalf_of_id: int | None = None
+    person_id: Id
+    position_id: Id | None = None
+    on_behalf_of_id: Id | None = None
     capacity: TranslatableOptional | None = None
 
 
 class SpeakerRead(ReadSchema):
-    person_id: int
+    person_id: Id
     order: int
-    position_id: int | None
-    on_behalf_of_id: int | None
+    position_id: Id | None
+    on_behalf_of_id: Id | None
     capacity: dict[str, str] | None
 
 
 class SpeechCreate(Schema):
-    session_id: int | None = Field(
+    session_id: Id | None = Field(
         default=None, description="Creates the agenda item at the end of this session"
     )
-    agenda_item_id: int | None = Field(default=None, description="An existing speech agenda item")
+    agenda_item_id: Id | None = Field(default=None, description="An existing speech agenda item")
     kind: SpeechKind = SpeechKind.ADDRESS
     title: TranslatableOptional | None = None
     language: LanguageCode
@@ -138,7 +144,7 @@ SpeechUpdate = partial(SpeechCreate)
 
 
 class SpeechRead(ReadSchema):
-    agenda_item_id: int
+    agenda_item_id: Id
     kind: SpeechKind
     title: dict[str, str] | None
     language: str
@@ -150,12 +156,12 @@ class SpeechRead(ReadSchema):
 
 
 class AwardCreate(Schema):
-    session_id: int | None = None
-    agenda_item_id: int | None = None
+    session_id: Id | None = None
+    agenda_item_id: Id | None = None
     kind: AwardKind = AwardKind.BADGE
     name: TranslatableText
-    recipient_id: int
-    presenter_id: int | None = None
+    recipient_id: Id
+    presenter_id: Id | None = None
     citation: TranslatableOptional | None = None
 
 
@@ -163,20 +169,20 @@ AwardUpdate = partial(AwardCreate)
 
 
 class AwardRead(ReadSchema):
-    agenda_item_id: int
+    agenda_item_id: Id
     kind: AwardKind
     name: dict[str, str]
-    recipient_id: int
-    presenter_id: int | None
+    recipient_id: Id
+    presenter_id: Id | None
     citation: dict[str, str] | None
 
 
 class GiftCreate(Schema):
-    session_id: int | None = None
-    agenda_item_id: int | None = None
-    giver_id: int
-    recipient_id: int
-    received_by_id: int | None = Field(
+    session_id: Id | None = None
+    agenda_item_id: Id | None = None
+    giver_id: Id
+    recipient_id: Id
+    received_by_id: Id | None = Field(
         default=None, description="Who accepted it on the recipient's behalf"
     )
     description: TranslatableText
@@ -186,9 +192,9 @@ GiftUpdate = partial(GiftCreate)
 
 
 class GiftRead(ReadSchema):
-    agenda_item_id: int
-    giver_id: int
-    recipient_id: int
-    received_by_id: int | None
+    agenda_item_id: Id
+    giver_id: Id
+    recipient_id: Id
+    received_by_id: Id | None
     description: dict[str, str]
     by_proxy: bool

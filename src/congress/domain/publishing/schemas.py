@@ -5,7 +5,9 @@ import datetime as dt
 from pydantic import Field
 
 from congress.domain.common import (
+    MAX_INT,
     AwareDatetime,
+    Id,
     ReadSchema,
     Schema,
     Slug,
@@ -19,26 +21,26 @@ from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordSta
 class MediaItemCreate(Schema):
     """Metadata of a stored file; the upload itself goes through the media pages."""
 
-    session_id: int | None = None
+    session_id: Id | None = None
     kind: MediaKind = MediaKind.PHOTO
     storage_key: str = Field(min_length=1, max_length=300)
     filename: str = Field(min_length=1, max_length=300)
     content_type: str = Field(min_length=3, max_length=100)
-    size: int = Field(default=0, ge=0)
-    width: int | None = Field(default=None, ge=1)
-    height: int | None = Field(default=None, ge=1)
+    size: int = Field(default=0, ge=0, le=MAX_INT)
+    width: int | None = Field(default=None, ge=1, le=MAX_INT)
+    height: int | None = Field(default=None, ge=1, le=MAX_INT)
     caption: TranslatableOptional | None = None
     credit: str | None = Field(default=None, max_length=300)
-    position: int = Field(default=0, ge=0)
-    person_ids: list[int] = Field(default_factory=list, description="People shown")
+    position: int = Field(default=0, ge=0, le=MAX_INT)
+    person_ids: list[Id] = Field(default_factory=list, description="People shown")
 
 
 MediaItemUpdate = partial(MediaItemCreate)
 
 
 class MediaItemRead(ReadSchema):
-    event_id: int
-    session_id: int | None
+    event_id: Id
+    session_id: Id | None
     kind: MediaKind
     storage_key: str
     filename: str
@@ -49,7 +51,7 @@ class MediaItemRead(ReadSchema):
     caption: dict[str, str] | None
     credit: str | None
     position: int
-    person_ids: list[int]
+    person_ids: list[Id]
 
 
 class CategoryCreate(Schema):
@@ -79,29 +81,29 @@ class TagRead(ReadSchema):
 
 
 class RecordCreate(Schema):
-    session_id: int | None = None
+    session_id: Id | None = None
     slug: Slug
     headline: TranslatableText
     lead: TranslatableOptional | None = None
     body: TranslatableOptional = Field(default_factory=dict, description="HTML; sanitised on save")
-    category_id: int | None = None
+    category_id: Id | None = None
     status: RecordStatus = RecordStatus.DRAFT
     publish_at: AwareDatetime | None = None
-    tag_ids: list[int] = Field(default_factory=list)
+    tag_ids: list[Id] = Field(default_factory=list)
 
 
 RecordUpdate = partial(RecordCreate)
 
 
 class RecordRead(ReadSchema):
-    event_id: int
-    session_id: int | None
+    event_id: Id
+    session_id: Id | None
     slug: str
     headline: dict[str, str]
     lead: dict[str, str] | None
     body: dict[str, str]
-    category_id: int | None
-    author_id: int | None
+    category_id: Id | None
+    author_id: Id | None
     status: RecordStatus
     publish_at: dt.datetime | None
     published_at: dt.datetime | None
@@ -120,7 +122,7 @@ class CommentUpdate(Schema):
 
 
 class CommentRead(ReadSchema):
-    record_id: int
+    record_id: Id
     author_name: str
     body: str
     language: str | None

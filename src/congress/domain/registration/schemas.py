@@ -5,7 +5,9 @@ import datetime as dt
 from pydantic import EmailStr, Field
 
 from congress.domain.common import (
+    MAX_INT,
     CountryCode,
+    Id,
     Name,
     ReadSchema,
     Schema,
@@ -17,31 +19,31 @@ from congress.domain.registration.enums import ParticipantCategory, ParticipantS
 
 class DelegationCreate(Schema):
     name: TranslatableText
-    organization_id: int | None = None
+    organization_id: Id | None = None
     country: CountryCode | None = None
-    head_id: int | None = None
-    quota: int | None = Field(default=None, ge=0)
+    head_id: Id | None = None
+    quota: int | None = Field(default=None, ge=0, le=MAX_INT)
 
 
 DelegationUpdate = partial(DelegationCreate)
 
 
 class DelegationRead(ReadSchema):
-    event_id: int
+    event_id: Id
     name: dict[str, str]
-    organization_id: int | None
+    organization_id: Id | None
     country: str | None
-    head_id: int | None
+    head_id: Id | None
     quota: int | None
 
 
 class ParticipantCreate(Schema):
-    person_id: int
+    person_id: Id
     category: ParticipantCategory = ParticipantCategory.GUEST
     status: ParticipantStatus = ParticipantStatus.REGISTERED
-    delegation_id: int | None = None
-    organization_id: int | None = None
-    position_id: int | None = None
+    delegation_id: Id | None = None
+    organization_id: Id | None = None
+    position_id: Id | None = None
     badge_number: str | None = Field(default=None, max_length=32)
     consent_publication: bool = False
     notes: str | None = Field(default=None, max_length=4000)
@@ -51,13 +53,13 @@ ParticipantUpdate = partial(ParticipantCreate)
 
 
 class ParticipantRead(ReadSchema):
-    event_id: int
-    person_id: int
+    event_id: Id
+    person_id: Id
     category: ParticipantCategory
     status: ParticipantStatus
-    delegation_id: int | None
-    organization_id: int | None
-    position_id: int | None
+    delegation_id: Id | None
+    organization_id: Id | None
+    position_id: Id | None
     badge_number: str | None
     qr_token: str
     consent_publication: bool
