@@ -35,12 +35,21 @@ def connection_dialect(migration_context: object) -> str:
     return str(getattr(getattr(migration_context, "dialect", None), "name", ""))
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # Full-text search objects are made by hand, not from models: the SQLite FTS5 table (with
+    # its shadow tables) and the PostgreSQL expression indexes.
+    if type_ == "table" and name is not None and name.startswith("search_index"):
+        return False
+    return not (type_ == "index" and name in {"ix_speech_search", "ix_record_search"})
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=True,
         compare_type=_compare_type,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

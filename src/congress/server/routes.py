@@ -8,7 +8,6 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter
-from litestar.response import Template
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -368,16 +367,8 @@ async def ping() -> dict[str, str]:
     return {"pong": "ok"}
 
 
-@get("/", guards=[public], include_in_schema=False)
-async def home(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
-) -> Template:
-    events, _ = await EventService(db_session, current_user(request)).list(limit=100)
-    return Template("home.html", context={"events": events, "lang": "en"})
-
-
 def route_handlers() -> list[HTTPRouteHandler]:
-    handlers: list[HTTPRouteHandler] = [home, health, ping, reorder_agenda]
+    handlers: list[HTTPRouteHandler] = [health, ping, reorder_agenda]
     for resource in RESOURCES:
         handlers.extend(api_routes(resource))
     # Each area's pages: its controllers.py exposes ROUTES (a list of handlers/routers).

@@ -60,7 +60,9 @@ SHARED = (
     "user_account",
 )
 # Kept out on purpose: secrets and per-installation state, not part of an event.
-NOT_EXPORTED = frozenset({"api_token", "staff_session", "audit_entry", "alembic_version"})
+NOT_EXPORTED = frozenset(
+    {"api_token", "staff_session", "audit_entry", "alembic_version", "record_view", "view_salt"}
+)
 # Natural keys: an import reuses an existing row with the same key instead of duplicating it.
 NATURAL_KEYS = {"category": "slug", "tag": "slug", "user_account": "email", "person": "email"}
 USER_COLUMNS = ("id", "email", "name", "role", "locale", "created_at", "updated_at")

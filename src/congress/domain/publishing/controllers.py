@@ -5,49 +5,58 @@ from __future__ import annotations
 import json
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
-from litestar.response import Response
+from litestar.response import Redirect, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
+from congress.domain.events.services import EventService
 from congress.domain.publishing import exporters
 from congress.domain.publishing.archive import export_event, import_event
 from congress.domain.publishing.exporters import PublicSite
+from congress.domain.publishing.models import Category, Record, Tag
+from congress.domain.publishing.search import search
 from congress.domain.publishing.services import (
+    approved_comments,
+    attending_organizations,
     author_names,
+    by_slug,
+    count_view,
+    form_stamp,
     load_programme,
+    photos,
     public_event,
+    public_record,
+    public_speech,
     published_records,
+    records_tagged,
+    submit_comment,
+    venues_of,
 )
-from congress.errors import NotFound
+from congress.domain.publishing.views import choose_language, render
+from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
 XML = "application/xml; charset=utf-8"
+# Per client address; on top of the honeypot and the time check of the form.
+COMMENT_RATE_LIMIT = RateLimitConfig(rate_limit=("minute", 5), store="comment_rate_limit")
+ROBOTS = ("bot", "crawler", "spider", "slurp", "preview", "headless")
 
 
-def choose_language(request: Request[Any, Any, Any], languages: list[str]) -> str:
-    """``?lang=`` when the event has it, else the browser's preference, else the primary."""
-    asked = request.query_params.get("lang")
-    if asked in languages:
-        return asked
-    header = request.headers.get("accept-language", "")
-    ranked: list[tuple[float, str]] = []
-    for part in header.split(","):
-        tag, _, quality = part.strip().partition(";q=")
-        try:
-            weight = float(quality) if quality else 1.0
-        except ValueError:
-            continue
-        ranked.append((weight, tag.strip().lower().split("-")[0]))
-    for _, language in sorted(ranked, key=lambda pair: -pair[0]):
-        if language in languages:
-            return language
-    return languages[0] if languages else "en"
+def visitor_of(request: Request[Any, Any, Any]) -> str | None:
+    """What tells one reader from another (hashed before use), None for robots."""
+    agent = request.headers.get("user-agent", "")
+    if not agent or any(word in agent.lower() for word in ROBOTS):
+        return None
+    address = request.client.host if request.client else ""
+    return f"{address}|{agent}|{request.headers.get('accept-language', '')}"
 
 
 def site_for(request: Request[Any, Any, Any], event: Event) -> PublicSite:
@@ -175,7 +184,246 @@ async def event_import(
     return {"id": event_id, "slug": data["tables"]["event"][0]["slug"]}
 
 
+# ---- public pages ------------------------------------------------------------------------------
+
+
+@get("/", guards=[public], include_in_schema=False)
+async def home(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Template:
+    events, _ = await EventService(db_session, current_user(request)).list(limit=200)
+    venues = await venues_of(db_session, events)
+    return render(request, "home.html", events=events, venues=venues)
+
+
+@get("/events/{slug:str}", guards=[public], include_in_schema=False)
+async def event_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event, sessions, site = await _programme(db_session, request, slug)
+    records = await published_records(db_session, event, limit=20)
+    gallery = await photos(db_session, event, limit=12)
+    return render(
+        request,
+        "event.html",
+        event=event,
+        sessions=sessions,
+        records=records,
+        gallery=gallery,
+        json_ld=exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
+        formats=open_formats(event),
+    )
+
+
+@get("/events/{slug:str}/programme", guards=[public], include_in_schema=False)
+async def programme_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event, sessions, _ = await _programme(db_session, request, slug)
+    zone = ZoneInfo(event.timezone)
+    days: dict[Any, list[Any]] = {}
+    for session in sessions:
+        days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
+    return render(request, "programme.html", event=event, days=days, formats=open_formats(event))
+
+
+@get("/events/{slug:str}/sessions/{session_id:int}", guards=[public], include_in_schema=False)
+async def session_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    session_id: FromPath[int],
+) -> Template:
+    event = await public_event(db_session, current_user(request), slug)
+    found = await load_programme(db_session, event, full=True, session_id=session_id)
+    if not found:
+        raise NotFound(f"no session {session_id} in this event")
+    session = found[0]
+    site = site_for(request, event)
+    records = [
+        record
+        for record in await published_records(db_session, event, limit=200)
+        if record.session_id == session.id
+    ]
+    return render(
+        request,
+        "session.html",
+        event=event,
+        session=session,
+        records=records,
+        gallery=await photos(db_session, event, session.id),
+        json_ld=exporters.json_ld_script(exporters.session_page_ld(event, session, site)),
+    )
+
+
+@get("/events/{slug:str}/speeches/{speech_id:int}", guards=[public], include_in_schema=False)
+async def speech_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    speech_id: FromPath[int],
+) -> Template:
+    event = await public_event(db_session, current_user(request), slug)
+    speech = await public_speech(db_session, event, speech_id)
+    return render(request, "speech.html", event=event, speech=speech)
+
+
+@get("/events/{slug:str}/records/{record_slug:str}", guards=[public], include_in_schema=False)
+async def record_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    record_slug: FromPath[str],
+) -> Template:
+    user = current_user(request)
+    event = await public_event(db_session, user, slug)
+    record = await public_record(db_session, user, event, record_slug)
+    visitor = visitor_of(request)
+    if user is None and visitor is not None:
+        await count_view(db_session, record, visitor)
+    return await _record_response(db_session, request, event, record)
+
+
+async def _record_response(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    record: Record,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    session = None
+    if record.session_id is not None:
+        found = await load_programme(db, event, full=True, session_id=record.session_id)
+        session = found[0] if found else None
+    authors = await author_names(db, [record])
+    secret = request.app.state.settings.resolved_secret()
+    return render(
+        request,
+        "record.html",
+        status_code=status_code,
+        event=event,
+        record=record,
+        session=session,
+        author=authors.get(record.author_id) if record.author_id else None,
+        organizations=await attending_organizations(db, event),
+        gallery=await photos(db, event, record.session_id),
+        comments=await approved_comments(db, record),
+        form_stamp=form_stamp(secret),
+        form_errors=errors or {},
+        form_values=values or {},
+        commented=request.query_params.get("commented") == "1",
+    )
+
+
+@post(
+    "/events/{slug:str}/records/{record_slug:str}/comments",
+    guards=[public],
+    include_in_schema=False,
+    middleware=[COMMENT_RATE_LIMIT.middleware],
+)
+async def post_comment(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    record_slug: FromPath[str],
+) -> Template | Redirect:
+    event = await public_event(db_session, None, slug)
+    record = await public_record(db_session, None, event, record_slug)
+    form = dict(await request.form())
+    values = {key: str(form.get(key, "")) for key in ("author_name", "body")}
+    lang = choose_language(request, event.languages)
+    try:
+        await submit_comment(
+            db_session,
+            record,
+            form,
+            secret=request.app.state.settings.resolved_secret(),
+            language=lang,
+        )
+    except Invalid as exc:
+        errors = {error.field: error.message for error in exc.errors}
+        return await _record_response(
+            db_session, request, event, record, errors=errors, values=values, status_code=422
+        )
+    return Redirect(
+        f"/events/{event.slug}/records/{record.slug}?lang={lang}&commented=1#comments",
+        status_code=303,
+    )
+
+
+@get("/tags/{slug:str}", guards=[public], include_in_schema=False)
+async def tag_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    tag = await by_slug(db_session, Tag, slug)
+    records = await records_tagged(db_session, tag=tag)
+    return render(request, "listing.html", heading_key="tagged", term=tag, records=records)
+
+
+@get("/categories/{slug:str}", guards=[public], include_in_schema=False)
+async def category_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    category = await by_slug(db_session, Category, slug)
+    records = await records_tagged(db_session, category=category)
+    return render(request, "listing.html", heading_key=None, term=category, records=records)
+
+
+SEARCH_PAGE = 20
+
+
+@get("/search", guards=[public], include_in_schema=False)
+async def search_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Template:
+    query = (request.query_params.get("q") or "").strip()[:200]
+    try:
+        page = max(1, int(request.query_params.get("page") or 1))
+    except ValueError:
+        page = 1
+    hits, total = await search(
+        db_session, query, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE
+    )
+    return render(
+        request,
+        "search.html",
+        search_query=query,
+        hits=hits,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // SEARCH_PAGE)),
+    )
+
+
+def open_formats(event: Event) -> list[tuple[str, str]]:
+    """(label key, path) of every download beside the event page."""
+    base = f"/events/{event.slug}"
+    return [
+        ("programme_pdf", f"{base}/programme.pdf"),
+        ("pdf", f"{base}/proceedings.pdf"),
+        ("akn", f"{base}/proceedings.akn.xml"),
+        ("schedule_xml", f"{base}/schedule.xml"),
+        ("schedule_json", f"{base}/schedule.json"),
+        ("ical", f"{base}/calendar.ics"),
+        ("atom", f"{base}/feed.atom"),
+        ("export", f"{base}/export.json"),
+    ]
+
+
 ROUTES: list[Any] = [
+    home,
+    event_page,
+    programme_page,
+    session_page,
+    speech_page,
+    record_page,
+    post_comment,
+    tag_page,
+    category_page,
+    search_page,
     schedule_xml,
     schedule_json,
     event_calendar,

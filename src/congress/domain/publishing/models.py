@@ -102,3 +102,23 @@ class Comment(Base):
     moderated_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
     record: Mapped[Record] = relationship(lazy="raise", back_populates="comments")
+
+
+class RecordView(Base):
+    """One reader of a record on one day, known only by a salted hash.
+
+    The salt is random, one per day, and deleted with the day's rows when the next day starts:
+    afterwards nobody (not even the operator) can tell which address read what. Only the
+    count in ``Record.view_count`` remains.
+    """
+
+    record_id: Mapped[int] = fk("record.id")
+    day: Mapped[dt.date]
+    visitor: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("record_id", "day", "visitor", name="uq_record_view"),)
+
+
+class ViewSalt(Base):
+    day: Mapped[dt.date] = mapped_column(unique=True)
+    salt: Mapped[str] = mapped_column(String(64))

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import time
 from typing import Any
 
 import nh3
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, delete, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, noload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from congress.domain.crud import EntityService
-from congress.domain.events.models import Event
+from congress.domain.events.models import Event, Venue
 from congress.domain.events.services import PUBLIC_EVENT, EventScoped, EventService
-from congress.domain.people.models import Person, Position
+from congress.domain.people.models import Organization, Person, Position
 from congress.domain.programme.models import (
     AgendaItem,
     Award,
@@ -23,9 +28,17 @@ from congress.domain.programme.models import (
     Speech,
     SpeechSpeaker,
 )
-from congress.domain.publishing.enums import CommentStatus, RecordStatus
-from congress.domain.publishing.models import Category, Comment, MediaItem, Record, Tag
-from congress.errors import FieldError, Invalid
+from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
+from congress.domain.publishing.models import (
+    Category,
+    Comment,
+    MediaItem,
+    Record,
+    RecordView,
+    Tag,
+    ViewSalt,
+)
+from congress.errors import FieldError, Invalid, NotFound
 
 EDITORS = frozenset({Role.EDITOR})
 
@@ -127,38 +140,6 @@ class CommentService(EntityService[Comment]):
 # ---- what the public pages and the open formats read ---------------------------------------------
 
 
-def _speaker_options() -> list[Any]:
-    speakers = (
-        selectinload(Session.agenda).selectinload(AgendaItem.speech).selectinload(Speech.speakers)
-    )
-    return [
-        speakers.selectinload(SpeechSpeaker.person),
-        speakers.selectinload(SpeechSpeaker.position).selectinload(Position.organization),
-        speakers.selectinload(SpeechSpeaker.on_behalf_of),
-    ]
-
-
-def programme_options(*, full: bool) -> list[Any]:
-    """Eager loads for a whole programme: one query per level, whatever the event's size.
-
-    ``full`` adds what the record shows beyond the timetable: presidium, awards and gifts.
-    """
-    options: list[Any] = [selectinload(Session.room), *_speaker_options()]
-    if full:
-        agenda = selectinload(Session.agenda)
-        seats = selectinload(Session.presidium)
-        options += [
-            agenda.selectinload(AgendaItem.award).selectinload(Award.recipient),
-            agenda.selectinload(AgendaItem.award).selectinload(Award.presenter),
-            agenda.selectinload(AgendaItem.gift).selectinload(Gift.giver),
-            agenda.selectinload(AgendaItem.gift).selectinload(Gift.recipient),
-            agenda.selectinload(AgendaItem.gift).selectinload(Gift.received_by),
-            seats.selectinload(PresidiumSeat.person),
-            seats.selectinload(PresidiumSeat.position).selectinload(Position.organization),
-        ]
-    return options
-
-
 async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
     """The event with its venue and organizers, as this user may see it (404 for drafts)."""
     event = await EventService(db, user).resolve(slug)
@@ -174,16 +155,85 @@ async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
 async def load_programme(
     db: AsyncSession, event: Event, *, full: bool = False, session_id: int | None = None
 ) -> list[Session]:
-    """The event's sessions in time order with their speeches and speakers (and more if full)."""
-    statement = (
-        select(Session)
-        .where(Session.event_id == event.id)
-        .options(*programme_options(full=full))
-        .order_by(Session.planned_start, Session.id)
-    )
+    """The event's sessions in time order with their agenda, speeches and speakers; with
+    ``full`` also the presidium, awards and gifts.
+
+    One query per kind of row, each selecting by event (not by a list of ids), so that the
+    number of queries stays the same from a 3-session meeting to a 600-session congress.
+    """
+    in_scope: list[Any] = [Session.event_id == event.id]
     if session_id is not None:
-        statement = statement.where(Session.id == session_id)
-    return list((await db.scalars(statement)).all())
+        in_scope.append(Session.id == session_id)
+    sessions = list(
+        (
+            await db.scalars(
+                select(Session)
+                .where(*in_scope)
+                .options(joinedload(Session.room))
+                .order_by(Session.planned_start, Session.id)
+            )
+        ).all()
+    )
+    items_query = (
+        select(AgendaItem)
+        .join(Session, Session.id == AgendaItem.session_id)
+        .where(*in_scope)
+        .options(joinedload(AgendaItem.speech))
+        .order_by(AgendaItem.session_id, AgendaItem.position)
+    )
+    if full:
+        items_query = items_query.options(
+            joinedload(AgendaItem.award).joinedload(Award.recipient),
+            joinedload(AgendaItem.award).joinedload(Award.presenter),
+            joinedload(AgendaItem.gift).joinedload(Gift.giver),
+            joinedload(AgendaItem.gift).joinedload(Gift.recipient),
+            joinedload(AgendaItem.gift).joinedload(Gift.received_by),
+        )
+    else:
+        items_query = items_query.options(noload(AgendaItem.award), noload(AgendaItem.gift))
+    items = list((await db.scalars(items_query)).unique().all())
+    speakers = (
+        await db.scalars(
+            select(SpeechSpeaker)
+            .join(Speech, Speech.id == SpeechSpeaker.speech_id)
+            .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+            .join(Session, Session.id == AgendaItem.session_id)
+            .where(*in_scope)
+            .options(
+                joinedload(SpeechSpeaker.person),
+                joinedload(SpeechSpeaker.position).joinedload(Position.organization),
+                joinedload(SpeechSpeaker.on_behalf_of),
+            )
+            .order_by(SpeechSpeaker.speech_id, SpeechSpeaker.order)
+        )
+    ).all()
+    by_speech: dict[int, list[SpeechSpeaker]] = {}
+    for speaker in speakers:
+        by_speech.setdefault(speaker.speech_id, []).append(speaker)
+    by_session: dict[int, list[AgendaItem]] = {}
+    for item in items:
+        by_session.setdefault(item.session_id, []).append(item)
+        if item.speech is not None:
+            set_committed_value(item.speech, "speakers", by_speech.get(item.speech.id, []))
+    seats: dict[int, list[PresidiumSeat]] = {}
+    if full:
+        found = await db.scalars(
+            select(PresidiumSeat)
+            .join(Session, Session.id == PresidiumSeat.session_id)
+            .where(*in_scope)
+            .options(
+                joinedload(PresidiumSeat.person),
+                joinedload(PresidiumSeat.position).joinedload(Position.organization),
+            )
+            .order_by(PresidiumSeat.session_id, PresidiumSeat.seat_number)
+        )
+        for seat in found:
+            seats.setdefault(seat.session_id, []).append(seat)
+    for session in sessions:
+        set_committed_value(session, "agenda", by_session.get(session.id, []))
+        if full:
+            set_committed_value(session, "presidium", seats.get(session.id, []))
+    return sessions
 
 
 def speeches_of(session: Session) -> list[Speech]:
@@ -212,3 +262,222 @@ async def author_names(db: AsyncSession, records: list[Record]) -> dict[int, str
         return {}
     rows = await db.execute(select(User.id, User.name, User.email).where(User.id.in_(ids)))
     return {user_id: name or email.split("@")[0] for user_id, name, email in rows}
+
+
+async def public_speech(db: AsyncSession, event: Event, speech_id: int) -> Speech:
+    """One speech of the event with its speakers and its session."""
+    statement = (
+        select(Speech)
+        .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+        .join(Session, Session.id == AgendaItem.session_id)
+        .where(Speech.id == speech_id, Session.event_id == event.id)
+        .options(
+            selectinload(Speech.agenda_item)
+            .selectinload(AgendaItem.session)
+            .selectinload(Session.room),
+            selectinload(Speech.speakers).selectinload(SpeechSpeaker.person),
+            selectinload(Speech.speakers)
+            .selectinload(SpeechSpeaker.position)
+            .selectinload(Position.organization),
+            selectinload(Speech.speakers).selectinload(SpeechSpeaker.on_behalf_of),
+        )
+    )
+    speech = (await db.scalars(statement)).first()
+    if speech is None:
+        raise NotFound(f"no speech {speech_id} in this event")
+    return speech
+
+
+async def public_record(db: AsyncSession, user: User | None, event: Event, slug: str) -> Record:
+    """A record of the event by slug: published ones for everybody, any for staff."""
+    statement = (
+        select(Record)
+        .where(Record.event_id == event.id, Record.slug == slug)
+        .options(selectinload(Record.category), selectinload(Record.tags))
+    )
+    if user is None:
+        statement = statement.where(published_now())
+    record = (await db.scalars(statement)).first()
+    if record is None:
+        raise NotFound(f"no published report {slug!r} in this event")
+    return record
+
+
+async def approved_comments(db: AsyncSession, record: Record) -> list[Comment]:
+    statement = (
+        select(Comment)
+        .where(Comment.record_id == record.id, Comment.status == CommentStatus.APPROVED)
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def photos(
+    db: AsyncSession, event: Event, session_id: int | None = None, *, limit: int = 60
+) -> list[MediaItem]:
+    """The event's photos (or one session's) in gallery order."""
+    statement = select(MediaItem).where(
+        MediaItem.event_id == event.id, MediaItem.kind == MediaKind.PHOTO
+    )
+    if session_id is not None:
+        statement = statement.where(MediaItem.session_id == session_id)
+    statement = statement.order_by(MediaItem.position, MediaItem.id).limit(limit)
+    return list((await db.scalars(statement)).all())
+
+
+async def attending_organizations(db: AsyncSession, event: Event) -> list[Organization]:
+    """Bodies present at the event: those that sent a delegation or an accredited participant."""
+    from congress.domain.registration.enums import ParticipantStatus
+    from congress.domain.registration.models import Delegation, Participant
+
+    present = (ParticipantStatus.ACCREDITED, ParticipantStatus.CHECKED_IN)
+    ids = union(
+        select(Delegation.organization_id).where(Delegation.event_id == event.id),
+        select(Participant.organization_id).where(
+            Participant.event_id == event.id, Participant.status.in_(present)
+        ),
+    ).subquery()
+    statement = select(Organization).where(Organization.id.in_(select(ids.c[0])))
+    return list((await db.scalars(statement.order_by(Organization.id))).all())
+
+
+async def records_tagged(
+    db: AsyncSession, *, tag: Tag | None = None, category: Category | None = None, limit: int = 50
+) -> list[Record]:
+    """Published records of public events with a tag or in a category, newest first."""
+    statement = (
+        select(Record)
+        .join(Event, Event.id == Record.event_id)
+        .where(PUBLIC_EVENT, published_now())
+        .options(
+            selectinload(Record.event), selectinload(Record.tags), selectinload(Record.category)
+        )
+        .order_by(Record.published_at.desc(), Record.id.desc())
+        .limit(limit)
+    )
+    if tag is not None:
+        statement = statement.where(Record.tags.any(Tag.id == tag.id))
+    if category is not None:
+        statement = statement.where(Record.category_id == category.id)
+    return list((await db.scalars(statement)).all())
+
+
+async def by_slug(db: AsyncSession, model: Any, slug: str) -> Any:
+    found = (await db.scalars(select(model).where(model.slug == slug))).first()
+    if found is None:
+        raise NotFound(f"no {model.__tablename__} {slug!r}")
+    return found
+
+
+# ---- readers: views and comments ---------------------------------------------------------------
+
+
+def _insert_ignoring_duplicates(db: AsyncSession, model: Any) -> Any:
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+async def count_view(db: AsyncSession, record: Record, visitor: str) -> bool:
+    """Count one reader of the record once a day; True when this was a new reader.
+
+    ``visitor`` is whatever tells readers apart (address and browser); it is hashed with the
+    day's random salt and never stored as such (see RecordView).
+    """
+    today = utc_now().date()
+    salt = await db.scalar(select(ViewSalt.salt).where(ViewSalt.day == today))
+    if salt is None:
+        await db.execute(delete(RecordView).where(RecordView.day < today))
+        await db.execute(delete(ViewSalt).where(ViewSalt.day < today))
+        now = utc_now()
+        values = {"day": today, "salt": secrets.token_hex(32), "created_at": now, "updated_at": now}
+        await db.execute(_insert_ignoring_duplicates(db, ViewSalt).values(values))
+        salt = await db.scalar(select(ViewSalt.salt).where(ViewSalt.day == today))
+    digest = hashlib.sha256(f"{salt}|{record.id}|{visitor}".encode()).hexdigest()
+    now = utc_now()
+    result = await db.execute(
+        _insert_ignoring_duplicates(db, RecordView).values(
+            record_id=record.id, day=today, visitor=digest, created_at=now, updated_at=now
+        )
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    # An ORM update: the loaded record is brought up to date with the new count as well.
+    await db.execute(
+        update(Record).where(Record.id == record.id).values(view_count=Record.view_count + 1)
+    )
+    return True
+
+
+# A comment sent sooner than this after the form was shown is a robot's.
+COMMENT_MIN_SECONDS = 2.0
+COMMENT_MAX_AGE = 24 * 3600
+
+
+def form_stamp(secret: str, now: float | None = None) -> str:
+    """A signed time stamp for the comment form (the time check against robots)."""
+    moment = f"{now if now is not None else time.time():.3f}"
+    signature = hmac.new(secret.encode(), moment.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{moment}.{signature}"
+
+
+def _stamp_age(secret: str, stamp: str) -> float | None:
+    moment, _, signature = stamp.rpartition(".")
+    expected = hmac.new(secret.encode(), moment.encode(), hashlib.sha256).hexdigest()[:32]
+    if not moment or not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        return time.time() - float(moment)
+    except ValueError:
+        return None
+
+
+async def submit_comment(
+    db: AsyncSession, record: Record, form: dict[str, Any], *, secret: str, language: str
+) -> Comment | None:
+    """A reader's comment, held for moderation. Robots get no error but nothing is stored."""
+    from pydantic import ValidationError
+
+    from congress.domain.publishing.schemas import CommentCreate
+
+    if str(form.get("website") or "").strip():  # the honeypot field people never see
+        return None
+    age = _stamp_age(secret, str(form.get("stamp") or ""))
+    if age is None or age > COMMENT_MAX_AGE:
+        raise Invalid.field("body", "the form has expired; please send your comment again")
+    if age < COMMENT_MIN_SECONDS:
+        raise Invalid.field("body", "sent too quickly; please check your comment and send again")
+    try:
+        values = CommentCreate(
+            author_name=str(form.get("author_name") or ""),
+            body=str(form.get("body") or ""),
+            language=language,
+        )
+    except ValidationError as exc:
+        errors = [
+            FieldError(str(error["loc"][0]), _comment_message(error)) for error in exc.errors()
+        ]
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), errors) from None
+    comment = Comment(record_id=record.id, status=CommentStatus.PENDING, **values.model_dump())
+    db.add(comment)
+    await db.flush()
+    return comment
+
+
+def _comment_message(error: Any) -> str:
+    limit = (error.get("ctx") or {}).get("max_length")
+    if limit:
+        return f"at most {limit} characters"
+    return "please fill this in"
+
+
+async def venues_of(db: AsyncSession, events: list[Event]) -> dict[int, Venue]:
+
+    ids = {event.venue_id for event in events if event.venue_id is not None}
+    if not ids:
+        return {}
+    return {venue.id: venue for venue in (await db.scalars(select(Venue).where(Venue.id.in_(ids))))}
