@@ -12,6 +12,7 @@ from litestar.response import Template
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.documents.controllers import ROUTES as DOCUMENT_ROUTES
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
 from congress.domain.accounts.services import AuditEntryService, UserService
@@ -386,4 +387,4 @@ def route_handlers() -> list[HTTPRouteHandler]:
     return handlers
 
 
-AREA_ROUTES: list[list[Any]] = [publishing_pages.ROUTES]
+AREA_ROUTES: list[list[Any]] = [publishing_pages.ROUTES, DOCUMENT_ROUTES]
