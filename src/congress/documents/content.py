@@ -7,6 +7,7 @@ database (or a lazy relationship) while a document is rendered.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
@@ -330,7 +331,10 @@ async def load_event_doc(
         )
         for item in (await db.scalars(statement)).all():
             photos.setdefault(item.session_id, []).append(item)
-    docs = [_session(reader, session, photos.get(session.id, [])) for session in sessions]
+    # Turning thousands of rows into text is CPU work: off the event loop (all is loaded).
+    docs = await asyncio.to_thread(
+        lambda: [_session(reader, session, photos.get(session.id, [])) for session in sessions]
+    )
     days = [
         Day(day, reader.date(day, "full"), list(group))
         for day, group in groupby(docs, key=lambda doc: doc.day)
@@ -378,8 +382,14 @@ async def load_delegations(db: AsyncSession, event: Event, lang: str) -> list[De
             selectinload(Participant.delegation).selectinload(Delegation.head),
         )
     )
+    participants = (await db.scalars(statement)).all()
+    return await asyncio.to_thread(_delegation_docs, reader, participants)
+
+
+def _delegation_docs(reader: _Reader, participants: Sequence[Participant]) -> list[DelegationDoc]:
+    lang = reader.lang
     groups: dict[int | None, list[Participant]] = {}
-    for participant in (await db.scalars(statement)).all():
+    for participant in participants:
         groups.setdefault(participant.delegation_id, []).append(participant)
     docs: list[DelegationDoc] = []
     for delegation_id, members in groups.items():

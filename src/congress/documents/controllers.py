@@ -151,7 +151,10 @@ async def _proceedings_job(
     if jobs.cached(path) is not None:
         return event, lang, None, path
     job = jobs.job(path)
-    if job is None or (job.state == "failed" and request.query_params.get("retry")):
+    # A failed render is shown (not retried on every poll) until the reader asks again;
+    # a finished job whose file has gone (cache cleared) renders anew.
+    retry = bool(request.query_params.get("retry"))
+    if job is None or job.state == "done" or (job.state == "failed" and retry):
         book = await load_proceedings(db, event, lang)
         settings = _settings(request)
 

@@ -81,7 +81,7 @@ class PrintJobs:
         """Run ``render`` (blocking; it reports progress on the job) in a thread, once per path."""
         key = str(path)
         existing = self.jobs.get(key)
-        if existing is not None and existing.state != "failed":
+        if existing is not None and existing.state == "running":
             return existing
         job = Job(key, path)
         self.jobs[key] = job

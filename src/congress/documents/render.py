@@ -32,7 +32,7 @@ from congress.settings import Settings, get_settings
 T = TypeVar("T")
 
 BASE_CSS = "print/base.css"
-# Renders per worker before it is replaced: WeasyPrint keeps caches and fragmented heap.
+# Renders per worker before the pool is replaced: WeasyPrint keeps caches and a fragmented heap.
 RENDERS_PER_WORKER = 8
 
 
@@ -244,6 +244,7 @@ def _call_in_worker(function: Callable[..., T], *args: Any) -> T:
 
 
 _pool: ProcessPoolExecutor | None = None
+_pool_tasks = 0
 _pool_lock = threading.Lock()
 
 
@@ -252,15 +253,24 @@ def worker_count() -> int:
 
 
 def _get_pool() -> ProcessPoolExecutor:
-    global _pool
+    """The pool of render workers, replaced by a fresh one after RENDERS_PER_WORKER rounds.
+
+    (Not ``max_tasks_per_child``: in Python 3.11 an executor using it can stop starting
+    replacement workers while tasks wait in its queue, and hang.) A retired pool finishes what
+    was sent to it and its processes exit, giving their memory back.
+    """
+    global _pool, _pool_tasks
     with _pool_lock:
+        if _pool is not None and _pool_tasks >= RENDERS_PER_WORKER * worker_count():
+            _pool.shutdown(wait=False)
+            _pool = None
         if _pool is None:
             # spawn: a forked copy of a running server (threads, open connections) is unsafe.
             _pool = ProcessPoolExecutor(
-                max_workers=worker_count(),
-                mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=RENDERS_PER_WORKER,
+                max_workers=worker_count(), mp_context=multiprocessing.get_context("spawn")
             )
+            _pool_tasks = 0
+        _pool_tasks += 1
         return _pool
 
 
