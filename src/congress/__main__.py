@@ -5,6 +5,7 @@
     congress demo
     congress user create --role ROLE --email E [--password P] [--name N]
     congress token create --email E [--name N]
+    congress print programme|proceedings|attendance EVENT [--lang L] -o FILE
 
 Errors end the command with one readable line on stderr and a non-zero exit code.
 """
@@ -18,6 +19,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
+from congress.documents.commands import add_print_command
 from congress.domain.publishing import commands as publishing_commands
 from congress.settings import Settings, get_settings
 
@@ -232,7 +234,10 @@ def build_parser() -> Parser:
 
 
 # Areas add their own commands here (e.g. `congress print …`): each gets the subparsers object.
-COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [publishing_commands.add_commands]
+COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [
+    publishing_commands.add_commands,
+    add_print_command,
+]
 
 
 def _settings() -> Settings:

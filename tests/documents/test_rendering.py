@@ -72,7 +72,7 @@ def _page(body: str, lang: str = "en") -> str:
 
 
 def _images(pdf: bytes) -> int:
-    return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
+    return len({image.data for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images})
 
 
 def test_only_static_and_media_files_are_fetched(

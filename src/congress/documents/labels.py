@@ -52,6 +52,19 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "No.",
         "attendance_list": "Attendance list",
         "generated": "Printed {date}",
+        "cat_member": "member",
+        "cat_candidate_member": "candidate member",
+        "cat_delegate": "delegate",
+        "cat_guest": "guest",
+        "cat_observer": "observer / press",
+        "cat_staff": "staff",
+        "role_chair": "chair",
+        "role_co_chair": "co-chair",
+        "role_secretary": "secretary",
+        "role_member": "",
+        "role_guest_of_honour": "guest of honour",
+        "recipient": "Recipient",
+        "giver": "Given by",
     },
     "ru": {
         "page_of": "Страница {n} из {m}",
@@ -95,6 +108,19 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "№",
         "attendance_list": "Лист регистрации",
         "generated": "Напечатано {date}",
+        "cat_member": "член",
+        "cat_candidate_member": "кандидат в члены",
+        "cat_delegate": "делегат",
+        "cat_guest": "гость",
+        "cat_observer": "наблюдатель / пресса",
+        "cat_staff": "персонал",
+        "role_chair": "председатель",
+        "role_co_chair": "сопредседатель",
+        "role_secretary": "секретарь",
+        "role_member": "",
+        "role_guest_of_honour": "почётный гость",
+        "recipient": "Получатель",
+        "giver": "Вручил(а)",
     },
     "zh": {
         "page_of": "第 {n} 页，共 {m} 页",
@@ -138,6 +164,19 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "序号",
         "attendance_list": "签到表",
         "generated": "打印于 {date}",
+        "cat_member": "成员",
+        "cat_candidate_member": "候补成员",
+        "cat_delegate": "代表",
+        "cat_guest": "嘉宾",
+        "cat_observer": "观察员/媒体",
+        "cat_staff": "工作人员",
+        "role_chair": "主席",
+        "role_co_chair": "联合主席",
+        "role_secretary": "秘书",
+        "role_member": "",
+        "role_guest_of_honour": "贵宾",
+        "recipient": "受赠人",
+        "giver": "赠送人",
     },
     "de": {
         "page_of": "Seite {n} von {m}",
@@ -181,6 +220,19 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "Nr.",
         "attendance_list": "Anwesenheitsliste",
         "generated": "Gedruckt am {date}",
+        "cat_member": "Mitglied",
+        "cat_candidate_member": "Kandidat",
+        "cat_delegate": "Delegierte(r)",
+        "cat_guest": "Gast",
+        "cat_observer": "Beobachter / Presse",
+        "cat_staff": "Personal",
+        "role_chair": "Vorsitz",
+        "role_co_chair": "Ko-Vorsitz",
+        "role_secretary": "Sekretär",
+        "role_member": "",
+        "role_guest_of_honour": "Ehrengast",
+        "recipient": "Empfänger",
+        "giver": "Überreicht von",
     },
 }
 
@@ -204,12 +256,13 @@ def language_name(code: str, in_lang: str) -> str:
     return name or code
 
 
-def page_footer_content(lang: str) -> str:
-    """The CSS `content` value of the localized "page N of M" footer."""
+def page_footer_content(lang: str, total: int | None = None) -> str:
+    """The CSS `content` value of the localized "page N of M" footer (M counted unless given)."""
     pattern = label("page_of", lang)
     before, _, rest = pattern.partition("{n}")
     middle, _, after = rest.partition("{m}")
-    pieces = [css_string(before), "counter(page)", css_string(middle), "counter(pages)"]
+    pages = css_string(str(total)) if total is not None else "counter(pages)"
+    pieces = [css_string(before), "counter(page)", css_string(middle), pages]
     if after:
         pieces.append(css_string(after))
     return " ".join(pieces)

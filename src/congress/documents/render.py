@@ -14,27 +14,36 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
 from congress.documents.fetcher import ORIGIN, AssetFetcher
+from congress.errors import ProblemError
 from congress.settings import Settings, get_settings
 
+T = TypeVar("T")
+
 BASE_CSS = "print/base.css"
-# Renders per worker before it is replaced: WeasyPrint keeps caches and fragmented heap.
+# Renders per worker before the pool is replaced: WeasyPrint keeps caches and a fragmented heap.
 RENDERS_PER_WORKER = 8
 
 
-class RenderError(Exception):
-    """A document could not be rendered (bad template data, a crashed or killed worker)."""
+class RenderError(ProblemError):
+    """A document could not be rendered (bad template data, a crashed or killed worker).
+
+    Answered as a 500 problem with this message; the server goes on serving.
+    """
+
+    status = 500
+    title = "The document could not be rendered"
 
 
 # ---- HTML ------------------------------------------------------------------------------------
@@ -100,9 +109,13 @@ def render_html(
 
 @dataclass(frozen=True, slots=True)
 class PdfRequest:
-    """Everything a worker needs to render one PDF (picklable)."""
+    """Everything a worker needs to render one PDF (picklable).
 
-    html: str
+    Either ``html``, or a ``template`` and its ``context`` (plain values) that the worker turns
+    into HTML itself: that keeps the template work off the server process too.
+    """
+
+    html: str | None
     templates_dir: Path
     static_dir: Path
     media_dir: Path
@@ -111,9 +124,11 @@ class PdfRequest:
     variant: str | None = None
     # Element ids whose page numbers the caller wants back, e.g. where sections start.
     anchors: tuple[str, ...] = ()
+    template: str | None = None
+    context: dict[str, Any] | None = None
 
     @classmethod
-    def make(cls, html: str, settings: Settings | None = None, **options: Any) -> PdfRequest:
+    def make(cls, html: str | None, settings: Settings | None = None, **options: Any) -> PdfRequest:
         settings = settings or get_settings()
         return cls(
             html,
@@ -131,6 +146,11 @@ class PdfResult:
     # anchor -> page index (0-based) within this PDF, for the requested anchors found.
     anchor_pages: dict[str, int]
     refused_urls: tuple[str, ...]
+    # Links to anchors this PDF does not contain: (page index, anchor, (x1, y1, x2, y2) in CSS
+    # px from the top left). An assembler joining parts turns them into PDF links.
+    outside_links: tuple[tuple[int, str, tuple[float, float, float, float]], ...] = ()
+    # Page size in CSS px (width, height) of the first page.
+    page_size: tuple[float, float] = (0.0, 0.0)
 
 
 @contextlib.contextmanager
@@ -160,6 +180,14 @@ def render_pdf_here(request: PdfRequest, *, pause_collector: bool = True) -> Pdf
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    html = request.html
+    if html is None:
+        assert request.template is not None, "a PdfRequest needs html or a template"
+        html = (
+            _environment(request.templates_dir)
+            .get_template(request.template)
+            .render(**(request.context or {}))
+        )
     fetcher = AssetFetcher({"/static/": request.static_dir, "/media/": request.media_dir})
     # One font configuration for the stylesheets and the document, as WeasyPrint requires.
     fonts = FontConfiguration()
@@ -173,33 +201,50 @@ def render_pdf_here(request: PdfRequest, *, pause_collector: bool = True) -> Pdf
             )
             for name in request.stylesheets
         ]
-        document = HTML(string=request.html, base_url=ORIGIN, url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=ORIGIN, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=fonts
         )
         wanted = set(request.anchors)
         anchor_pages: dict[str, int] = {}
-        if wanted:
-            for index, page in enumerate(document.pages):
-                for anchor in wanted.intersection(page.anchors):
-                    anchor_pages.setdefault(anchor, index)
+        present: set[str] = set()
+        for index, page in enumerate(document.pages):
+            present.update(page.anchors)
+            for anchor in wanted.intersection(page.anchors):
+                anchor_pages.setdefault(anchor, index)
+        outside_links = tuple(
+            (index, target, tuple(rectangle))
+            for index, page in enumerate(document.pages)
+            for link_type, target, rectangle, _ in page.links
+            if link_type == "internal" and target not in present
+        )
+        first = document.pages[0] if document.pages else None
+        page_size = (first.width, first.height) if first else (0.0, 0.0)
         options: dict[str, Any] = {"font_config": fonts, "uncompressed_pdf": False}
         if request.variant:
             options["pdf_variant"] = request.variant
         pdf = document.write_pdf(**options)
         pages = len(document.pages)
         del document, stylesheets
-    return PdfResult(pdf, pages, anchor_pages, tuple(fetcher.refused))
+    return PdfResult(
+        pdf,
+        pages,
+        anchor_pages,
+        tuple(fetcher.refused),
+        outside_links,
+        page_size,
+    )
 
 
-def _render_in_worker(request: PdfRequest) -> PdfResult:
+def _call_in_worker(function: Callable[..., T], *args: Any) -> T:
     try:
-        return render_pdf_here(request)
+        return function(*args)
     except Exception as exc:
         # Re-raised as our type with a plain message: WeasyPrint's exceptions may not pickle.
         raise RenderError(f"{type(exc).__name__}: {exc}") from None
 
 
 _pool: ProcessPoolExecutor | None = None
+_pool_tasks = 0
 _pool_lock = threading.Lock()
 
 
@@ -208,16 +253,35 @@ def worker_count() -> int:
 
 
 def _get_pool() -> ProcessPoolExecutor:
-    global _pool
+    """The pool of render workers, replaced by a fresh one after RENDERS_PER_WORKER rounds.
+
+    (Not ``max_tasks_per_child``: in Python 3.11 an executor using it can stop starting
+    replacement workers while tasks wait in its queue, and hang.) A retired pool finishes what
+    was sent to it and its processes exit, giving their memory back.
+    """
+    global _pool, _pool_tasks
     with _pool_lock:
+        if _pool is not None and _pool_tasks >= RENDERS_PER_WORKER * worker_count():
+            _pool.shutdown(wait=False)
+            _pool = None
         if _pool is None:
             # spawn: a forked copy of a running server (threads, open connections) is unsafe.
             _pool = ProcessPoolExecutor(
-                max_workers=worker_count(),
-                mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=RENDERS_PER_WORKER,
+                max_workers=worker_count(), mp_context=multiprocessing.get_context("spawn")
             )
+            _pool_tasks = 0
+        _pool_tasks += 1
         return _pool
+
+
+def _ready() -> None:
+    import weasyprint  # noqa: F401
+
+
+def warm_up() -> None:
+    """Start the workers and import WeasyPrint in them now (seconds), not on the first render."""
+    for _ in range(worker_count()):
+        submit_call(_ready)
 
 
 def shutdown_pool() -> None:
@@ -239,16 +303,22 @@ def _discard_broken_pool(pool: ProcessPoolExecutor) -> None:
 
 def submit(request: PdfRequest) -> Future[PdfResult]:
     """Start rendering in a worker process; the future's exception is always a RenderError."""
+    return submit_call(render_pdf_here, request)
+
+
+def submit_call(function: Callable[..., T], *args: Any) -> Future[T]:
+    """Run a module-level ``function`` in a worker process (heavy document work besides layout,
+    such as joining parts). The future's exception is always a RenderError."""
     pool = _get_pool()
     try:
-        inner = pool.submit(_render_in_worker, request)
+        inner = pool.submit(_call_in_worker, function, *args)
     except (BrokenProcessPool, RuntimeError):
         _discard_broken_pool(pool)
         pool = _get_pool()
-        inner = pool.submit(_render_in_worker, request)
-    outer: Future[PdfResult] = Future()
+        inner = pool.submit(_call_in_worker, function, *args)
+    outer: Future[T] = Future()
 
-    def relay(done: Future[PdfResult]) -> None:
+    def relay(done: Future[T]) -> None:
         if done.cancelled():
             outer.cancel()
             return

@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.documents.controllers import ROUTES as DOCUMENT_ROUTES
 from congress.domain.accounts import controllers as accounts_pages
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
@@ -383,4 +384,5 @@ AREA_ROUTES: list[list[Any]] = [
     accounts_pages.ROUTES,
     events_pages.ROUTES,
     publishing_pages.ROUTES,
+    DOCUMENT_ROUTES,
 ]

@@ -1,0 +1,122 @@
+"""`congress print programme|proceedings|attendance EVENT [--lang L] -o FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from congress.settings import Settings
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.started = time.monotonic()
+        self.last = ""
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        total = max(total, 1)
+        filled = round(self.width * done / total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        line = (
+            f"[{bar}] {100 * done // total:3d}% {stage} ({time.monotonic() - self.started:.0f} s)"
+        )
+        if self.stream.isatty():
+            self.stream.write("\r" + line.ljust(len(self.last)))
+            if done >= total:
+                self.stream.write("\n")
+        elif line.split("(")[0] != self.last.split("(")[0]:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        self.last = line
+
+
+async def _load(
+    settings: Settings, kind: str, ref: str, lang: str | None, second: str | None
+) -> Any:
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.pool import NullPool
+
+    from congress.db.engine import make_engine
+    from congress.documents.content import require_language
+    from congress.documents.participant_list import load_participant_list
+    from congress.documents.proceedings import load_proceedings
+    from congress.documents.programme import programme_html
+    from congress.domain.accounts.enums import Role
+    from congress.domain.accounts.models import User
+    from congress.domain.publishing.services import public_event
+
+    engine = make_engine(settings, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as db:
+            # The command line is run by the operator: it prints drafts too.
+            operator = User(
+                email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True
+            )
+            event = await public_event(db, operator, ref)
+            lang = require_language(event, lang) if lang else event.primary_language
+            if kind == "programme":
+                return await programme_html(db, event, lang, second=second, settings=settings)
+            if kind == "proceedings":
+                return await load_proceedings(db, event, lang)
+            return await load_participant_list(db, event, lang)
+    finally:
+        await engine.dispose()
+
+
+def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
+    from congress.__main__ import CommandError, prepare_database
+    from congress.documents.participant_list import participant_list_pdf
+    from congress.documents.proceedings import proceedings_pdf
+    from congress.documents.programme import PROGRAMME_CSS
+    from congress.documents.render import render_pdf, warm_up
+    from congress.errors import ProblemError
+
+    output = Path(args.output)
+    if output.is_dir():
+        raise CommandError(f"{output} is a folder; give a file name, e.g. {output}/document.pdf")
+    if not output.parent.exists():
+        raise CommandError(f"the folder {output.parent} does not exist")
+    prepare_database(settings)
+    progress = ProgressBar()
+    progress(0, 1, "starting the render workers")
+    warm_up()  # the workers start while the database is read
+    try:
+        loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, args.second))
+        if args.document == "proceedings":
+            result = proceedings_pdf(loaded, settings, archive=args.archive, progress=progress)
+            pdf, pages = result.pdf, result.pages
+        elif args.document == "attendance":
+            result = participant_list_pdf(loaded, settings, progress=progress)
+            pdf, pages = result.pdf, result.pages
+        else:
+            progress(0, 1, "laying out")
+            rendered = render_pdf(loaded, settings, stylesheets=PROGRAMME_CSS)
+            pdf, pages = rendered.pdf, rendered.pages
+            progress(1, 1, "done")
+    except ProblemError as exc:
+        raise CommandError(exc.detail) from None
+    output.write_bytes(pdf)
+    print(f"{output}: {pages} pages, {len(pdf) // 1024} KiB")
+
+
+def add_print_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "print", help="print the programme, the proceedings or an attendance list as PDF"
+    )
+    parser.add_argument("document", choices=["programme", "proceedings", "attendance"])
+    parser.add_argument("event", metavar="EVENT", help="the event's id or slug")
+    parser.add_argument("--lang", help="one of the event's languages (default: its first)")
+    parser.add_argument("--second", help="programme only: a second language, printed side by side")
+    parser.add_argument(
+        "--archive", action="store_true", help="proceedings only: PDF/A-3u for archiving"
+    )
+    parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    parser.set_defaults(handler=cmd_print)

@@ -1,0 +1,198 @@
+"""The proceedings: the whole record of an event as one book.
+
+Cover, contents, the programme as held, one chapter per session (presidium, agenda, the full
+transcripts, awards and gifts, photos), the participants by delegation (only those who agreed
+to be listed) and an index of speakers.
+
+``proceedings_html`` gives the book as one HTML document (page references by
+``target-counter()``); ``proceedings_pdf`` lays it out in parts on all render workers
+(:mod:`congress.documents.assemble`), or whole for the PDF/A variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.documents.assemble import Assembled, Metadata, Part, Progress, assemble
+from congress.documents.content import (
+    DelegationDoc,
+    EventDoc,
+    IndexEntry,
+    SessionDoc,
+    load_delegations,
+    load_event_doc,
+    speaker_index,
+)
+from congress.documents.labels import label
+from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
+from congress.domain.events.models import Event
+from congress.settings import Settings
+
+TEMPLATE = "print/proceedings.html"
+STYLESHEETS = (BASE_CSS, "print/programme.css", "print/proceedings.css")
+ARCHIVE_VARIANT = "pdf/a-3u"
+# Below this weight (about the characters of text) a book is laid out as one document: starting
+# parts costs more than it saves.
+PARALLEL_FROM_WEIGHT = 400_000
+
+
+@dataclass(slots=True)
+class Proceedings:
+    event: EventDoc
+    delegations: list[DelegationDoc]
+    index: list[IndexEntry]
+
+    @property
+    def weight(self) -> int:
+        members = sum(len(delegation.members) for delegation in self.delegations)
+        return sum(session.weight for session in self.event.sessions) + 400 * members
+
+    @property
+    def metadata(self) -> Metadata:
+        title = f"{self.event.name} — {label('proceedings', self.event.lang)}"
+        author = ", ".join(self.event.organizers) or self.event.name
+        return Metadata(title, author, self.event.lang)
+
+    def context(
+        self,
+        *,
+        front: bool = True,
+        sessions: Sequence[SessionDoc] | None = None,
+        delegations: bool = True,
+        index: bool = True,
+    ) -> dict[str, Any]:
+        metadata = self.metadata
+        return {
+            "lang": self.event.lang,
+            "title": metadata.title,
+            "author": metadata.author,
+            "event": self.event,
+            "front": front,
+            "sessions": list(self.event.sessions if sessions is None else sessions),
+            "delegations": self.delegations if delegations else None,
+            "index": self.index if index else None,
+            "has_participants": True,
+            "has_index": bool(self.index),
+            "numbers": None,
+        }
+
+    def anchors(self, sessions: Sequence[SessionDoc]) -> tuple[str, ...]:
+        return tuple(
+            anchor
+            for session in sessions
+            for anchor in (session.anchor, *(item.anchor for item in session.items))
+        )
+
+
+async def load_proceedings(db: AsyncSession, event: Event, lang: str) -> Proceedings:
+    """Everything the book prints (``event`` with venue and organizers loaded)."""
+    doc = await load_event_doc(db, event, lang, full=True)
+    delegations = await load_delegations(db, event, lang)
+    return Proceedings(doc, delegations, speaker_index(doc))
+
+
+def proceedings_html(book: Proceedings, settings: Settings | None = None) -> str:
+    """The whole book as one HTML document."""
+    return render_html(TEMPLATE, book.context(), settings=settings)
+
+
+def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
+    """The book cut into parts that start on a new page: front matter, runs of sessions of about
+    equal weight, participants, index."""
+    sessions = book.event.sessions
+    chunks = chunks or max(1, 2 * worker_count())
+    empty: dict[str, Any] = {"front": False, "sessions": [], "delegations": False, "index": False}
+    parts = [
+        Part(
+            book.context(**empty | {"front": True}),
+            anchors=("contents", "programme-as-held"),
+            numbering=True,
+            weight=len(sessions) * 400 + 4_000,
+        )
+    ]
+    total = sum(session.weight for session in sessions)
+    target = total / chunks if sessions else 1
+    run: list[SessionDoc] = []
+    running = 0
+    for session in sessions:
+        run.append(session)
+        running += session.weight
+        if running >= target:
+            parts.append(_session_part(book, run, running, empty))
+            run, running = [], 0
+    if run:
+        parts.append(_session_part(book, run, running, empty))
+    parts.append(
+        Part(
+            book.context(**empty | {"delegations": True}),
+            anchors=("participants", *(delegation.anchor for delegation in book.delegations)),
+            weight=2_000 + 400 * sum(len(d.members) for d in book.delegations),
+        )
+    )
+    if book.index:
+        parts.append(
+            Part(
+                book.context(**empty | {"index": True}),
+                anchors=("speaker-index",),
+                numbering=True,
+                weight=1_000 + 100 * len(book.index),
+            )
+        )
+    return parts
+
+
+def _session_part(
+    book: Proceedings, run: list[SessionDoc], weight: int, empty: dict[str, Any]
+) -> Part:
+    return Part(
+        book.context(**empty | {"sessions": list(run)}), anchors=book.anchors(run), weight=weight
+    )
+
+
+def proceedings_pdf(
+    book: Proceedings,
+    settings: Settings,
+    *,
+    archive: bool = False,
+    parallel: bool | None = None,
+    progress: Progress | None = None,
+) -> Assembled:
+    """The book as PDF (blocks: call from a thread or the command line).
+
+    Large books are laid out in parts in parallel (``parallel=None`` decides by size). The PDF/A
+    variant is laid out as one document, so that WeasyPrint writes the archival structures
+    (XMP metadata, output intent) for the whole file.
+    """
+    if parallel is None:
+        parallel = book.weight >= PARALLEL_FROM_WEIGHT and worker_count() > 1
+    if parallel and not archive:
+        return assemble(
+            TEMPLATE,
+            parts_of(book),
+            metadata=book.metadata,
+            settings=settings,
+            stylesheets=STYLESHEETS,
+            progress=progress,
+        )
+    if progress is not None:
+        progress(0, 1, "laying out")
+    anchors = tuple(anchor for part in parts_of(book, 1) for anchor in part.anchors)
+    result = submit(
+        PdfRequest.make(
+            None,
+            settings,
+            template=TEMPLATE,
+            context=book.context(),
+            stylesheets=STYLESHEETS,
+            variant=ARCHIVE_VARIANT if archive else None,
+            anchors=anchors,
+        )
+    ).result()
+    if progress is not None:
+        progress(1, 1, "done")
+    numbers = {anchor: page + 1 for anchor, page in result.anchor_pages.items()}
+    return Assembled(result.pdf, result.pages, numbers, [result.pages])

@@ -1,0 +1,50 @@
+"""The demo event in the test database, and helpers to read PDFs."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.demo import DEMO_SLUG, load_demo
+from congress.domain.events.models import Event
+from congress.domain.publishing.services import public_event
+
+
+@pytest.fixture
+async def demo(db: AsyncSession) -> Event:
+    await load_demo(db)
+    await db.commit()
+    return await public_event(db, None, DEMO_SLUG)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: PDF extraction breaks lines and joins CJK characters freely."""
+    return re.sub(r"\s+", "", text).replace("\u00ad", "").replace("-", "")
+
+
+class Pdf:
+    def __init__(self, data: bytes) -> None:
+        self.reader = PdfReader(io.BytesIO(data))
+        self.pages = [page.extract_text() or "" for page in self.reader.pages]
+        self.squashed = [squash(text) for text in self.pages]
+        self.all = squash("".join(self.pages))
+
+    def outline_titles(self) -> list[str]:
+        titles: list[str] = []
+
+        def walk(items: list) -> None:  # type: ignore[type-arg]
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                else:
+                    titles.append(item.title)
+
+        walk(self.reader.outline)
+        return titles
+
+    def contains(self, text: str) -> bool:
+        return squash(text) in self.all
