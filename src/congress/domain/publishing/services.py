@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -38,7 +39,7 @@ from congress.domain.publishing.models import (
     Tag,
     ViewSalt,
 )
-from congress.errors import FieldError, Invalid, NotFound
+from congress.errors import Conflict, FieldError, Invalid, NotFound
 
 EDITORS = frozenset({Role.EDITOR})
 
@@ -481,3 +482,62 @@ async def venues_of(db: AsyncSession, events: list[Event]) -> dict[int, Venue]:
     if not ids:
         return {}
     return {venue.id: venue for venue in (await db.scalars(select(Venue).where(Venue.id.in_(ids))))}
+
+
+# ---- the editors' desk -----------------------------------------------------------------------
+
+
+async def editor_records(db: AsyncSession, event: Event) -> list[Record]:
+    statement = (
+        select(Record)
+        .where(Record.event_id == event.id)
+        .options(selectinload(Record.category), selectinload(Record.tags))
+        .order_by(Record.status, Record.updated_at.desc())
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def pending_comments(db: AsyncSession, event: Event) -> list[Comment]:
+    statement = (
+        select(Comment)
+        .join(Record, Record.id == Comment.record_id)
+        .where(Record.event_id == event.id, Comment.status == CommentStatus.PENDING)
+        .options(selectinload(Comment.record))
+        .order_by(Comment.created_at)
+    )
+    return list((await db.scalars(statement)).all())
+
+
+# What each button on the editors' desk does to a record: the workflow draft → review → published.
+RECORD_ACTIONS: dict[str, RecordStatus] = {
+    "review": RecordStatus.REVIEW,
+    "publish": RecordStatus.PUBLISHED,
+    "schedule": RecordStatus.PUBLISHED,
+    "draft": RecordStatus.DRAFT,
+}
+ALLOWED_FROM: dict[str, set[RecordStatus]] = {
+    "review": {RecordStatus.DRAFT},
+    "publish": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
+    "schedule": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
+    "draft": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
+}
+
+
+async def move_record(
+    service: RecordService, record: Record, action: str, publish_at: dt.datetime | None = None
+) -> Record:
+    """One step of the editorial workflow (a draft goes through review before it is published)."""
+    if action not in RECORD_ACTIONS:
+        raise Invalid.field("action", f"unknown action {action!r}")
+    if record.status not in ALLOWED_FROM[action]:
+        raise Conflict.field("action", f"a {record.status.value} report cannot be sent to {action}")
+    values: dict[str, Any] = {"status": RECORD_ACTIONS[action]}
+    if action == "schedule":
+        if publish_at is None:
+            raise Invalid.field("publish_at", "give the date and time of publication")
+        if publish_at <= utc_now():
+            raise Invalid.field("publish_at", "must be in the future (or use Publish now)")
+        values.update(publish_at=publish_at, published_at=publish_at)
+    elif action == "publish":
+        values.update(publish_at=None, published_at=utc_now())
+    return await service.update(record.id, values)
