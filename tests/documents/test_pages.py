@@ -34,7 +34,7 @@ async def _wait_until_done(client: Any, query: str) -> dict[str, Any]:
 
 
 async def test_programme_page_and_pdf(client: Any, demo: Event) -> None:
-    page = await client.get(f"/events/{SLUG}/programme?lang=ru&second=zh")
+    page = await client.get(f"/events/{SLUG}/programme/print?lang=ru&second=zh")
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert '<html lang="ru">' in page.text
@@ -48,7 +48,7 @@ async def test_programme_page_and_pdf(client: Any, demo: Event) -> None:
     again = await client.get(f"/events/{SLUG}/programme.pdf?lang=de")
     assert again.content == pdf.content  # from the cache
 
-    wrong = await client.get(f"/events/{SLUG}/programme?lang=fr")
+    wrong = await client.get(f"/events/{SLUG}/programme/print?lang=fr")
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "lang"
 
@@ -61,7 +61,7 @@ async def test_documents_of_a_draft_event_are_for_staff_only(
     for path in ("programme", "programme.pdf", "proceedings", "proceedings.pdf"):
         response = await client.get(f"/events/{SLUG}/{path}")
         assert response.status_code == 404, path
-    staff = await client.get(f"/events/{SLUG}/programme", headers=tokens[Role.EDITOR])
+    staff = await client.get(f"/events/{SLUG}/programme/print", headers=tokens[Role.EDITOR])
     assert staff.status_code == 200
 
 

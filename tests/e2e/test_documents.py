@@ -32,7 +32,7 @@ def test_programme_page_and_proceedings_progress(
     # Playwright's sync API runs an event loop in this thread: load the demo from another one.
     with ThreadPoolExecutor(1) as thread:
         thread.submit(asyncio.run, _load(settings)).result()
-    page.goto(f"{live_server.url}/events/{DEMO_SLUG}/programme?lang=ru")
+    page.goto(f"{live_server.url}/events/{DEMO_SLUG}/programme/print?lang=ru")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.get_by_text("Торжественная церемония открытия").first.is_visible()
     screenshot(page, "programme-ru")

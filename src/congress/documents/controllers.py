@@ -61,7 +61,7 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     base = f"/events/{event.slug}"
     links = [
         {
-            "href": f"{base}/programme{_query(lang=code)}",
+            "href": f"{base}/programme/print{_query(lang=code)}",
             "text": language_name(code, code),
             "current": code == lang and not second,
         }
@@ -69,7 +69,7 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     ]
     links += [
         {
-            "href": f"{base}/programme{_query(lang=lang, second=other)}",
+            "href": f"{base}/programme/print{_query(lang=lang, second=other)}",
             "text": f"{language_name(lang, lang)} + {language_name(other, other)}",
             "current": other == second,
         }
@@ -87,7 +87,12 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     return links
 
 
-@get("/events/{slug:str}/programme", guards=[public], tags=["documents"], summary="Programme")
+@get(
+    "/events/{slug:str}/programme/print",
+    guards=[public],
+    tags=["documents"],
+    summary="Programme, print edition (the public site has /programme)",
+)
 async def programme_page(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
