@@ -221,6 +221,11 @@ async def csrf_token(client: AsyncTestClient[Litestar]) -> str:
     return str(client.cookies["congress_csrf"])
 
 
+async def csrf_headers(client: AsyncTestClient[Litestar]) -> dict[str, str]:
+    """The header form of the CSRF token, for page posts that are not url-encoded forms."""
+    return {"x-csrftoken": await csrf_token(client)}
+
+
 async def log_in(client: AsyncTestClient[Litestar], email: str, password: str = PASSWORD) -> Any:
     """Log ``client`` in through the login form; the session cookie stays on the client."""
     token = await csrf_token(client)

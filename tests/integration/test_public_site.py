@@ -18,6 +18,7 @@ from congress.domain.programme.models import Speech
 from congress.domain.publishing import services
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.models import Comment, Record, RecordView
+from tests.conftest import csrf_headers
 from tests.publishing_data import build_event
 
 EVENT_PAGES = ("", "/programme", "/records/opening")
@@ -114,7 +115,9 @@ async def test_comment_waits_for_moderation(
     page = await client.get(url)
     stamp = re.search(r'name="stamp" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     form = {"author_name": "<b>Eve</b>", "body": "Great <script>alert(1)</script>", "stamp": stamp}
-    sent = await client.post(f"{url}/comments", data=form, follow_redirects=False)
+    sent = await client.post(
+        f"{url}/comments", headers=await csrf_headers(client), data=form, follow_redirects=False
+    )
     assert sent.status_code == 303
     assert "commented=1" in sent.headers["location"]
     comment = (await db.scalars(select(Comment))).one()
@@ -136,7 +139,9 @@ async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: An
     fresh = services.form_stamp(secret)
     # Too fast: a robot.
     too_fast = await client.post(
-        f"{url}/comments", data={"author_name": "Bot", "body": "hi", "stamp": fresh}
+        f"{url}/comments",
+        headers=await csrf_headers(client),
+        data={"author_name": "Bot", "body": "hi", "stamp": fresh},
     )
     assert too_fast.status_code == 422
     assert "too quickly" in too_fast.text
@@ -144,17 +149,22 @@ async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: An
     old = services.form_stamp(secret, time.time() - 10)
     forged = old.rsplit(".", 1)[0] + ".0000"
     bad = await client.post(
-        f"{url}/comments", data={"author_name": "X", "body": "hi", "stamp": forged}
+        f"{url}/comments",
+        headers=await csrf_headers(client),
+        data={"author_name": "X", "body": "hi", "stamp": forged},
     )
     assert bad.status_code == 422
     honeypot = await client.post(
         f"{url}/comments",
+        headers=await csrf_headers(client),
         data={"author_name": "Bot", "body": "buy", "stamp": old, "website": "http://spam"},
         follow_redirects=False,
     )
     assert honeypot.status_code == 303
     too_long = await client.post(
-        f"{url}/comments", data={"author_name": "Ann", "body": "x" * 5001, "stamp": old}
+        f"{url}/comments",
+        headers=await csrf_headers(client),
+        data={"author_name": "Ann", "body": "x" * 5001, "stamp": old},
     )
     assert too_long.status_code == 422
     assert "at most 5000 characters" in too_long.text
@@ -163,6 +173,7 @@ async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: An
     for _ in range(6):
         response = await client.post(
             f"{url}/comments",
+            headers=await csrf_headers(client),
             data={"author_name": "Ann", "body": "again", "stamp": old},
             follow_redirects=False,
         )

@@ -14,6 +14,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.events.enums import EventStatus
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.models import Comment, MediaItem, Record
+from tests.conftest import csrf_headers
 from tests.publishing_data import build_event
 
 
@@ -34,7 +35,7 @@ async def test_desk_is_for_editors(client: Any, db: AsyncSession, tokens: Any) -
 
 
 async def test_record_goes_through_review(client: Any, db: AsyncSession, tokens: Any) -> None:
-    editor = tokens[Role.EDITOR]
+    editor = {**tokens[Role.EDITOR], **await csrf_headers(client)}
     event = await build_event(db, sessions=1, speeches_per_session=1)
     record = Record(event_id=event.id, slug="day-two", headline={"en": "Day two"})
     db.add(record)
@@ -78,7 +79,7 @@ async def test_moderation(client: Any, db: AsyncSession, tokens: Any) -> None:
     response = await client.post(
         f"/manage/events/{event.slug}/comments/{comment.id}",
         data={"status": "approved"},
-        headers=tokens[Role.EDITOR],
+        headers={**tokens[Role.EDITOR], **await csrf_headers(client)},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -90,7 +91,7 @@ async def test_moderation(client: Any, db: AsyncSession, tokens: Any) -> None:
 async def test_photo_upload_and_serving(
     client: Any, db: AsyncSession, tokens: Any, settings: Any
 ) -> None:
-    editor = tokens[Role.EDITOR]
+    editor = {**tokens[Role.EDITOR], **await csrf_headers(client)}
     event = await build_event(db, sessions=1, speeches_per_session=1)
     upload = f"/manage/events/{event.slug}/photos"
     # Named .jpg, but really a PNG: the type comes from the content.
