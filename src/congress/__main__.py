@@ -235,11 +235,24 @@ def build_parser() -> Parser:
 COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [publishing_commands.add_commands]
 
 
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CONGRESS_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise CommandError(f"bad setting {problems}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = get_settings()
+        settings = _settings()
         args.handler(args, settings)
     except CommandError as exc:
         print(f"congress: error: {exc}", file=sys.stderr)

@@ -1,0 +1,212 @@
+"""The `congress` console script, run for real in a subprocess against a fresh database.
+
+The database is a SQLite file in a temporary data folder, or an empty PostgreSQL database when the
+suite runs with CONGRESS_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.pool import NullPool
+
+from congress.db.engine import make_engine
+from congress.db.migrate import head_revision
+from congress.demo import DEMO_SLUG
+from congress.domain.accounts.models import User
+from congress.domain.events.models import Event
+from congress.settings import Settings
+from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url
+
+CONGRESS = Path(sys.executable).with_name("congress")
+
+
+class Cli:
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env = env
+        self.cwd = cwd
+
+    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(CONGRESS), *args],
+            env={**self.env, **env},
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+    def ok(self, *args: str) -> str:
+        result = self(*args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            data_dir=Path(self.env["CONGRESS_DATA_DIR"]),
+            database_url=self.env["CONGRESS_DATABASE_URL"],
+        )
+
+    def count(self, model: type[Event] | type[User]) -> int:
+        async def query() -> int:
+            engine = make_engine(self.settings, poolclass=NullPool)
+            try:
+                async with engine.connect() as connection:
+                    return int(
+                        await connection.scalar(select(func.count()).select_from(model)) or 0
+                    )
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(query())
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator[Cli]:
+    """The command line on an empty database (not even migrated)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CONGRESS_") and key != "PYTHONPATH"
+    }
+    env["CONGRESS_DATA_DIR"] = str(tmp_path / "data")
+    env["CONGRESS_DATABASE_URL"] = ""
+    if not IS_POSTGRES:
+        yield Cli(env, tmp_path)
+        return
+    name = f"congress_cli_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    env["CONGRESS_DATABASE_URL"] = _pg_url(name)
+    try:
+        yield Cli(env, tmp_path)
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("congress")
+    for word in words:
+        assert word in lines[0]
+
+
+def test_db_upgrade_and_current(cli: Cli) -> None:
+    head = head_revision(cli.settings)
+    assert cli.ok("db", "current").strip() == f"empty (no revision): behind (latest is {head})"
+    assert cli.ok("db", "upgrade").strip() == f"database at revision {head}"
+    assert cli.ok("db", "current").strip() == f"{head}: up to date"
+
+
+def test_demo_creates_the_database_and_replaces_the_demo(cli: Cli) -> None:
+    assert cli.ok("demo").strip() == f"demo event loaded: /api/v1/events/{DEMO_SLUG}"
+    assert cli.ok("demo").strip() == f"demo event loaded: /api/v1/events/{DEMO_SLUG}"
+    assert cli.count(Event) == 1
+
+
+BAD_USER_ARGUMENTS = {
+    "bad role": (["--role", "boss", "--email", "a@example.org"], ["--role", "boss", "admin"]),
+    "bad e-mail": (["--role", "admin", "--email", "not-an-address"], ["e-mail", "not-an-address"]),
+    "short password": (["--role", "admin", "--email", "a@example.org", "--password", "short"], ["10"]),
+    "duplicate": (["--role", "editor", "--email", "OLGA@example.org"], ["already exists"]),
+    "missing role": (["--email", "a@example.org"], ["--role"]),
+}  # fmt: skip
+
+
+def test_user_create_and_bad_input(cli: Cli) -> None:
+    assert cli.ok(
+        "user", "create", "--role", "organizer", "--email", " Olga@Example.org ",
+        "--password", "long enough password",
+    ).strip() == "created organizer olga@example.org"  # fmt: skip
+    for case, (args, words) in BAD_USER_ARGUMENTS.items():
+        result = cli("user", "create", *args)
+        assert result.returncode != 0, case
+        assert_one_line_error(result, *words)
+    assert cli.count(User) == 1
+
+
+def test_token_create_for_unknown_user(cli: Cli) -> None:
+    assert_one_line_error(
+        cli("token", "create", "--email", "nobody@example.org"), "nobody@example.org"
+    )
+
+
+def test_bad_setting_and_missing_command(cli: Cli) -> None:
+    assert_one_line_error(cli("db", "current", CONGRESS_PORT="eighty"), "CONGRESS_PORT")
+    assert_one_line_error(cli(), "COMMAND")
+    assert_one_line_error(cli("db", "sideways"), "sideways")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("user", "create", "--role", "admin", "--email", "admin@example.org")
+    output = cli.ok("token", "create", "--email", "ADMIN@example.org", "--name", "cli test")
+    token = output.strip().splitlines()[-1]
+    assert token.startswith("cgt_") and " " not in token
+
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(CONGRESS), "serve", "--demo", "--port", str(port)],
+            env=cli.env,
+            cwd=cli.cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, log_path.read_text()
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.3)
+
+        events = httpx.get(f"{base}/api/v1/events", timeout=10).json()
+        assert [item["slug"] for item in events["items"]] == [DEMO_SLUG]
+
+        users = httpx.get(
+            f"{base}/api/v1/users", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert users.status_code == 200, users.text
+        assert [user["email"] for user in users.json()["items"]] == ["admin@example.org"]
+        anonymous = httpx.get(f"{base}/api/v1/users", timeout=10)
+        assert anonymous.status_code == 401
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    log_text = log_path.read_text()
+    # uvicorn shuts down gracefully, then re-raises the signal it caught.
+    assert server.returncode in (0, -signal.SIGTERM), log_text
+    assert "Application shutdown complete" in log_text
+    assert f"loaded the demo event: {DEMO_SLUG}" in log_text
