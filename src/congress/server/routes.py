@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
 from congress.domain.accounts.services import AuditEntryService, UserService
+from congress.domain.checkin import api as checkin_api
+from congress.domain.checkin import controllers as checkin_pages
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
@@ -100,6 +102,7 @@ from congress.domain.publishing.services import (
     RecordService,
     TagService,
 )
+from congress.domain.registration import api as registration_api
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 from congress.domain.registration.schemas import (
     DelegationCreate,
@@ -377,4 +380,9 @@ def route_handlers() -> list[HTTPRouteHandler]:
     return handlers
 
 
-AREA_ROUTES: list[list[Any]] = [publishing_pages.ROUTES]
+AREA_ROUTES: list[list[Any]] = [
+    publishing_pages.ROUTES,
+    registration_api.ROUTES,
+    checkin_api.ROUTES,
+    checkin_pages.ROUTES,
+]
