@@ -16,6 +16,8 @@ from congress.domain.accounts import controllers as accounts_pages
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
 from congress.domain.accounts.services import AuditEntryService, UserService
+from congress.domain.checkin import api as checkin_api
+from congress.domain.checkin import controllers as checkin_pages
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
@@ -103,6 +105,7 @@ from congress.domain.publishing.services import (
     RecordService,
     TagService,
 )
+from congress.domain.registration import api as registration_api
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 from congress.domain.registration.schemas import (
     DelegationCreate,
@@ -385,4 +388,7 @@ AREA_ROUTES: list[list[Any]] = [
     events_pages.ROUTES,
     publishing_pages.ROUTES,
     DOCUMENT_ROUTES,
+    registration_api.ROUTES,
+    checkin_api.ROUTES,
+    checkin_pages.ROUTES,
 ]

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel, Field, model_validator
+
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.common import (
     Id,
@@ -9,6 +11,7 @@ from congress.domain.common import (
     Schema,
     partial,
 )
+from congress.domain.registration.enums import ParticipantStatus
 
 
 class AttendanceCreate(Schema):
@@ -25,3 +28,41 @@ class AttendanceRead(ReadSchema):
     state: AttendanceState
     recorded_at: dt.datetime
     recorded_by_id: Id | None
+
+
+class CheckInRequest(Schema):
+    """A ticket code (as scanned) or a participant id; with a session, presence there too."""
+
+    token: str | None = Field(default=None, max_length=200)
+    participant_id: Id | None = None
+    session_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CheckInRequest:
+        if (self.token is None) == (self.participant_id is None):
+            raise ValueError("give either token (the scanned code) or participant_id")
+        return self
+
+
+class CheckInRead(BaseModel):
+    participant_id: int
+    name: str
+    status: ParticipantStatus
+    first_time: bool
+    session_id: int | None
+    at: dt.datetime
+    message: str
+
+
+class GroupCount(BaseModel):
+    name: str
+    expected: int
+    present: int
+
+
+class CountsRead(BaseModel):
+    session_id: int | None
+    expected: int
+    present: int
+    by_category: list[GroupCount]
+    by_delegation: list[GroupCount]

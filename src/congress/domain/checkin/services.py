@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import AuditAction, Role
@@ -107,6 +107,21 @@ class CheckInService(AttendanceService):
         if participant.event_id != event.id:
             raise Conflict("this ticket belongs to another event")
         return participant
+
+    async def find(self, event: Event, participant_id: int) -> Participant:
+        statement = participant_query().where(
+            Participant.id == participant_id, Participant.event_id == event.id
+        )
+        participant = (await self.db.execute(statement)).scalars().first()
+        if participant is None:
+            raise NotFound(f"no participant with id {participant_id} at this event")
+        return participant
+
+    async def session_of(self, event: Event, session_id: int) -> Session:
+        session = await self.db.get(Session, session_id)
+        if session is None or session.event_id != event.id:
+            raise NotFound(f"no session with id {session_id} at this event")
+        return session
 
     async def search(self, event: Event, query: str, limit: int = 20) -> list[Participant]:
         """Participants whose name, e-mail or badge number contains ``query`` (case ignored)."""
@@ -329,10 +344,11 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def participant_query() -> Select[tuple[Participant]]:
+    # Many-to-one: joined in the same query (one round trip per lookup at a busy desk).
     return select(Participant).options(
-        selectinload(Participant.person),
-        selectinload(Participant.organization),
-        selectinload(Participant.delegation),
+        joinedload(Participant.person),
+        joinedload(Participant.organization),
+        joinedload(Participant.delegation),
     )
 
 

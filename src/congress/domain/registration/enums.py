@@ -28,3 +28,20 @@ ACTIVE_STATUSES = frozenset(
         ParticipantStatus.CHECKED_IN,
     }
 )
+
+CATEGORY_LABELS = {
+    ParticipantCategory.MEMBER: "Member",
+    ParticipantCategory.CANDIDATE_MEMBER: "Candidate member",
+    ParticipantCategory.DELEGATE: "Delegate",
+    ParticipantCategory.GUEST: "Guest",
+    ParticipantCategory.OBSERVER: "Observer / press",
+    ParticipantCategory.STAFF: "Staff",
+}
+STATUS_LABELS = {
+    ParticipantStatus.INVITED: "Invited",
+    ParticipantStatus.REGISTERED: "Registered",
+    ParticipantStatus.ACCREDITED: "Accredited",
+    ParticipantStatus.CHECKED_IN: "Checked in",
+    ParticipantStatus.CANCELLED: "Cancelled",
+    ParticipantStatus.NO_SHOW: "No-show",
+}
