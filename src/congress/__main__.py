@@ -253,19 +253,6 @@ def _settings() -> Settings:
         raise CommandError(f"bad setting {problems}") from None
 
 
-def _settings() -> Settings:
-    from pydantic import ValidationError
-
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"CONGRESS_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise CommandError(f"bad setting {problems}") from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
