@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 import pytest
@@ -211,3 +212,36 @@ class LiveServer:
 def live_server(settings: Settings) -> Iterator[LiveServer]:
     with LiveServer(settings) as server:
         yield server
+
+
+async def csrf_token(client: AsyncTestClient[Litestar]) -> str:
+    """The CSRF token a page form would carry (the cookie is set by any safe request)."""
+    if "congress_csrf" not in client.cookies:
+        await client.get("/login")
+    return str(client.cookies["congress_csrf"])
+
+
+async def log_in(client: AsyncTestClient[Litestar], email: str, password: str = PASSWORD) -> Any:
+    """Log ``client`` in through the login form; the session cookie stays on the client."""
+    token = await csrf_token(client)
+    response = await client.post(
+        "/login",
+        data={"email": email, "password": password, "next": "/manage", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code in (302, 303), response.text
+    return response
+
+
+async def post_form(
+    client: AsyncTestClient[Litestar], url: str, data: dict[str, Any] | list[tuple[str, Any]]
+) -> Any:
+    """Post a page form as a browser would (with the CSRF token, without following redirects)."""
+    token = await csrf_token(client)
+    fields = list(data.items()) if isinstance(data, dict) else list(data)
+    return await client.post(
+        url,
+        content=urlencode([*fields, ("_csrf_token", token)]),
+        headers={"content-type": "application/x-www-form-urlencoded", "accept": "text/html"},
+        follow_redirects=False,
+    )

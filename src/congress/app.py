@@ -7,21 +7,35 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
 from litestar.template import TemplateConfig
 
 from congress import __version__
 from congress.db.engine import make_engine
 from congress.documents.render import shutdown_pool
+from congress.errors import NotAuthenticated
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
-from congress.server.security import StaffAuthenticationMiddleware, public
+from congress.server.security import (
+    NO_SESSION_PATHS,
+    StaffAuthenticationMiddleware,
+    commit_before_session_save,
+    on_not_authenticated,
+    public,
+    session_middleware,
+)
 from congress.server.templating import configure_templates
 from congress.settings import Settings, get_settings
 
@@ -36,6 +50,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send_handler="autocommit_include_redirects",
         create_all=False,
     )
+    template_config = TemplateConfig(
+        directory=settings.templates_dir,
+        engine=JinjaTemplateEngine,
+        engine_callback=configure_templates,
+    )
     return Litestar(
         route_handlers=[
             *route_handlers(),
@@ -46,18 +65,37 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 include_in_schema=False,
             ),
         ],
-        plugins=[SQLAlchemyPlugin(config=alchemy)],
-        middleware=[DefineMiddleware(StaffAuthenticationMiddleware)],
-        exception_handlers=EXCEPTION_HANDLERS,
-        template_config=TemplateConfig(
-            directory=settings.templates_dir,
-            engine=JinjaTemplateEngine,
-            engine_callback=configure_templates,
+        plugins=[
+            SQLAlchemyPlugin(config=alchemy),
+            HTMXPlugin(),
+            FlashPlugin(config=FlashConfig(template_config=template_config)),
+        ],
+        # Outermost first: the session is loaded before authentication reads it.
+        middleware=[
+            session_middleware(settings, alchemy),
+            commit_before_session_save(alchemy),
+            DefineMiddleware(StaffAuthenticationMiddleware, exclude=NO_SESSION_PATHS),
+        ],
+        # Every form is checked; the API takes Bearer tokens only, which browsers never send
+        # by themselves, so it needs no CSRF token.
+        csrf_config=CSRFConfig(
+            secret=settings.resolved_secret(),
+            cookie_name="congress_csrf",
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["^/api/"],
         ),
+        stores=_stores(settings),
+        exception_handlers={**EXCEPTION_HANDLERS, NotAuthenticated: on_not_authenticated},
+        template_config=template_config,
         openapi_config=OpenAPIConfig(
             title="congress API",
             version=__version__,
             path="/schema",
+            # The API description is public, like the API's public reads.
+            openapi_router=Router(
+                "/schema", route_handlers=[], guards=[public], include_in_schema=False
+            ),
             description="Plan, register, check in, print and publish congresses. "
             "Writes need `Authorization: Bearer <token>` (`congress token create`).",
             components=Components(
@@ -73,3 +111,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"engine": engine, "settings": settings}),
         debug=settings.debug,
     )
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    """Sessions and login throttling: in Redis when configured, else sessions in the database
+    (see security.session_middleware) and the throttle in memory."""
+    if settings.redis_url:
+        root = RedisStore.with_client(url=settings.redis_url, namespace="congress")
+        return StoreRegistry(default_factory=root.with_namespace)
+    return StoreRegistry(default_factory=lambda _name: MemoryStore())

@@ -72,6 +72,8 @@ class EntityService(Generic[ModelT]):
     order_by: ClassVar[Sequence[str]] = ("id",)
     write_roles: ClassVar[frozenset[Role]] = frozenset({Role.ADMIN})
     staff_only_read: ClassVar[bool] = False
+    # When set, reading needs one of these roles (or admin); implies staff_only_read.
+    read_roles: ClassVar[frozenset[Role] | None] = None
     # Attributes hidden from anonymous readers.
     private_fields: ClassVar[frozenset[str]] = frozenset()
 
@@ -106,8 +108,13 @@ class EntityService(Generic[ModelT]):
         return label_of(self.model)
 
     def require_read(self) -> None:
-        if self.staff_only_read and not self.is_staff:
+        if (self.staff_only_read or self.read_roles is not None) and not self.is_staff:
             raise NotAuthenticated(f"reading {self.label} records needs a staff token")
+        if self.read_roles is not None:
+            assert self.user is not None
+            if self.user.role is not Role.ADMIN and self.user.role not in self.read_roles:
+                allowed = ", ".join(sorted(role.value for role in self.read_roles | {Role.ADMIN}))
+                raise Forbidden(f"reading {self.label} records needs one of the roles: {allowed}")
 
     def require_write(self) -> None:
         if not self.is_staff:

@@ -131,7 +131,13 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         if resource.by_slug
         else [_param("item_id", path_type(int))]
     )
-    read_guard = staff if resource.service.staff_only_read else public
+    read_guard = (
+        roles(*resource.service.read_roles)
+        if resource.service.read_roles is not None
+        else staff
+        if resource.service.staff_only_read
+        else public
+    )
     guard_write = roles(*resource.service.write_roles)
 
     def service_for(kwargs: dict[str, Any]) -> EntityService[Any]:

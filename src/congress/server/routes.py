@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts import controllers as accounts_pages
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
 from congress.domain.accounts.services import AuditEntryService, UserService
@@ -20,6 +21,7 @@ from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
 from congress.domain.common import MAX_ID
+from congress.domain.events import controllers as events_pages
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.schemas import (
     EventCreate,
@@ -381,6 +383,8 @@ def route_handlers() -> list[HTTPRouteHandler]:
 
 
 AREA_ROUTES: list[list[Any]] = [
+    accounts_pages.ROUTES,
+    events_pages.ROUTES,
     publishing_pages.ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,

@@ -3,21 +3,53 @@
 Every request gets ``request.user``: a :class:`User` or ``None`` for an anonymous visitor.
 Route guards say explicitly who may use each route; the route-table test checks that every
 route has one.
+
+The login session authenticates pages only. The JSON API under /api/ is exempt from CSRF
+checks, so it must accept nothing that a browser sends by itself: only Bearer tokens.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import (
+    autocommit_handler_maker,
+)
+from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
+from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware import (
+    AbstractAuthenticationMiddleware,
+    AuthenticationResult,
+    DefineMiddleware,
+)
+from litestar.middleware.session import SessionMiddleware
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.response import Redirect
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from congress.domain.accounts.enums import Role
-from congress.domain.accounts.models import User
+from congress.domain.accounts.models import StaffSession, User
 from congress.domain.accounts.services import user_for_token
 from congress.errors import Forbidden, NotAuthenticated
+from congress.server.i18n import negotiate, set_locale
+from congress.server.problems import on_problem, wants_html
+from congress.settings import Settings
+
+SESSION_USER = "user_id"
+SESSION_LOCALE = "locale"
+# Set on the scope by the login handler: the session gets a fresh id (no session fixation).
+ROTATE_SESSION = "congress.rotate_session"
+NO_SESSION_PATHS = ["^/static/", "^/health$"]
 
 
 class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
@@ -25,21 +57,146 @@ class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
-        if not header:
-            return AuthenticationResult(user=None, auth=None)
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("use Authorization: Bearer <token>")
+        user: User | None = None
+        auth: str | None = None
         engine: AsyncEngine = connection.app.state.engine
-        async with AsyncSession(engine, expire_on_commit=False) as db:
-            user = await user_for_token(db, token.strip())
-        if user is None:
-            raise NotAuthenticated("unknown, revoked or expired API token")
-        return AuthenticationResult(user=user, auth="token")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthenticated("use Authorization: Bearer <token>")
+            async with AsyncSession(engine, expire_on_commit=False) as db:
+                user = await user_for_token(db, token.strip())
+            if user is None:
+                raise NotAuthenticated("unknown, revoked or expired API token")
+            auth = "token"
+        elif not connection.url.path.startswith("/api/"):
+            user_id = session_of(connection).get(SESSION_USER)
+            if isinstance(user_id, int):
+                async with AsyncSession(engine, expire_on_commit=False) as db:
+                    user = await db.scalar(
+                        select(User).where(User.id == user_id, User.is_active.is_(True))
+                    )
+                auth = "session" if user else None
+        preferred = (user.locale if user else None) or session_of(connection).get(SESSION_LOCALE)
+        set_locale(negotiate(connection.headers.get("accept-language"), preferred))
+        return AuthenticationResult(user=user, auth=auth)
+
+
+def session_of(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+    session = connection.scope.get("session")
+    return session if isinstance(session, dict) else {}
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     return connection.scope.get("user")
+
+
+def log_in(request: Request[Any, Any, Any], user: User) -> None:
+    """Start a fresh session for ``user`` (the old session id is dropped)."""
+    request.scope[ROTATE_SESSION] = True  # type: ignore[literal-required]
+    request.set_session({SESSION_USER: user.id})
+
+
+def log_out(request: Request[Any, Any, Any]) -> None:
+    request.clear_session()
+
+
+class _RotatingSessions:
+    """A session backend that issues a new session id when the login handler asks for one."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        if connection.scope.get(ROTATE_SESSION):
+            fresh = connection.scope.get("congress.fresh_session_id")
+            if fresh is None:
+                fresh = secrets.token_hex(32)
+                connection.scope["congress.fresh_session_id"] = fresh  # type: ignore[typeddict-unknown-key]
+            return str(fresh)
+        return super().get_session_id(connection)  # type: ignore[misc]
+
+    async def store_in_message(self, scope_session: Any, message: Any, connection: Any) -> None:
+        old = connection.cookies.get(self.config.key)  # type: ignore[attr-defined]
+        if isinstance(scope_session, dict) and not scope_session:
+            # Visitors without anything to keep get no session row and no cookie.
+            if not old or old == "null":
+                return
+            scope_session = Empty
+        if connection.scope.get(ROTATE_SESSION) and old and old != "null":
+            store = self.config.get_store_from_app(connection.scope["app"])  # type: ignore[attr-defined]
+            await self.delete(old, store=store)  # type: ignore[attr-defined]
+        await super().store_in_message(scope_session, message, connection)  # type: ignore[misc]
+
+
+class DatabaseSessions(_RotatingSessions, SQLAlchemyAsyncSessionBackend):
+    pass
+
+
+class RedisSessions(_RotatingSessions, ServerSideSessionBackend):
+    pass
+
+
+def session_middleware(settings: Settings, alchemy: SQLAlchemyAsyncConfig) -> DefineMiddleware:
+    """Server-side sessions: in Redis when configured, else in the ``staff_session`` table."""
+    config = ServerSideSessionConfig(
+        key="congress_session",
+        max_age=12 * 3600,
+        samesite="lax",
+        httponly=True,
+        exclude=NO_SESSION_PATHS,
+        store="sessions",
+    )
+    backend: ServerSideSessionBackend
+    if settings.redis_url:
+        backend = RedisSessions(config=config)
+    else:
+        backend = DatabaseSessions(config=config, alchemy_config=alchemy, model=StaffSession)
+    return DefineMiddleware(SessionMiddleware, backend=backend)
+
+
+def commit_before_session_save(alchemy: SQLAlchemyAsyncConfig) -> Any:
+    """Commit (or roll back) the request's transaction before the session is stored.
+
+    The session store writes in a transaction of its own when the response starts; on SQLite
+    it would wait for the request's still-open write transaction, which the app-level
+    before-send hook only ends afterwards. Listed inside the session middleware, this runs
+    the same commit rule first (the later hook then finds nothing left to do).
+    """
+    finish = autocommit_handler_maker(
+        commit_on_redirect=True, session_scope_key=alchemy.session_scope_key
+    )
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+
+            async def send_after_commit(message: Message) -> None:
+                await finish(message, scope)
+                await send(message)
+
+            await app(scope, receive, send_after_commit)
+
+        return middleware
+
+    return wrap
+
+
+def on_not_authenticated(request: Request[Any, Any, Any], exc: NotAuthenticated) -> Response[Any]:
+    """Browsers are sent to the login page and come back afterwards; the API answers 401."""
+    if not wants_html(request):
+        return on_problem(request, exc)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = "/login?" + urlencode({"next": target})
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=401, headers={"HX-Redirect": login})
+    return Redirect(login, status_code=303)
+
+
+def safe_next(target: str | None, default: str = "/manage") -> str:
+    """Only local paths: a login link must not send people to another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    return target
 
 
 # ---- guards: every route handler names one ---------------------------------------------------
@@ -66,6 +223,7 @@ def roles(*allowed: Role) -> Any:
             raise Forbidden(f"this needs one of the roles: {names}")
 
     guard.__name__ = "roles_" + "_".join(role.value for role in allowed)
+    guard.allowed_roles = frozenset({Role.ADMIN, *allowed})  # type: ignore[attr-defined]
     return guard
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from congress.server import i18n
 from congress.translation import resolve
 
 
@@ -14,6 +15,7 @@ def install_helpers(env: Any) -> None:
     env.autoescape = True
     env.globals["tr"] = resolve
     env.filters["tr"] = lambda value, lang="en", languages=(): resolve(value, lang, languages).text
+    i18n.install(env)
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:

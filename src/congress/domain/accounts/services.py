@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +14,14 @@ from congress.db.base import utc_now
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
 
+if TYPE_CHECKING:
+    from litestar.stores.base import Store
+
 _hasher = PasswordHasher()
+# Verified when an e-mail is unknown, so that a wrong address takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+MAX_FAILED_LOGINS = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
 TOKEN_PREFIX = "cgt_"
 
 
@@ -37,11 +44,7 @@ def token_digest(token: str) -> str:
 
 class UserService(EntityService[User]):
     model = User
-    staff_only_read = True
-
-    def require_read(self) -> None:
-        super().require_read()
-        self.require_write()  # only admins list accounts
+    read_roles = frozenset()  # only admins see accounts
 
     async def validate(self, values: dict[str, Any], current: User | None) -> None:
         values["email"] = values["email"].strip().lower()
@@ -76,3 +79,46 @@ async def user_for_token(db: AsyncSession, token: str) -> User | None:
     if api_token.expires_at is not None and api_token.expires_at <= utc_now():
         return None
     return api_token.user
+
+
+async def authenticate(db: AsyncSession, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = await db.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.password_hash:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utc_now()
+    await db.flush()
+    return user
+
+
+class LoginThrottle:
+    """Failed logins per e-mail and client address; too many lock that pair out for a while."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @staticmethod
+    def _key(email: str, address: str) -> str:
+        return hashlib.sha256(f"{email.strip().lower()}|{address}".encode()).hexdigest()
+
+    async def locked_minutes(self, email: str, address: str) -> int:
+        """Minutes until this e-mail may try again from this address (0: not locked)."""
+        key = self._key(email, address)
+        failures = await self.store.get(key)
+        if failures is None or int(failures) < MAX_FAILED_LOGINS:
+            return 0
+        left = await self.store.expires_in(key) or LOGIN_LOCKOUT_SECONDS
+        return max(1, -(-left // 60))
+
+    async def failed(self, email: str, address: str) -> None:
+        key = self._key(email, address)
+        failures = int(await self.store.get(key) or 0) + 1
+        await self.store.set(key, str(failures), expires_in=LOGIN_LOCKOUT_SECONDS)
+
+    async def succeeded(self, email: str, address: str) -> None:
+        await self.store.delete(self._key(email, address))

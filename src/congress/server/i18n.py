@@ -1,0 +1,160 @@
+"""Interface languages: Babel message catalogues, the request's locale, locale-aware formats.
+
+The locale of a request is chosen once (the staff user's own choice, else the browser's
+Accept-Language, else the default) and kept in a context variable, so that ``_()`` works the
+same in templates, controllers and services without passing the locale around.
+
+Catalogues are kept as ``.po`` files only (``src/congress/locale/<lang>/LC_MESSAGES``) and
+compiled in memory on first use: no build step, and nothing binary in the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+DEFAULT_LOCALE = "en"
+# English is the source language of every message; the others have catalogues.
+INTERFACE_LANGUAGES = ("en", "ru")
+
+_current: ContextVar[str] = ContextVar("congress_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def set_locale(locale: str) -> None:
+    _current.set(locale if locale in INTERFACE_LANGUAGES else DEFAULT_LOCALE)
+
+
+@contextmanager
+def using_locale(locale: str) -> Iterator[None]:
+    token = _current.set(locale if locale in INTERFACE_LANGUAGES else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
+    """The interface language: the user's choice, else the best match of Accept-Language."""
+    if preferred in INTERFACE_LANGUAGES:
+        return str(preferred)
+    if accept_language:
+        weighted = []
+        for part in accept_language.split(","):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+            weighted.append((quality, tag.strip().replace("_", "-").lower()))
+        for _, tag in sorted(weighted, key=lambda pair: -pair[0]):
+            if tag.split("-")[0] in INTERFACE_LANGUAGES:
+                return tag.split("-")[0]
+    return DEFAULT_LOCALE
+
+
+def gettext(message: str, **variables: Any) -> str:
+    text = translations(current_locale()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = translations(current_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def language_name(code: str, locale: str | None = None) -> str:
+    """The name of a language (event languages) in the interface language."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(locale or current_locale())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def format_date(value: dt.date | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=format, locale=current_locale())
+
+
+def format_datetime(
+    value: dt.datetime | None, format: str = "medium", tz: str | None = None
+) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(
+        value, format=format, tzinfo=_zone(tz), locale=current_locale()
+    )
+
+
+def format_time(
+    value: dt.datetime | dt.time | None, format: str = "short", tz: str | None = None
+) -> str:
+    if value is None:
+        return ""
+    zone = _zone(tz) if isinstance(value, dt.datetime) else None
+    return babel_dates.format_time(value, format=format, tzinfo=zone, locale=current_locale())
+
+
+def format_weekday_date(value: dt.date) -> str:
+    return babel_dates.format_date(value, format="full", locale=current_locale())
+
+
+def format_number(value: int | float) -> str:
+    return babel_numbers.format_decimal(value, locale=current_locale())
+
+
+def _zone(name: str | None) -> Any:
+    return babel_dates.get_timezone(name) if name else None
+
+
+def install(env: Any) -> None:
+    """Give a Jinja environment ``_()``, ``ngettext()`` and the locale filters."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["current_locale"] = current_locale
+    env.globals["interface_languages"] = INTERFACE_LANGUAGES
+    env.globals["language_name"] = language_name
+    env.filters["date"] = format_date
+    env.filters["datetime"] = format_datetime
+    env.filters["time"] = format_time
+    env.filters["weekday_date"] = format_weekday_date
+    env.filters["number"] = format_number
+    env.filters["language_name"] = language_name
