@@ -18,6 +18,7 @@ from congress.domain.programme.models import Speech
 from congress.domain.publishing import services
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.models import Comment, Record, RecordView
+from tests.conftest import csrf_token
 from tests.publishing_data import build_event
 
 EVENT_PAGES = ("", "/programme", "/records/opening")
@@ -109,6 +110,7 @@ async def test_comment_waits_for_moderation(
     client: Any, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "COMMENT_MIN_SECONDS", 0.0)
+    client.headers["x-csrftoken"] = await csrf_token(client)  # forms carry it (CSRF)
     event = await build_event(db, sessions=1, speeches_per_session=1)
     url = f"/events/{event.slug}/records/opening"
     page = await client.get(url)
@@ -130,6 +132,7 @@ async def test_comment_waits_for_moderation(
 
 
 async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: Any) -> None:
+    client.headers["x-csrftoken"] = await csrf_token(client)  # forms carry it (CSRF)
     event = await build_event(db, sessions=1, speeches_per_session=1)
     url = f"/events/{event.slug}/records/opening"
     secret = settings.resolved_secret()
