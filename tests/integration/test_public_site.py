@@ -18,7 +18,7 @@ from congress.domain.programme.models import Speech
 from congress.domain.publishing import services
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.models import Comment, Record, RecordView
-from tests.conftest import csrf_headers
+from tests.conftest import csrf_token
 from tests.publishing_data import build_event
 
 EVENT_PAGES = ("", "/programme", "/records/opening")
@@ -110,14 +110,13 @@ async def test_comment_waits_for_moderation(
     client: Any, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "COMMENT_MIN_SECONDS", 0.0)
+    client.headers["x-csrftoken"] = await csrf_token(client)  # forms carry it (CSRF)
     event = await build_event(db, sessions=1, speeches_per_session=1)
     url = f"/events/{event.slug}/records/opening"
     page = await client.get(url)
     stamp = re.search(r'name="stamp" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     form = {"author_name": "<b>Eve</b>", "body": "Great <script>alert(1)</script>", "stamp": stamp}
-    sent = await client.post(
-        f"{url}/comments", headers=await csrf_headers(client), data=form, follow_redirects=False
-    )
+    sent = await client.post(f"{url}/comments", data=form, follow_redirects=False)
     assert sent.status_code == 303
     assert "commented=1" in sent.headers["location"]
     comment = (await db.scalars(select(Comment))).one()
@@ -133,15 +132,14 @@ async def test_comment_waits_for_moderation(
 
 
 async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: Any) -> None:
+    client.headers["x-csrftoken"] = await csrf_token(client)  # forms carry it (CSRF)
     event = await build_event(db, sessions=1, speeches_per_session=1)
     url = f"/events/{event.slug}/records/opening"
     secret = settings.resolved_secret()
     fresh = services.form_stamp(secret)
     # Too fast: a robot.
     too_fast = await client.post(
-        f"{url}/comments",
-        headers=await csrf_headers(client),
-        data={"author_name": "Bot", "body": "hi", "stamp": fresh},
+        f"{url}/comments", data={"author_name": "Bot", "body": "hi", "stamp": fresh}
     )
     assert too_fast.status_code == 422
     assert "too quickly" in too_fast.text
@@ -149,22 +147,17 @@ async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: An
     old = services.form_stamp(secret, time.time() - 10)
     forged = old.rsplit(".", 1)[0] + ".0000"
     bad = await client.post(
-        f"{url}/comments",
-        headers=await csrf_headers(client),
-        data={"author_name": "X", "body": "hi", "stamp": forged},
+        f"{url}/comments", data={"author_name": "X", "body": "hi", "stamp": forged}
     )
     assert bad.status_code == 422
     honeypot = await client.post(
         f"{url}/comments",
-        headers=await csrf_headers(client),
         data={"author_name": "Bot", "body": "buy", "stamp": old, "website": "http://spam"},
         follow_redirects=False,
     )
     assert honeypot.status_code == 303
     too_long = await client.post(
-        f"{url}/comments",
-        headers=await csrf_headers(client),
-        data={"author_name": "Ann", "body": "x" * 5001, "stamp": old},
+        f"{url}/comments", data={"author_name": "Ann", "body": "x" * 5001, "stamp": old}
     )
     assert too_long.status_code == 422
     assert "at most 5000 characters" in too_long.text
@@ -173,7 +166,6 @@ async def test_comment_spam_defences(client: Any, db: AsyncSession, settings: An
     for _ in range(6):
         response = await client.post(
             f"{url}/comments",
-            headers=await csrf_headers(client),
             data={"author_name": "Ann", "body": "again", "stamp": old},
             follow_redirects=False,
         )
