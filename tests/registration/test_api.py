@@ -213,3 +213,49 @@ async def test_csv_memory_does_not_grow_with_rows(
     assert (small_lines, big_lines) == (2_001, 20_001)
     # Ten times the rows, not ten times the memory: the rows go by in fixed-size chunks.
     assert big_peak < 2 * small_peak, (small_peak, big_peak)
+
+
+async def test_attendance_pdf_sign_in_sheet(
+    client: AsyncTestClient, db: AsyncSession, world: World
+) -> None:
+    from pypdf import PdfReader
+
+    await make_participant(db, world.event, "Abaev", "Dana", delegation=world.delegation)
+    await make_participant(db, world.event, "Брежнева", "Анна", consent=False)
+    await db.commit()
+    url = f"/manage/events/{world.event.slug}/attendance.pdf"
+    sheet = await client.get(
+        url, params={"session": world.session.id}, headers=world.registrar_headers
+    )
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    content = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(sheet.content)).pages)
+    assert "Abaev, Dana" in content and "Брежнева, Анна" in content
+    assert "SIGNATURE" in content and "Second International Congress" in content
+    assert "Opening ceremony" in content and "Page 1 of 1" in content
+    public = await client.get(url, params={"consenting": "true"}, headers=world.registrar_headers)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
+    assert "Брежнева" not in text and "Abaev, Dana" in text
+
+
+async def test_badges_pdf(db: AsyncSession, world: World, settings: object) -> None:
+    from pypdf import PdfReader
+
+    from congress.domain.registration.printing import BadgeLayout, badges_pdf
+
+    await make_participant(db, world.event, "Abaev", "Dana", delegation=world.delegation)
+    await make_participant(db, world.event, "Other", "Olga")
+    await make_participant(db, world.event, "Gone", status=ParticipantStatus.CANCELLED)
+    await db.commit()
+    cards = await badges_pdf(db, world.event, layout=BadgeLayout.CARD, settings=settings)  # type: ignore[arg-type]
+    reader = PdfReader(io.BytesIO(cards.pdf))
+    assert len(reader.pages) == 2  # the cancelled registration gets no badge
+    first = reader.pages[0].extract_text()
+    assert "Dana Abaev" in first and "Delegation of Kazakhstan" in first and "GUEST" in first
+    sheet = await badges_pdf(
+        db,
+        world.event,
+        delegation_id=world.delegation.id,
+        settings=settings,  # type: ignore[arg-type]
+    )
+    text = PdfReader(io.BytesIO(sheet.pdf)).pages[0].extract_text()
+    assert "Dana Abaev" in text and "Olga" not in text

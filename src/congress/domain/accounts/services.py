@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
@@ -71,7 +71,7 @@ async def user_for_token(db: AsyncSession, token: str) -> User | None:
     statement = (
         select(ApiToken)
         .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False))
-        .options(selectinload(ApiToken.user))
+        .options(joinedload(ApiToken.user))
     )
     api_token = (await db.execute(statement)).scalars().first()
     if api_token is None or not api_token.user.is_active:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Stream
+from litestar.response import Response, Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.checkin.exporters import (
@@ -17,6 +17,7 @@ from congress.domain.checkin.exporters import (
     file_chunks,
     xlsx_file,
 )
+from congress.domain.checkin.printing import attendance_pdf
 from congress.domain.checkin.services import CheckInService
 from congress.domain.common import MAX_ID
 from congress.domain.events.services import EventService
@@ -90,4 +91,25 @@ async def attendance_xlsx(
     return Stream(file_chunks(workbook), media_type=XLSX, headers=attachment(f"{spec.slug()}.xlsx"))
 
 
-ROUTES = [attendance_csv, attendance_xlsx]
+@get("/manage/events/{slug:str}/attendance.pdf", guards=[LIST_READERS], tags=["registration"])
+async def attendance_pdf_file(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    session_id: SessionParam = None,
+    group: GroupParam = Grouping.DELEGATION,
+    consenting: ConsentParam = False,
+    sheet: Annotated[
+        bool, QueryParameter(required=False, description="a sign-in sheet (signature column)")
+    ] = True,
+) -> Response[bytes]:
+    spec = await list_spec(db_session, request, slug, session_id, group, consenting)
+    result = await attendance_pdf(request.app.state.engine, spec, signature=sheet)
+    return Response(
+        result.pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{spec.slug()}.pdf"'},
+    )
+
+
+ROUTES = [attendance_csv, attendance_xlsx, attendance_pdf_file]

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, and_, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -126,24 +126,13 @@ class CheckInService(AttendanceService):
     async def search(self, event: Event, query: str, limit: int = 20) -> list[Participant]:
         """Participants whose name, e-mail or badge number contains ``query`` (case ignored)."""
         self.require_write()
-        words = [word.casefold() for word in query.split() if word]
-        if not words:
+        if not query.split():
             return []
-        texts = [
-            func.coalesce(column[language].as_string(), "")
-            for language in event.languages or ["en"]
-            for column in (Person.given_name, Person.family_name)
-        ]
-        texts += [func.coalesce(Person.email, ""), func.coalesce(Participant.badge_number, "")]
-        joined: Any = texts[0]
-        for item in texts[1:]:
-            joined = joined + " " + item
-        haystack = func.lower(joined)
         statement = (
             participant_query()
             .join(Person, Person.id == Participant.person_id)
             .where(Participant.event_id == event.id)
-            .where(*(haystack.contains(word, autoescape=True) for word in words))
+            .where(matching(event, query))
             .order_by(*name_order(event), Participant.id)
             .limit(limit)
         )
@@ -170,22 +159,26 @@ class CheckInService(AttendanceService):
             )
             .returning(Participant.id)
         )
+        at = now
         if changed is not None:
             await self._audit_participant(participant, {"status": "checked_in"}, event.id)
         else:
-            status = await self.db.scalar(
-                select(Participant.status).where(Participant.id == participant.id)
-            )
+            # Lost the race or came twice: tell the desk when the first check-in was.
+            status, first = (
+                await self.db.execute(
+                    select(Participant.status, Participant.checked_in_at).where(
+                        Participant.id == participant.id
+                    )
+                )
+            ).one()
             if status is not ParticipantStatus.CHECKED_IN:
                 raise Conflict(
-                    f"{participant_label(participant, event)} is {status.value if status else '?'}"
+                    f"{participant_label(participant, event)} is {status.value}"
                     " and cannot be checked in; reinstate the registration first"
                 )
+            at = first or now
         if session is None:
-            at = await self.db.scalar(
-                select(Participant.checked_in_at).where(Participant.id == participant.id)
-            )
-            return CheckIn(participant, changed is not None, None, at or now)
+            return CheckIn(participant, changed is not None, None, at)
         recorded = await self.record(session, participant, AttendanceState.PRESENT)
         return CheckIn(participant, recorded.changed, session.id, recorded.at)
 
@@ -197,8 +190,8 @@ class CheckInService(AttendanceService):
         if participant.event_id != session.event_id:
             raise Invalid.field("participant_id", "the participant is registered for another event")
         now = utc_now()
-        insert = insert_for(self.db)
-        statement = insert(Attendance).values(
+        upsert = insert_for(self.db)
+        statement = upsert(Attendance).values(
             participant_id=participant.id,
             session_id=session.id,
             state=state,
@@ -249,8 +242,9 @@ class CheckInService(AttendanceService):
     async def _audit_participant(
         self, participant: Participant, after: dict[str, Any], event_id: int
     ) -> None:
-        self.db.add(
-            AuditEntry(
+        # A plain INSERT: the desk's hot path has no use for the ORM's unit of work here.
+        await self.db.execute(
+            insert(AuditEntry).values(
                 user_id=self.user.id if self.user else None,
                 action=AuditAction.UPDATE,
                 entity="participant",
@@ -260,7 +254,6 @@ class CheckInService(AttendanceService):
                 after=after,
             )
         )
-        await self.db.flush()
 
     async def counts(self, event: Event, session: Session | None = None) -> Counts:
         """Expected and arrived people by category and by delegation (two grouped queries)."""
@@ -350,6 +343,25 @@ def participant_query() -> Select[tuple[Participant]]:
         joinedload(Participant.organization),
         joinedload(Participant.delegation),
     )
+
+
+def matching(event: Event, query: str) -> Any:
+    """Every word of ``query`` appears in the name (any event language), e-mail or badge number.
+
+    Expects Person joined to Participant. Case is ignored for ASCII on SQLite, for all
+    letters on PostgreSQL.
+    """
+    texts = [
+        func.coalesce(column[language].as_string(), "")
+        for language in event.languages or ["en"]
+        for column in (Person.given_name, Person.family_name)
+    ]
+    texts += [func.coalesce(Person.email, ""), func.coalesce(Participant.badge_number, "")]
+    joined: Any = texts[0]
+    for item in texts[1:]:
+        joined = joined + " " + item
+    haystack = func.lower(joined)
+    return and_(*(haystack.contains(word.casefold(), autoescape=True) for word in query.split()))
 
 
 def name_order(event: Event) -> tuple[Any, Any]:

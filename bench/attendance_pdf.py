@@ -1,0 +1,60 @@
+"""The attendance-list PDF (sign-in sheet) of a 5,000-participant event: seconds, pages, memory.
+
+    .venv/bin/python bench/attendance_pdf.py [--participants 5000] [--database-url URL]
+
+Peak memory is the largest resident size of any process involved: this one (reading rows,
+rendering the HTML) and the worker process that lays out the PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from registration_data import make_event, settings_for
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.db.engine import make_engine
+from congress.documents import shutdown_pool
+from congress.domain.checkin.exporters import ListSpec
+from congress.domain.checkin.printing import attendance_pdf
+from congress.domain.events.models import Event
+from congress.settings import Settings
+
+
+async def main(settings: Settings, folder: str, participants: int) -> None:
+    slug = await make_event(settings, participants)
+    engine = make_engine(settings)
+    async with AsyncSession(engine) as db:
+        event = (await db.execute(select(Event).where(Event.slug == slug))).scalars().one()
+    started = time.perf_counter()
+    result = await attendance_pdf(engine, ListSpec(event), settings=settings)
+    elapsed = time.perf_counter() - started
+    await engine.dispose()
+    shutdown_pool()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    Path(folder, "attendance.pdf").write_bytes(result.pdf)
+    print(
+        f"attendance PDF, {participants} participants: {elapsed:.2f} s, {result.pages} pages, "
+        f"{len(result.pdf) / 1024:.0f} KiB; peak RSS: this process {own:.0f} MiB, "
+        f"render worker {worker:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = settings_for(Path(folder), args.database_url)
+        asyncio.run(main(settings, folder, args.participants))
