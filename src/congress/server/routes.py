@@ -106,6 +106,7 @@ from congress.domain.publishing.services import (
     TagService,
 )
 from congress.domain.registration import api as registration_api
+from congress.domain.registration import controllers as registration_pages
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 from congress.domain.registration.schemas import (
     DelegationCreate,
@@ -391,4 +392,5 @@ AREA_ROUTES: list[list[Any]] = [
     registration_api.ROUTES,
     checkin_api.ROUTES,
     checkin_pages.ROUTES,
+    registration_pages.ROUTES,
 ]

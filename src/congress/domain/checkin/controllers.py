@@ -1,27 +1,45 @@
-"""Staff pages of the check-in area: attendance lists (page, CSV, XLSX, PDF)."""
+"""Staff pages of the check-in area: the desk, and attendance lists (page, CSV, XLSX, PDF)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Response, Stream
+from litestar.response import Response, Stream, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts.enums import Role
+from congress.domain.checkin.api import counts_read
 from congress.domain.checkin.exporters import (
     Grouping,
     ListSpec,
     csv_stream,
     file_chunks,
+    page_of_rows,
     xlsx_file,
 )
 from congress.domain.checkin.printing import attendance_pdf
-from congress.domain.checkin.services import CheckInService
+from congress.domain.checkin.services import (
+    TOKEN_PATTERN,
+    CheckIn,
+    CheckInService,
+    participant_label,
+)
 from congress.domain.common import MAX_ID
+from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
+from congress.domain.programme.models import Session
+from congress.domain.registration.enums import CATEGORY_LABELS
+from congress.domain.registration.models import Participant
 from congress.domain.registration.services import REGISTRARS
+from congress.errors import NotFound, ProblemError
+from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, roles
 
 LIST_READERS = roles(*REGISTRARS)
@@ -45,7 +63,7 @@ ConsentParam = Annotated[
 async def list_spec(
     db: AsyncSession,
     request: Request[Any, Any, Any],
-    slug: str,
+    slug: FromPath[str],
     session_id: int | None,
     group: Grouping,
     consenting: bool,
@@ -112,4 +130,220 @@ async def attendance_pdf_file(
     )
 
 
-ROUTES = [attendance_csv, attendance_xlsx, attendance_pdf_file]
+LIST_PAGE = 200
+
+
+@page_get("/manage/events/{slug:str}/registration/attendance", guards=[LIST_READERS])
+async def attendance_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    session_id: SessionParam = None,
+    group: GroupParam = Grouping.DELEGATION,
+    consenting: ConsentParam = False,
+    page: Annotated[int, QueryParameter(ge=1, required=False)] = 1,
+) -> Template:
+    spec = await list_spec(db_session, request, slug, session_id, group, consenting)
+    rows, total = await page_of_rows(db_session, spec, LIST_PAGE, (page - 1) * LIST_PAGE)
+    sessions = list(
+        await db_session.scalars(
+            select(Session).where(Session.event_id == spec.event.id).order_by(Session.planned_start)
+        )
+    )
+    query = urlencode(
+        {
+            "session": session_id or "",
+            "group": group.value,
+            "consenting": "true" if consenting else "false",
+        }
+    )
+    return Template(
+        "registration/attendance.html",
+        context={
+            "event": spec.event,
+            "tab": "attendance",
+            "section": "events",
+            "lang": spec.event.primary_language,
+            "spec": spec,
+            "rows": rows,
+            "first_number": (page - 1) * LIST_PAGE + 1,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // LIST_PAGE)),
+            "sessions": sessions,
+            "query": query,
+            "groupings": [(g.value, g.value.capitalize()) for g in Grouping],
+        },
+    )
+
+
+# ---- the check-in desk -------------------------------------------------------------------------
+
+DESK = roles(Role.REGISTRAR)
+
+
+@dataclass
+class DeskState:
+    query: str = ""
+    result: CheckIn | None = None
+    error: str = ""
+    matches: list[Participant] = field(default_factory=list)
+    searched: bool = False
+
+
+async def _desk_page(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    session: Session | None,
+    state: DeskState,
+    status: int = 200,
+) -> Template:
+    desk = CheckInService(db, current_user(request))
+    sessions = list(
+        await db.scalars(
+            select(Session).where(Session.event_id == event.id).order_by(Session.planned_start)
+        )
+    )
+    return Template(
+        "desk/desk.html",
+        context={
+            "event": event,
+            "sessions": sessions,
+            "session": session,
+            "state": state,
+            "counts": counts_read(
+                await desk.counts(event, session), session.id if session else None
+            ),
+            "label": partial(participant_label, event=event),
+            "categories": CATEGORY_LABELS,
+            "lang": event.primary_language,
+        },
+        status_code=status,
+    )
+
+
+async def _desk_context(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: FromPath[str], session_id: int | None
+) -> tuple[Event, Session | None]:
+    user = current_user(request)
+    event = await EventService(db, user).resolve(slug)
+    session = await CheckInService(db, user).session_of(event, session_id) if session_id else None
+    return event, session
+
+
+def _session_field(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+@page_get("/desk/{slug:str}", guards=[DESK])
+async def desk_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    session_id: SessionParam = None,
+) -> Template:
+    event, session = await _desk_context(db_session, request, slug, session_id)
+    return await _desk_page(db_session, request, event, session, DeskState())
+
+
+@page_post("/desk/{slug:str}", guards=[DESK])
+async def desk_scan(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    """What the field received: a scanned ticket code checks in at once, anything else searches."""
+    form = await request.form()
+    query = str(form.get("q") or "").strip()
+    event, session = await _desk_context(
+        db_session, request, slug, _session_field(form.get("session"))
+    )
+    desk = CheckInService(db_session, current_user(request))
+    state = DeskState(query=query)
+    if not query:
+        state.error = "Scan a ticket or type a name."
+        return await _desk_page(db_session, request, event, session, state, 422)
+    if TOKEN_PATTERN.fullmatch(query) and " " not in query:
+        try:
+            participant = await desk.find_by_token(event, query)
+        except NotFound:
+            participant = None
+        except ProblemError as exc:
+            state.error = exc.detail
+            return await _desk_page(db_session, request, event, session, state, exc.status)
+        if participant is not None:
+            return await _check_in(db_session, request, event, session, participant, state)
+    state.matches = await desk.search(event, query)
+    state.searched = True
+    if not state.matches:
+        looks_like_code = TOKEN_PATTERN.fullmatch(query) is not None and len(query) >= 20
+        state.error = (
+            "Unknown ticket: no participant has this code."
+            if looks_like_code
+            else f"Nobody found for “{query}”."
+        )
+    return await _desk_page(db_session, request, event, session, state)
+
+
+@page_post("/desk/{slug:str}/check-in", guards=[DESK])
+async def desk_check_in(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    form = await request.form()
+    event, session = await _desk_context(
+        db_session, request, slug, _session_field(form.get("session"))
+    )
+    participant_id = _session_field(form.get("participant_id"))
+    if participant_id is None:
+        state = DeskState(error="Choose a participant to check in.")
+        return await _desk_page(db_session, request, event, session, state, 422)
+    participant = await CheckInService(db_session, current_user(request)).find(
+        event, participant_id
+    )
+    return await _check_in(db_session, request, event, session, participant, DeskState())
+
+
+async def _check_in(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    session: Session | None,
+    participant: Participant,
+    state: DeskState,
+) -> Template:
+    try:
+        state.result = await CheckInService(db, current_user(request)).check_in(
+            event, participant, session
+        )
+    except ProblemError as exc:
+        state.error = exc.detail
+        state.matches = [participant]
+        return await _desk_page(db, request, event, session, state, exc.status)
+    return await _desk_page(db, request, event, session, state)
+
+
+@page_get("/desk/{slug:str}/counts", guards=[DESK])
+async def desk_counts(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    session_id: SessionParam = None,
+) -> Template:
+    """The live counts panel (the desk page reloads it every few seconds)."""
+    event, session = await _desk_context(db_session, request, slug, session_id)
+    counts = await CheckInService(db_session, current_user(request)).counts(event, session)
+    return Template(
+        "desk/counts.html",
+        context={"counts": counts_read(counts, session_id), "event": event, "session": session},
+    )
+
+
+ROUTES = [
+    attendance_page,
+    attendance_csv,
+    attendance_xlsx,
+    attendance_pdf_file,
+    desk_page,
+    desk_scan,
+    desk_check_in,
+    desk_counts,
+]

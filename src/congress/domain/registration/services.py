@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import AuditAction, Role
-from congress.domain.accounts.models import AuditEntry
+from congress.domain.accounts.models import AuditEntry, User
 from congress.domain.crud import EntityService, snapshot
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.models import Event
@@ -20,7 +20,7 @@ from congress.domain.people.models import Organization, Person, Position
 from congress.domain.people.services import check_position_of
 from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
-from congress.domain.registration.schemas import PublicRegistration
+from congress.domain.registration.schemas import ParticipantForm, PublicRegistration
 from congress.errors import Conflict, Invalid
 
 REGISTRARS = frozenset({Role.REGISTRAR, Role.ORGANIZER})
@@ -317,3 +317,79 @@ def ticket_statement(event_id: int, token: str) -> Select[tuple[Participant]]:
 
 async def ticket(db: AsyncSession, event: Event, token: str) -> Participant | None:
     return (await db.execute(ticket_statement(event.id, token))).scalars().first()
+
+
+# ---- registrars' form ------------------------------------------------------------------------
+
+
+async def save_participant(
+    db: AsyncSession,
+    user: User | None,
+    event: Event,
+    data: ParticipantForm,
+    participant_id: int | None = None,
+) -> Participant:
+    """Create or change a participant and their person record in one go (the staff form)."""
+    from congress.domain.people.services import PersonService
+
+    service = ParticipantService(db, user)
+    service.require_write()
+    people = PersonService(db, user)
+    language = event.primary_language
+    email = str(data.email).strip().lower() if data.email else None
+    current = await service.for_event(event.id, participant_id) if participant_id else None
+    if current is None:
+        person_id = (
+            await db.scalar(select(Person.id).where(Person.email == email)) if email else None
+        )
+        if person_id is not None:
+            existing = await db.scalar(
+                select(Participant.id).where(
+                    Participant.event_id == event.id, Participant.person_id == person_id
+                )
+            )
+            if existing is not None:
+                raise Conflict.field(
+                    "email", f"this person is already registered for this event (#{existing})"
+                )
+        else:
+            person_id = (
+                await people.create(
+                    {
+                        "given_name": {language: data.given_name} if data.given_name else {},
+                        "family_name": {language: data.family_name},
+                        "email": email,
+                        "phone": data.phone,
+                    }
+                )
+            ).id
+    else:
+        person = current.person
+        given = {**(person.given_name or {}), language: data.given_name}
+        await people.update(
+            person.id,
+            {
+                "given_name": {key: value for key, value in given.items() if value},
+                "family_name": {**person.family_name, language: data.family_name},
+                "email": email,
+                "phone": data.phone,
+            },
+        )
+        person_id = person.id
+    organization = (
+        await organization_named(db, data.organization, language) if data.organization else None
+    )
+    values = {
+        "event_id": event.id,
+        "person_id": person_id,
+        "category": data.category,
+        "delegation_id": data.delegation_id,
+        "status": data.status,
+        "badge_number": data.badge_number or None,
+        "consent_publication": data.consent_publication,
+        "notes": data.notes,
+        "organization_id": organization.id if organization else None,
+    }
+    if current is None:
+        return await service.create(values)
+    return await service.update(current.id, values)

@@ -1,0 +1,618 @@
+"""Registration pages: the public form and ticket, and the registrars' workspace."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+import segno
+from litestar import Request, get
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response, Template
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.domain.checkin.services import (
+    matching,
+    name_order,
+    participant_label,
+    participant_query,
+)
+from congress.domain.common import MAX_ID
+from congress.domain.events.models import Event
+from congress.domain.events.services import EventService
+from congress.domain.people.models import Person
+from congress.domain.registration.enums import (
+    ACTIVE_STATUSES,
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    ParticipantCategory,
+    ParticipantStatus,
+)
+from congress.domain.registration.importers import (
+    COLUMNS,
+    MAX_BYTES,
+    ImportRejected,
+    ImportReport,
+    RowError,
+    import_participants,
+)
+from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.printing import BadgeLayout, badges_pdf
+from congress.domain.registration.schemas import (
+    DelegationForm,
+    ParticipantForm,
+    PublicRegistration,
+)
+from congress.domain.registration.services import (
+    REGISTRARS,
+    TRANSITIONS,
+    DelegationService,
+    ParticipantService,
+    Window,
+    register_publicly,
+    registration_window,
+    save_participant,
+    ticket,
+    window_message,
+)
+from congress.errors import NotFound, ProblemError
+from congress.server.forms import Form, read_form, submit
+from congress.server.pages import page_get, page_post
+from congress.server.security import current_user, public, roles
+from congress.translation import text
+
+# The ticket's address is its secret: keep it out of caches and other sites' logs.
+PRIVATE_PAGE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def qr_svg(token: str, scale: int = 6) -> Markup:
+    """The ticket's QR code as inline SVG (the desk's scanner types the code it holds)."""
+    return Markup(segno.make(token, error="m").svg_inline(scale=scale, dark="#111"))
+
+
+def public_categories(event: Event) -> list[tuple[str, str]]:
+    return [
+        (category.value, CATEGORY_LABELS[category])
+        for category in ParticipantCategory
+        if category.value in event.registration_categories
+    ]
+
+
+def _registration_page(event: Event, form: Form, status: int = 200) -> Template:
+    window = registration_window(event)
+    return Template(
+        "registration/register.html",
+        context={
+            "event": event,
+            "form": form,
+            "open": window is Window.OPEN,
+            "closed_message": window_message(event, window),
+            "categories": public_categories(event),
+            "lang": event.primary_language,
+        },
+        status_code=status,
+    )
+
+
+@page_get("/events/{slug:str}/register", guards=[public])
+async def registration_form(
+    db_session: NamedDependency[AsyncSession], slug: FromPath[str]
+) -> Template:
+    event = await EventService(db_session, None).resolve(slug)
+    categories = public_categories(event)
+    form = Form(values={"category": categories[0][0] if len(categories) == 1 else ""})
+    return _registration_page(event, form)
+
+
+@page_post("/events/{slug:str}/register", guards=[public])
+async def register(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template | Redirect:
+    event = await EventService(db_session, None).resolve(slug)
+    form = await read_form(request)
+    form.values["consent_publication"] = form.values.get("consent_publication") in ("true", "on")
+
+    async def action(values: dict[str, Any]) -> str:
+        participant = await register_publicly(
+            db_session, event, PublicRegistration.model_validate(values)
+        )
+        return participant.qr_token
+
+    token = await submit(form, PublicRegistration, action)
+    if token is None:
+        # 422 also makes the request's transaction roll back.
+        return _registration_page(event, form, status=422)
+    return Redirect(f"/events/{event.slug}/tickets/{token}", status_code=303)
+
+
+@page_get("/events/{slug:str}/tickets/{token:str}", guards=[public])
+async def ticket_page(
+    db_session: NamedDependency[AsyncSession], slug: FromPath[str], token: FromPath[str]
+) -> Response[Any]:
+    event = await EventService(db_session, None).resolve(slug)
+    participant = await ticket(db_session, event, token)
+    if participant is None:
+        raise NotFound("no ticket with this code for this event")
+    return Template(
+        "registration/ticket.html",
+        context={
+            "event": event,
+            "participant": participant,
+            "qr": qr_svg(participant.qr_token),
+            "category": CATEGORY_LABELS[participant.category],
+            "lang": event.primary_language,
+        },
+        headers=PRIVATE_PAGE,
+    )
+
+
+PUBLIC_ROUTES = [registration_form, register, ticket_page]
+
+
+# ---- the registrars' workspace -------------------------------------------------------------------
+
+STAFF = roles(*REGISTRARS)
+PAGE_SIZE = 50
+STATUS_ACTIONS = {
+    # target status -> button text; what each status offers follows TRANSITIONS.
+    ParticipantStatus.REGISTERED: "Register",
+    ParticipantStatus.ACCREDITED: "Accredit",
+    ParticipantStatus.CHECKED_IN: "Check in",
+    ParticipantStatus.NO_SHOW: "Mark as no-show",
+    ParticipantStatus.CANCELLED: "Cancel registration",
+    ParticipantStatus.INVITED: "Back to invited",
+}
+
+
+async def staff_event(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Event:
+    return await EventService(db, current_user(request)).resolve(slug)
+
+
+async def delegations_of(db: AsyncSession, event: Event) -> list[tuple[Delegation, int]]:
+    """The event's delegations with their active member counts (two queries)."""
+    delegations = list(
+        await db.scalars(
+            select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.id)
+        )
+    )
+    counts = dict(
+        (
+            await db.execute(
+                select(Participant.delegation_id, func.count())
+                .where(Participant.event_id == event.id)
+                .where(Participant.status.in_(ACTIVE_STATUSES))
+                .group_by(Participant.delegation_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [(delegation, counts.get(delegation.id, 0)) for delegation in delegations]
+
+
+def base_context(event: Event, tab: str) -> dict[str, Any]:
+    return {
+        "event": event,
+        "tab": tab,
+        "section": "events",
+        "lang": event.primary_language,
+        "categories": CATEGORY_LABELS,
+        "statuses": STATUS_LABELS,
+    }
+
+
+@page_get("/manage/events/{slug:str}/registration", guards=[STAFF])
+async def participants_page(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    q: Annotated[str, QueryParameter(required=False)] = "",
+    status: Annotated[ParticipantStatus | None, QueryParameter(required=False)] = None,
+    category: Annotated[ParticipantCategory | None, QueryParameter(required=False)] = None,
+    delegation: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, QueryParameter(ge=1, required=False)] = 1,
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    where: list[Any] = [Participant.event_id == event.id]
+    if status is not None:
+        where.append(Participant.status == status)
+    if category is not None:
+        where.append(Participant.category == category)
+    if delegation is not None:
+        where.append(Participant.delegation_id == delegation)
+    statement = participant_query().join(Person, Person.id == Participant.person_id).where(*where)
+    if q.strip():
+        statement = statement.where(matching(event, q))
+    total = await db_session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    participants = list(
+        (
+            await db_session.execute(
+                statement.order_by(*name_order(event), Participant.id)
+                .limit(PAGE_SIZE)
+                .offset((page - 1) * PAGE_SIZE)
+            )
+        )
+        .unique()
+        .scalars()
+    )
+    by_status = dict(
+        (
+            await db_session.execute(
+                select(Participant.status, func.count())
+                .where(Participant.event_id == event.id)
+                .group_by(Participant.status)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return Template(
+        "registration/participants.html",
+        context={
+            **base_context(event, "participants"),
+            "participants": participants,
+            "total": int(total or 0),
+            "page": page,
+            "pages": max(1, -(-int(total or 0) // PAGE_SIZE)),
+            "by_status": by_status,
+            "delegations": await delegations_of(db_session, event),
+            "filters": {
+                "q": q,
+                "status": status.value if status else "",
+                "category": category.value if category else "",
+                "delegation": delegation or "",
+            },
+            "label": partial(participant_label, event=event),
+        },
+    )
+
+
+def _participant_form_page(
+    event: Event,
+    form: Form,
+    delegations: list[tuple[Delegation, int]],
+    participant: Participant | None = None,
+    status: int = 200,
+) -> Template:
+    allowed = (
+        sorted(TRANSITIONS[participant.status], key=list(ParticipantStatus).index)
+        if participant is not None
+        else []
+    )
+    return Template(
+        "registration/participant_form.html",
+        context={
+            **base_context(event, "participants"),
+            "form": form,
+            "participant": participant,
+            "delegation_options": [
+                (
+                    delegation.id,
+                    text(delegation.name, event.primary_language, event.languages)
+                    + (f" ({active}/{delegation.quota})" if delegation.quota is not None else ""),
+                )
+                for delegation, active in delegations
+            ],
+            "category_options": [(c.value, CATEGORY_LABELS[c]) for c in ParticipantCategory],
+            "status_options": [
+                (s.value, STATUS_LABELS[s])
+                for s in (
+                    ParticipantStatus.INVITED,
+                    ParticipantStatus.REGISTERED,
+                    ParticipantStatus.ACCREDITED,
+                )
+            ],
+            "actions": [(s.value, STATUS_ACTIONS[s]) for s in allowed],
+            "qr": qr_svg(participant.qr_token, scale=3) if participant else None,
+        },
+        status_code=status,
+    )
+
+
+def _form_of(participant: Participant, event: Event) -> Form:
+    person = participant.person
+    language = event.primary_language
+    return Form(
+        values={
+            "given_name": (person.given_name or {}).get(language, ""),
+            "family_name": person.family_name.get(language, "")
+            or text(person.family_name, language, event.languages),
+            "email": person.email or "",
+            "phone": person.phone or "",
+            "organization": text(participant.organization.name, language, event.languages)
+            if participant.organization
+            else "",
+            "category": participant.category.value,
+            "delegation_id": participant.delegation_id or "",
+            "status": participant.status.value,
+            "badge_number": participant.badge_number or "",
+            "consent_publication": participant.consent_publication,
+            "notes": participant.notes or "",
+        }
+    )
+
+
+async def _save(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    participant: Participant | None,
+) -> Template | Redirect:
+    form = await read_form(request)
+    form.values["consent_publication"] = form.values.get("consent_publication") in ("true", "on")
+    if participant is not None:
+        form.values["status"] = participant.status.value  # changed by the buttons only
+
+    async def action(values: dict[str, Any]) -> Participant:
+        return await save_participant(
+            db,
+            current_user(request),
+            event,
+            ParticipantForm.model_validate(values),
+            participant.id if participant else None,
+        )
+
+    saved = await submit(form, ParticipantForm, action)
+    if saved is None:
+        delegations = await delegations_of(db, event)
+        return _participant_form_page(event, form, delegations, participant, status=422)
+    flash(request, "The participant was saved.", category="success")
+    return Redirect(
+        f"/manage/events/{event.slug}/registration/participants/{saved.id}", status_code=303
+    )
+
+
+@page_get("/manage/events/{slug:str}/registration/new", guards=[STAFF])
+async def new_participant(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    form = Form(values={"category": "guest", "status": "registered"})
+    return _participant_form_page(event, form, await delegations_of(db_session, event))
+
+
+@page_post("/manage/events/{slug:str}/registration/new", guards=[STAFF])
+async def create_participant(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template | Redirect:
+    event = await staff_event(db_session, request, slug)
+    return await _save(db_session, request, event, None)
+
+
+@page_get(
+    "/manage/events/{slug:str}/registration/participants/{participant_id:int}", guards=[STAFF]
+)
+async def edit_participant(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    participant_id: FromPath[int],
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    participant = await ParticipantService(db_session, current_user(request)).for_event(
+        event.id, participant_id
+    )
+    delegations = await delegations_of(db_session, event)
+    return _participant_form_page(event, _form_of(participant, event), delegations, participant)
+
+
+@page_post(
+    "/manage/events/{slug:str}/registration/participants/{participant_id:int}", guards=[STAFF]
+)
+async def update_participant(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    participant_id: FromPath[int],
+) -> Template | Redirect:
+    event = await staff_event(db_session, request, slug)
+    participant = await ParticipantService(db_session, current_user(request)).for_event(
+        event.id, participant_id
+    )
+    return await _save(db_session, request, event, participant)
+
+
+@page_post(
+    "/manage/events/{slug:str}/registration/participants/{participant_id:int}/status",
+    guards=[STAFF],
+)
+async def change_status(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    participant_id: FromPath[int],
+) -> Template | Redirect:
+    event = await staff_event(db_session, request, slug)
+    service = ParticipantService(db_session, current_user(request))
+    participant = await service.for_event(event.id, participant_id)
+    form = await read_form(request)
+    try:
+        target = ParticipantStatus(str(form.values.get("status")))
+        await service.set_status(participant.id, target)
+    except ValueError:
+        form = Form(message="Unknown status.")
+    except ProblemError as exc:
+        form = _form_of(participant, event)
+        form.message = "; ".join(e.message for e in exc.errors) or exc.detail
+    else:
+        flash(request, f"Status changed to {STATUS_LABELS[target].lower()}.", category="success")
+        return Redirect(
+            f"/manage/events/{event.slug}/registration/participants/{participant.id}",
+            status_code=303,
+        )
+    delegations = await delegations_of(db_session, event)
+    return _participant_form_page(event, form, delegations, participant, status=409)
+
+
+# ---- delegations -----------------------------------------------------------------------------
+
+
+async def _delegations_page(
+    db: AsyncSession, event: Event, form: Form, editing: int | None = None, status: int = 200
+) -> Template:
+    return Template(
+        "registration/delegations.html",
+        context={
+            **base_context(event, "delegations"),
+            "delegations": await delegations_of(db, event),
+            "form": form,
+            "editing": editing,
+        },
+        status_code=status,
+    )
+
+
+@page_get("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
+async def delegations_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    return await _delegations_page(db_session, event, Form())
+
+
+@page_post("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
+async def save_delegation(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template | Redirect:
+    """Add a delegation, or change one (the form carries its id)."""
+    event = await staff_event(db_session, request, slug)
+    service = DelegationService(db_session, current_user(request))
+    form = await read_form(request)
+    raw_id = str(form.values.pop("id", "") or "")
+    delegation_id = int(raw_id) if raw_id.isdigit() else None
+    language = event.primary_language
+
+    async def action(values: dict[str, Any]) -> Delegation:
+        if delegation_id is None:
+            return await service.create(
+                {"event_id": event.id, "name": {language: values["name"]}, "quota": values["quota"]}
+            )
+        current = await service.get(delegation_id)
+        if current.event_id != event.id:
+            raise NotFound("no such delegation at this event")
+        name = {**current.name, language: values["name"]}
+        return await service.update(delegation_id, {"name": name, "quota": values["quota"]})
+
+    saved = await submit(form, DelegationForm, action)
+    if saved is None:
+        form.values["id"] = raw_id
+        return await _delegations_page(db_session, event, form, delegation_id, status=422)
+    flash(request, "The delegation was saved.", category="success")
+    return Redirect(f"/manage/events/{event.slug}/registration/delegations", status_code=303)
+
+
+# ---- import ----------------------------------------------------------------------------------
+
+
+@page_get("/manage/events/{slug:str}/registration/import", guards=[STAFF])
+async def import_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    return Template(
+        "registration/import.html",
+        context={**base_context(event, "import"), "report": None, "columns": COLUMNS},
+    )
+
+
+@page_post(
+    "/manage/events/{slug:str}/registration/import",
+    guards=[STAFF],
+    request_max_body_size=MAX_BYTES + 64 * 1024,
+)
+async def import_upload(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    form = await request.form()
+    upload = form.get("file")
+    status = 200
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        report = ImportReport(errors=[RowError(0, "choose a CSV or XLSX file to import")])
+        status = 422
+    else:
+        content = await upload.read()
+        try:
+            report = await import_participants(
+                db_session, current_user(request), event, upload.filename, content
+            )
+        except ImportRejected as rejected:
+            report, status = rejected.report, 422
+    return Template(
+        "registration/import.html",
+        context={
+            **base_context(event, "import"),
+            "report": report,
+            "columns": COLUMNS,
+            "shown_errors": report.errors[:500],
+        },
+        status_code=status,
+    )
+
+
+# ---- badges ------------------------------------------------------------------------------------
+
+
+@page_get("/manage/events/{slug:str}/registration/badges", guards=[STAFF])
+async def badges_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await staff_event(db_session, request, slug)
+    return Template(
+        "registration/badges.html",
+        context={
+            **base_context(event, "badges"),
+            "delegations": await delegations_of(db_session, event),
+        },
+    )
+
+
+@get(
+    "/manage/events/{slug:str}/registration/badges.pdf",
+    guards=[STAFF],
+    tags=["registration"],
+    summary="Badges as PDF: one participant, a delegation or everyone",
+)
+async def badges_file(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    participant: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
+    delegation: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
+    layout: Annotated[BadgeLayout, QueryParameter(required=False)] = BadgeLayout.A4,
+) -> Response[bytes]:
+    event = await staff_event(db_session, request, slug)
+    result = await badges_pdf(
+        db_session, event, participant_id=participant, delegation_id=delegation, layout=layout
+    )
+    return Response(
+        result.pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{event.slug}-badges.pdf"'},
+    )
+
+
+ROUTES = [
+    *PUBLIC_ROUTES,
+    badges_page,
+    badges_file,
+    participants_page,
+    new_participant,
+    create_participant,
+    edit_participant,
+    update_participant,
+    change_status,
+    delegations_page,
+    save_delegation,
+    import_page,
+    import_upload,
+]
