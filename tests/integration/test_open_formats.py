@@ -150,3 +150,58 @@ async def test_atom_feed_lists_published_records_only(client: Any, db: AsyncSess
     assert entry.findtext("a:id", namespaces=ns).startswith("urn:uuid:")
     assert entry.find("a:link", ns).get("href").endswith(f"/events/{event.slug}/records/opening")
     assert "Secret" not in response.text and "Scheduled" not in response.text
+
+
+async def test_every_export_of_the_demo_event_is_valid(
+    client: Any, db: AsyncSession, frab_xsd: Any, akn_xsd: Any
+) -> None:
+    from congress.demo import DEMO_SLUG, load_demo
+
+    await load_demo(db)
+    await db.commit()
+    base = f"/events/{DEMO_SLUG}"
+    schema = json.loads((STANDARDS / "frab" / "schema.json").read_text())
+    for lang in ("en", "ru", "zh", "de"):
+        xml = await client.get(f"{base}/schedule.xml?lang={lang}")
+        assert_valid(frab_xsd, xml.content)
+        document = (await client.get(f"{base}/schedule.json?lang={lang}")).json()
+        jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+        akn = await client.get(f"{base}/proceedings.akn.xml?lang={lang}")
+        tree = assert_valid(akn_xsd, akn.content)
+        ns = {"akn": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
+        people = {p.get("eId") for p in tree.findall(".//akn:TLCPerson", ns)}
+        assert {s.get("by")[1:] for s in tree.findall(".//akn:speech", ns)} <= people
+        calendar = icalendar.Calendar.from_ical((await client.get(f"{base}/calendar.ics")).content)
+        assert calendar.walk("VTIMEZONE") and calendar.walk("VEVENT")
+    joint = [
+        s
+        for s in tree.findall(".//akn:speech", ns)
+        if "&" in (s.findtext("akn:from", namespaces=ns) or "")
+    ]
+    assert joint, "the joint address of two speakers keeps both names"
+
+
+async def test_json_ld_describes_event_and_sessions(client: Any, db: AsyncSession) -> None:
+    event = await build_event(db, sessions=3, speeches_per_session=2)
+    page = await client.get(f"/events/{event.slug}?lang=de")
+    data = json.loads(
+        etree.HTML(page.content).xpath('//script[@type="application/ld+json"]/text()')[0]
+    )
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["inLanguage"] == ["en", "ru", "zh", "de"]
+    assert (
+        data["location"]["@type"] == "Place"
+        and data["location"]["address"]["addressLocality"] == "Berlin"
+    )
+    assert data["organizer"][0]["@type"] == "Organization"
+    assert len(data["subEvent"]) == 3 and data["performer"]
+    assert data["startDate"].endswith("+02:00")
+    sub = data["subEvent"][0]
+    assert sub["url"].startswith("http") and sub["performer"][0]["@type"] == "Person"
+    session_page = await client.get(sub["url"].split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
+    session_data = json.loads(
+        etree.HTML(session_page.content).xpath('//script[@type="application/ld+json"]/text()')[0]
+    )
+    assert session_data["superEvent"]["@id"].endswith(f"/events/{event.slug}")
+    assert session_data["eventStatus"].startswith("https://schema.org/")

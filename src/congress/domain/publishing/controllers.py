@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +47,7 @@ from congress.domain.publishing.services import (
     author_names,
     by_slug,
     count_view,
+    data_version,
     editor_records,
     form_stamp,
     load_programme,
@@ -60,7 +62,7 @@ from congress.domain.publishing.services import (
     submit_comment,
     venues_of,
 )
-from congress.domain.publishing.views import choose_language, render
+from congress.domain.publishing.views import choose_language, render, render_cache, render_html
 from congress.errors import Conflict, Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
@@ -85,12 +87,26 @@ def site_for(request: Request[Any, Any, Any], event: Event) -> PublicSite:
     )
 
 
-async def _programme(
-    db: AsyncSession, request: Request[Any, Any, Any], slug: str, *, full: bool = False
-) -> tuple[Event, list[Any], PublicSite]:
+async def _export(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    slug: str,
+    produce: Callable[[Event, list[Any], PublicSite], Any],
+    *,
+    full: bool = False,
+) -> tuple[Event, Any]:
+    """An export of the event, made in a worker thread, or the cached one if nothing changed."""
     event = await public_event(db, current_user(request), slug)
-    sessions = await load_programme(db, event, full=full)
-    return event, sessions, site_for(request, event)
+    site = site_for(request, event)
+    cache = render_cache(request)
+    key = (produce.__name__, event.id, site.base_url, site.lang)
+    version = await data_version(db, event)
+    body = cache.get(key, version)
+    if body is None:
+        sessions = await load_programme(db, event, full=full)
+        body = await to_thread.run_sync(produce, event, sessions, site)
+        cache.put(key, version, body)
+    return event, body
 
 
 def _download(content: bytes | str, media_type: str, filename: str | None = None) -> Response[Any]:
@@ -105,8 +121,7 @@ async def schedule_xml(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab-compatible schedule (c3voc schedule.xml)."""
-    event, sessions, site = await _programme(db_session, request, slug)
-    body = await to_thread.run_sync(exporters.schedule_xml, event, sessions, site)
+    _, body = await _export(db_session, request, slug, exporters.schedule_xml)
     return _download(body, XML)
 
 
@@ -115,8 +130,7 @@ async def schedule_json(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab/pretalx-compatible schedule (c3voc schema.json)."""
-    event, sessions, site = await _programme(db_session, request, slug)
-    body = await to_thread.run_sync(exporters.schedule_json, event, sessions, site)
+    _, body = await _export(db_session, request, slug, exporters.schedule_json)
     return _download(body, "application/json")
 
 
@@ -125,10 +139,7 @@ async def event_calendar(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of every session of the event."""
-    event, sessions, site = await _programme(db_session, request, slug)
-    body = await to_thread.run_sync(
-        exporters.icalendar_of, event, sessions, site, request.url.hostname or "congress"
-    )
+    event, body = await _export(db_session, request, slug, exporters.icalendar_of)
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
 
 
@@ -149,7 +160,7 @@ async def session_calendar(
     if not sessions:
         raise NotFound(f"no session {session_id} in this event")
     site = site_for(request, event)
-    body = exporters.icalendar_of(event, sessions, site, request.url.hostname or "congress")
+    body = exporters.icalendar_of(event, sessions, site)
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}-{session_id}.ics")
 
 
@@ -158,8 +169,7 @@ async def proceedings_akn(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """The proceedings as an Akoma Ntoso 3.0 debate record."""
-    event, sessions, site = await _programme(db_session, request, slug, full=True)
-    body = await to_thread.run_sync(exporters.akoma_ntoso, event, sessions, site)
+    _, body = await _export(db_session, request, slug, exporters.akoma_ntoso, full=True)
     return _download(body, XML)
 
 
@@ -219,32 +229,60 @@ async def home(
 @get("/events/{slug:str}", guards=[public], include_in_schema=False)
 async def event_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    event, sessions, site = await _programme(db_session, request, slug)
-    records = await published_records(db_session, event, limit=20)
-    gallery = await photos(db_session, event, limit=12)
-    return render(
-        request,
-        "event.html",
-        event=event,
-        sessions=sessions,
-        records=records,
-        gallery=gallery,
-        json_ld=exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
-        formats=open_formats(event),
-    )
+) -> Response[Any]:
+    async def page(event: Event, site: PublicSite) -> Template:
+        sessions = await load_programme(db_session, event)
+        return render(
+            request,
+            "event.html",
+            event=event,
+            sessions=sessions,
+            records=await published_records(db_session, event, limit=20),
+            gallery=await photos(db_session, event, limit=12),
+            json_ld=exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
+            formats=open_formats(event),
+        )
+
+    return await _cached_page(db_session, request, slug, page)
 
 
 @get("/events/{slug:str}/programme", guards=[public], include_in_schema=False)
 async def programme_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    event, sessions, _ = await _programme(db_session, request, slug)
-    zone = ZoneInfo(event.timezone)
-    days: dict[Any, list[Any]] = {}
-    for session in sessions:
-        days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
-    return render(request, "programme.html", event=event, days=days, formats=open_formats(event))
+) -> Response[Any]:
+    async def page(event: Event, site: PublicSite) -> Template:
+        zone = ZoneInfo(event.timezone)
+        days: dict[Any, list[Any]] = {}
+        for session in await load_programme(db_session, event):
+            days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
+        return render(
+            request, "programme.html", event=event, days=days, formats=open_formats(event)
+        )
+
+    return await _cached_page(db_session, request, slug, page)
+
+
+async def _cached_page(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    slug: str,
+    page: Callable[[Event, PublicSite], Awaitable[Template]],
+) -> Response[Any]:
+    """A page the same for every anonymous visitor: rendered once per language and data version."""
+    user = current_user(request)
+    event = await public_event(db, user, slug)
+    site = site_for(request, event)
+    if user is not None:
+        template = await page(event, site)
+        return Response(render_html(request, template), media_type="text/html")
+    cache = render_cache(request)
+    key = ("page", request.url.path, event.id, site.base_url, site.lang)
+    version = await data_version(db, event)
+    html = cache.get(key, version)
+    if html is None:
+        html = render_html(request, await page(event, site))
+        cache.put(key, version, html)
+    return Response(html, media_type="text/html")
 
 
 @get("/events/{slug:str}/sessions/{session_id:int}", guards=[public], include_in_schema=False)

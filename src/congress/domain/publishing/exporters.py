@@ -17,6 +17,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import icalendar
 from lxml import etree
@@ -330,10 +331,9 @@ def _json_event(slot: Slot) -> dict[str, Any]:
 # ---- iCalendar -------------------------------------------------------------------------------
 
 
-def icalendar_of(
-    event: Event, sessions: Sequence[Session], site: PublicSite, host: str = "congress"
-) -> bytes:
+def icalendar_of(event: Event, sessions: Sequence[Session], site: PublicSite) -> bytes:
     """RFC 5545 calendar: one VEVENT per session, local times with their VTIMEZONE."""
+    host = urlsplit(site.base_url).hostname or GENERATOR
     zone = zoneinfo.ZoneInfo(event.timezone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{GENERATOR} {__version__}//EN")

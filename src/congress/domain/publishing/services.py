@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import nh3
-from sqlalchemy import Select, delete, or_, select, union, update
+from sqlalchemy import Select, delete, func, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -541,3 +541,55 @@ async def move_record(
     elif action == "publish":
         values.update(publish_at=None, published_at=utc_now())
     return await service.update(record.id, values)
+
+
+async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
+    """A fingerprint of everything the event's public pages and exports show, in one query.
+
+    It changes whenever a row is added, changed or removed (latest change and count per table),
+    and when a scheduled record comes due; pages and exports are cached under it.
+    """
+    from congress.domain.events.models import Room
+
+    def latest(model: Any, *where: Any, join: Any = None) -> list[Any]:
+        columns = []
+        for aggregate in (func.max(model.updated_at), func.count(model.id)):
+            statement = select(aggregate).select_from(model)
+            for target, on in join or ():
+                statement = statement.join(target, on)
+            columns.append(statement.where(*where).scalar_subquery())
+        return columns
+
+    in_event = Session.event_id == event.id
+    item_join = [(Session, Session.id == AgendaItem.session_id)]
+    attached = [(AgendaItem, AgendaItem.id == Speech.agenda_item_id), *item_join]
+    parts = [
+        latest(Session, in_event),
+        latest(AgendaItem, in_event, join=item_join),
+        latest(Speech, in_event, join=attached),
+        latest(
+            SpeechSpeaker,
+            in_event,
+            join=[(Speech, Speech.id == SpeechSpeaker.speech_id), *attached],
+        ),
+        latest(PresidiumSeat, in_event, join=[(Session, Session.id == PresidiumSeat.session_id)]),
+        latest(
+            Award, in_event, join=[(AgendaItem, AgendaItem.id == Award.agenda_item_id), *item_join]
+        ),
+        latest(
+            Gift, in_event, join=[(AgendaItem, AgendaItem.id == Gift.agenda_item_id), *item_join]
+        ),
+        latest(Record, Record.event_id == event.id),
+        latest(MediaItem, MediaItem.event_id == event.id),
+        latest(Person),
+        latest(Position),
+        latest(Organization),
+        latest(Room),
+        latest(Venue),
+        latest(Category),
+        latest(Tag),
+    ]
+    due = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
+    columns = [column for part in parts for column in part]
+    row = (await db.execute(select(*columns, due.scalar_subquery()))).one()
+    return (event.id, event.updated_at, *row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,6 +80,49 @@ class PageText:
 
     def url(self, path: str) -> str:
         return with_lang(path, self.lang)
+
+
+class RenderCache:
+    """Recently rendered pages and exports with the data version they were made from.
+
+    Per process and bounded; an entry is used only while ``data_version`` is unchanged, so a
+    change anywhere in the event shows at once.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+
+    def get(self, key: Any, version: Any) -> Any:
+        found = self.items.get(key)
+        if found is None or found[0] != version:
+            return None
+        self.items.move_to_end(key)
+        return found[1]
+
+    def put(self, key: Any, version: Any, value: Any) -> None:
+        self.items[key] = (version, value)
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+def render_cache(request: Request[Any, Any, Any]) -> RenderCache:
+    state = request.app.state
+    if "publishing_cache" not in state:
+        state["publishing_cache"] = RenderCache()
+    cache: RenderCache = state["publishing_cache"]
+    return cache
+
+
+def render_html(request: Request[Any, Any, Any], template: Template) -> str:
+    """A template response rendered to text here (to be cached)."""
+    engine = request.app.template_engine
+    assert engine is not None and template.template_name is not None
+    return str(engine.get_template(template.template_name).render(**template.context))
 
 
 def render(
