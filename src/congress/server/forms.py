@@ -84,16 +84,20 @@ def _lists(node: Any) -> Any:
     return converted
 
 
-def blank_to_none(values: dict[str, Any]) -> dict[str, Any]:
-    """Empty inputs mean "not given" (optional numbers, dates and choices)."""
+def blank_to_none(values: dict[str, Any], nested: bool = False) -> dict[str, Any]:
+    """Empty inputs mean "not given": None for a field of the form (so an edit can clear it),
+    left out inside a group (a language of a translatable text, a column of a row)."""
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if isinstance(value, str) and not value.strip():
-            cleaned[key] = None
+            if not nested:
+                cleaned[key] = None
         elif isinstance(value, dict):
-            cleaned[key] = blank_to_none(value)
+            cleaned[key] = blank_to_none(value, nested=True)
         elif isinstance(value, list):
-            cleaned[key] = [blank_to_none(v) if isinstance(v, dict) else v for v in value]
+            cleaned[key] = [
+                blank_to_none(v, nested=True) if isinstance(v, dict) else v for v in value
+            ]
         else:
             cleaned[key] = value
     return cleaned

@@ -158,3 +158,7 @@ def install(env: Any) -> None:
     env.filters["weekday_date"] = format_weekday_date
     env.filters["number"] = format_number
     env.filters["language_name"] = language_name
+    from congress.server.labels import label
+
+    env.globals["label"] = label
+    env.filters["label"] = label

@@ -36,6 +36,7 @@ from congress.domain.events.schemas import (
     VenueUpdate,
 )
 from congress.domain.events.services import EventService, RoomService, VenueService
+from congress.domain.people import controllers as people_pages
 from congress.domain.people.enums import OrganizationKind
 from congress.domain.people.schemas import (
     OrganizationCreate,
@@ -49,6 +50,7 @@ from congress.domain.people.schemas import (
     PositionUpdate,
 )
 from congress.domain.people.services import OrganizationService, PersonService, PositionService
+from congress.domain.programme import controllers as programme_pages
 from congress.domain.programme.enums import AgendaItemKind, SeatRole, SessionKind, SpeechKind
 from congress.domain.programme.schemas import (
     AgendaItemCreate,
@@ -387,6 +389,8 @@ def route_handlers() -> list[HTTPRouteHandler]:
 AREA_ROUTES: list[list[Any]] = [
     accounts_pages.ROUTES,
     events_pages.ROUTES,
+    programme_pages.ROUTES,
+    people_pages.ROUTES,
     publishing_pages.ROUTES,
     DOCUMENT_ROUTES,
     registration_api.ROUTES,

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from congress.domain.people.services import person_name
 from congress.server import i18n
 from congress.translation import resolve
 
@@ -16,6 +17,7 @@ def install_helpers(env: Any) -> None:
     env.globals["tr"] = resolve
     env.filters["tr"] = lambda value, lang="en", languages=(): resolve(value, lang, languages).text
     i18n.install(env)
+    env.globals["person_name"] = person_name
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:

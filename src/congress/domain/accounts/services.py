@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
@@ -57,6 +57,35 @@ class AuditEntryService(EntityService[AuditEntry]):
     model = AuditEntry
     order_by = ("at", "id")
     staff_only_read = True
+
+    async def history(
+        self,
+        *,
+        event_id: int | None = None,
+        entity: str | None = None,
+        entity_ids: list[int] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[AuditEntry], int]:
+        """Changes, newest first, with who made them: of one event, or of given records."""
+        self.require_read()
+        where = []
+        if event_id is not None:
+            where.append(AuditEntry.event_id == event_id)
+        if entity is not None:
+            where.append(AuditEntry.entity == entity)
+        if entity_ids is not None:
+            where.append(AuditEntry.entity_id.in_(entity_ids))
+        total = await self.db.scalar(select(func.count()).select_from(AuditEntry).where(*where))
+        statement = (
+            select(AuditEntry)
+            .where(*where)
+            .options(selectinload(AuditEntry.user))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return list((await self.db.scalars(statement)).all()), int(total or 0)
 
 
 async def create_token(db: AsyncSession, user: User, name: str = "") -> str:

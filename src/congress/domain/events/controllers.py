@@ -6,12 +6,31 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.domain.events.services import EventService
-from congress.server.pages import page_get
-from congress.server.security import current_user, staff
+from congress.domain.accounts.enums import Role
+from congress.domain.accounts.services import AuditEntryService
+from congress.domain.events.enums import EventStatus
+from congress.domain.events.models import Event, Venue
+from congress.domain.events.schemas import EventCreate, EventUpdate, RoomCreate, VenueCreate
+from congress.domain.events.services import EventService, RoomService, VenueService
+from congress.domain.people.models import Organization
+from congress.domain.programme.enums import SessionKind
+from congress.domain.programme.models import Session
+from congress.domain.programme.schemas import SessionCreate
+from congress.domain.programme.services import SessionService, conflicts_of_event, load_programme
+from congress.server.forms import Form, local_datetimes, read_form, submit
+from congress.server.i18n import gettext as _
+from congress.server.pages import done, invalid, page_get, page_post
+from congress.server.security import current_user, roles, staff
+
+PLANNERS = roles(Role.ORGANIZER, Role.EDITOR)
+ORGANIZERS = roles(Role.ORGANIZER)
+EVENT_FIELDS_DEFAULT_LANGUAGES = ["en", "ru"]
+SESSION_TIMES = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 @page_get("/manage", guards=[staff])
@@ -24,4 +43,316 @@ async def overview(
     )
 
 
-ROUTES = [overview]
+@page_get("/manage/events", guards=[PLANNERS])
+async def events_list(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    page: FromQuery[int] = 1,
+) -> Template:
+    size = 50
+    page = max(page, 1)
+    events, total = await EventService(db_session, current_user(request)).list(
+        limit=size, offset=(page - 1) * size
+    )
+    return Template(
+        "manage/events/list.html",
+        context={
+            "section": "events",
+            "events": events,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // size)),
+        },
+    )
+
+
+async def _event_form_context(db: AsyncSession) -> dict[str, Any]:
+    venues = (await db.scalars(select(Venue).order_by(Venue.id))).all()
+    organizations = (await db.scalars(select(Organization).order_by(Organization.id))).all()
+    return {
+        "section": "events",
+        "venues": venues,
+        "organizations": organizations,
+        "statuses": list(EventStatus),
+    }
+
+
+def _event_languages(form: Form, event: Event | None) -> list[str]:
+    typed = [code for code in str(form.value("languages_text")).replace(",", " ").split() if code]
+    base = typed or (event.languages if event else EVENT_FIELDS_DEFAULT_LANGUAGES)
+    return list(dict.fromkeys(base))
+
+
+def _prepare_event(data: dict[str, Any]) -> None:
+    text = data.pop("languages_text", None) or ""
+    data["languages"] = [code.strip() for code in text.replace(",", " ").split() if code.strip()]
+    data["organizer_ids"] = [int(i) for i in data.get("organizer_ids") or [] if str(i).isdigit()]
+
+
+def _event_form_values(event: Event) -> Form:
+    values: dict[str, Any] = {
+        "slug": event.slug,
+        "acronym": event.acronym or "",
+        "edition": event.edition or "",
+        "series": event.series or "",
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "timezone": event.timezone,
+        "venue_id": event.venue_id or "",
+        "status": event.status.value,
+        "languages_text": " ".join(event.languages),
+        "organizer_ids": [str(o.id) for o in event.organizers],
+    }
+    for name in ("name", "occasion", "description"):
+        for code, text in (getattr(event, name) or {}).items():
+            values[f"{name}.{code}"] = text
+    return Form(values=values)
+
+
+@page_get("/manage/events/new", guards=[ORGANIZERS])
+async def event_new(db_session: NamedDependency[AsyncSession]) -> Template:
+    form = Form(values={"timezone": "UTC", "status": "draft", "languages_text": "en ru"})
+    context = await _event_form_context(db_session)
+    return Template(
+        "manage/events/form.html",
+        context={
+            **context,
+            "form": form,
+            "event": None,
+            "languages": EVENT_FIELDS_DEFAULT_LANGUAGES,
+        },
+    )
+
+
+@page_post("/manage/events/new", guards=[ORGANIZERS])
+async def event_create(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Any:
+    form = await read_form(request, lists=["organizer_ids"])
+    service = EventService(db_session, current_user(request))
+    event = await submit(form, EventCreate, service.create, prepare=_prepare_event)
+    if event is None:
+        context = await _event_form_context(db_session)
+        return invalid(
+            "manage/events/form.html",
+            form,
+            **context,
+            event=None,
+            languages=_event_languages(form, None),
+        )
+    return done(request, f"/manage/events/{event.slug}", _("The event was created."))
+
+
+async def _event(db: AsyncSession, request: Request[Any, Any, Any], slug: str) -> Event:
+    return await EventService(db, current_user(request)).resolve(slug)
+
+
+async def _event_page(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    session_form: Form | None = None,
+    status_code: int = 200,
+) -> Template:
+    user = current_user(request)
+    programme = await load_programme(db, event.id)
+    conflicts = await conflicts_of_event(db, event.id, programme)
+    venue = await VenueService(db, user).get(event.venue_id) if event.venue_id else None
+    organizers = (await EventService(db, user).get(event.id)).organizers
+    return Template(
+        "manage/events/page.html",
+        context={
+            "section": "events",
+            "tab": "overview",
+            "event": event,
+            "venue": venue,
+            "rooms": venue.rooms if venue else [],
+            "organizers": organizers,
+            "sessions": programme,
+            "conflicts": conflicts,
+            "session_kinds": list(SessionKind),
+            "session_form": session_form or Form(values={"kind": "plenary"}),
+            "form": session_form or Form(),
+        },
+        status_code=status_code,
+    )
+
+
+@page_get("/manage/events/{slug:str}", guards=[PLANNERS])
+async def event_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    return await _event_page(db_session, request, await _event(db_session, request, slug))
+
+
+@page_post("/manage/events/{slug:str}/sessions", guards=[ORGANIZERS])
+async def session_create(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    event = await _event(db_session, request, slug)
+    form = await read_form(request)
+    service = SessionService(db_session, current_user(request))
+
+    async def create(values: dict[str, Any]) -> Session:
+        return await service.create({**values, "event_id": event.id})
+
+    def prepare(data: dict[str, Any]) -> None:
+        local_datetimes(data, SESSION_TIMES, event.timezone)
+
+    session = await submit(form, SessionCreate, create, prepare=prepare)
+    if session is None:
+        return await _event_page(db_session, request, event, form, status_code=422)
+    return done(request, f"/manage/sessions/{session.id}", _("The session was added."))
+
+
+@page_get("/manage/events/{slug:str}/edit", guards=[ORGANIZERS])
+async def event_edit(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await EventService(db_session, current_user(request)).get(
+        (await _event(db_session, request, slug)).id
+    )
+    context = await _event_form_context(db_session)
+    return Template(
+        "manage/events/form.html",
+        context={
+            **context,
+            "form": _event_form_values(event),
+            "event": event,
+            "tab": "edit",
+            "languages": event.languages,
+        },
+    )
+
+
+@page_post("/manage/events/{slug:str}/edit", guards=[ORGANIZERS])
+async def event_update(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    event = await _event(db_session, request, slug)
+    form = await read_form(request, lists=["organizer_ids"])
+    service = EventService(db_session, current_user(request))
+
+    async def update(values: dict[str, Any]) -> Event:
+        return await service.update(event.id, values)
+
+    updated = await submit(form, EventUpdate, update, prepare=_prepare_event)
+    if updated is None:
+        context = await _event_form_context(db_session)
+        return invalid(
+            "manage/events/form.html",
+            form,
+            **context,
+            event=event,
+            tab="edit",
+            languages=_event_languages(form, event),
+        )
+    return done(request, f"/manage/events/{updated.slug}", _("The event was saved."))
+
+
+# ---- venue and rooms -------------------------------------------------------------------------
+
+
+async def _venue_context(
+    db: AsyncSession, request: Request[Any, Any, Any], event: Event
+) -> dict[str, Any]:
+    venue = None
+    if event.venue_id is not None:
+        venue = await VenueService(db, current_user(request)).get(event.venue_id)
+    return {"section": "events", "tab": "venue", "event": event, "venue": venue}
+
+
+@page_get("/manage/events/{slug:str}/venue", guards=[PLANNERS])
+async def venue_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await _event(db_session, request, slug)
+    context = await _venue_context(db_session, request, event)
+    return Template(
+        "manage/events/venue.html",
+        context={**context, "venue_form": Form(), "room_form": Form()},
+    )
+
+
+@page_post("/manage/events/{slug:str}/venue", guards=[ORGANIZERS])
+async def venue_create(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    """Create the venue of an event and set it as the event's venue."""
+    event = await _event(db_session, request, slug)
+    form = await read_form(request)
+    user = current_user(request)
+
+    async def create(values: dict[str, Any]) -> Venue:
+        venue = await VenueService(db_session, user).create(values)
+        await EventService(db_session, user).update(event.id, {"venue_id": venue.id})
+        return venue
+
+    if await submit(form, VenueCreate, create) is None:
+        context = await _venue_context(db_session, request, event)
+        return invalid(
+            "manage/events/venue.html", form, **context, venue_form=form, room_form=Form()
+        )
+    return done(request, f"/manage/events/{slug}/venue", _("The venue was saved."))
+
+
+@page_post("/manage/events/{slug:str}/rooms", guards=[ORGANIZERS])
+async def room_create(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    event = await _event(db_session, request, slug)
+    form = await read_form(request)
+    form.values["venue_id"] = event.venue_id
+    service = RoomService(db_session, current_user(request))
+    if await submit(form, RoomCreate, service.create) is None:
+        context = await _venue_context(db_session, request, event)
+        return invalid(
+            "manage/events/venue.html", form, **context, venue_form=Form(), room_form=form
+        )
+    return done(request, f"/manage/events/{slug}/venue", _("The room was added."))
+
+
+# ---- history ---------------------------------------------------------------------------------
+
+
+@page_get("/manage/events/{slug:str}/history", guards=[PLANNERS])
+async def event_history(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    page: FromQuery[int] = 1,
+) -> Template:
+    event = await _event(db_session, request, slug)
+    size = 50
+    page = max(page, 1)
+    entries, total = await AuditEntryService(db_session, current_user(request)).history(
+        event_id=event.id, limit=size, offset=(page - 1) * size
+    )
+    return Template(
+        "manage/events/history.html",
+        context={
+            "section": "events",
+            "tab": "history",
+            "event": event,
+            "entries": entries,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // size)),
+        },
+    )
+
+
+ROUTES = [
+    overview,
+    events_list,
+    event_new,
+    event_create,
+    event_page,
+    session_create,
+    event_edit,
+    event_update,
+    venue_page,
+    venue_create,
+    room_create,
+    event_history,
+]

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from congress.domain.accounts.enums import Role
@@ -11,7 +12,7 @@ from congress.domain.common import require_order
 from congress.domain.crud import EntityService
 from congress.domain.people.models import Organization, Person, Position
 from congress.errors import Invalid
-from congress.translation import text
+from congress.translation import resolve, text
 
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 
@@ -97,3 +98,180 @@ def list_name(
     given_text = text(given, lang, languages)
     family_text = text(family, lang, languages)
     return f"{family_text}, {given_text}" if given_text else family_text
+
+
+async def person_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
+    """Every person as (id, name), sorted by name: for the pickers of staff forms."""
+    people = (await db.scalars(select(Person))).all()
+    return sorted(((p.id, person_name(p, lang)) for p in people), key=lambda pair: pair[1].lower())
+
+
+async def position_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
+    """Every position as (id, "Person — title, organization")."""
+    statement = select(Position).options(
+        selectinload(Position.person), selectinload(Position.organization)
+    )
+    choices = []
+    for position in (await db.scalars(statement)).all():
+        title = resolve(position.title, lang).text
+        where = resolve(position.organization.name, lang).text if position.organization else ""
+        label = f"{person_name(position.person, lang)} — {title}" + (f", {where}" if where else "")
+        choices.append((position.id, label))
+    return sorted(choices, key=lambda pair: pair[1].lower())
+
+
+async def organization_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
+    organizations = (await db.scalars(select(Organization))).all()
+    return sorted(
+        ((o.id, resolve(o.name, lang).text) for o in organizations),
+        key=lambda pair: pair[1].lower(),
+    )
+
+
+def _matches(needle: str, *texts: str | None) -> bool:
+    return any(text and needle in text.casefold() for text in texts)
+
+
+async def search_people(
+    db: AsyncSession, user: Any, query: str, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Person], int]:
+    """People whose name (in any language) or e-mail contains ``query``, sorted by family name.
+
+    Names are JSON mappings; matching them in Python keeps the search the same on SQLite and
+    PostgreSQL (and in every script) at the cost of reading the names of everybody once.
+    """
+    people, _total = await PersonService(db, user).list(limit=1_000_000)
+    needle = query.strip().casefold()
+    if needle:
+        people = [
+            p
+            for p in people
+            if _matches(
+                needle,
+                *p.family_name.values(),
+                *p.given_name.values(),
+                *(
+                    " ".join(pair)
+                    for pair in zip(p.given_name.values(), p.family_name.values(), strict=False)
+                ),
+                p.email,
+            )
+        ]
+    people.sort(
+        key=lambda p: (text(p.family_name, "en").casefold(), text(p.given_name, "en").casefold())
+    )
+    return people[offset : offset + limit], len(people)
+
+
+async def search_organizations(
+    db: AsyncSession, user: Any, query: str, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Organization], int]:
+    organizations, _total = await OrganizationService(db, user).list(limit=1_000_000)
+    needle = query.strip().casefold()
+    if needle:
+        organizations = [
+            o for o in organizations if _matches(needle, *o.name.values(), o.short_name, o.country)
+        ]
+    organizations.sort(key=lambda o: text(o.name, "en").casefold())
+    return organizations[offset : offset + limit], len(organizations)
+
+
+async def appearances_of(db: AsyncSession, person_id: int) -> dict[str, list[Any]]:
+    """Every place a person has in the records: participations, presidium seats, speeches,
+    awards and gifts, each with its session and event loaded (a fixed number of queries)."""
+    from congress.domain.events.models import Event
+    from congress.domain.programme.models import (
+        AgendaItem,
+        Award,
+        Gift,
+        PresidiumSeat,
+        Session,
+        Speech,
+        SpeechSpeaker,
+    )
+    from congress.domain.registration.models import Delegation, Participant
+
+    def in_session(path: Any) -> Any:
+        return path.selectinload(Session.event)
+
+    participations = (
+        await db.scalars(
+            select(Participant)
+            .where(Participant.person_id == person_id)
+            .options(selectinload(Participant.event), selectinload(Participant.delegation))
+        )
+    ).all()
+    seats = (
+        await db.scalars(
+            select(PresidiumSeat)
+            .where(PresidiumSeat.person_id == person_id)
+            .options(
+                in_session(selectinload(PresidiumSeat.session)),
+                selectinload(PresidiumSeat.position),
+            )
+        )
+    ).all()
+    item_session = selectinload(AgendaItem.session).selectinload(Session.event)
+    speeches = (
+        await db.scalars(
+            select(Speech)
+            .where(
+                Speech.id.in_(
+                    select(SpeechSpeaker.speech_id).where(SpeechSpeaker.person_id == person_id)
+                )
+            )
+            .options(
+                selectinload(Speech.agenda_item).options(item_session),
+                selectinload(Speech.speakers).selectinload(SpeechSpeaker.person),
+            )
+        )
+    ).all()
+    awards = (
+        await db.scalars(
+            select(Award)
+            .where((Award.recipient_id == person_id) | (Award.presenter_id == person_id))
+            .options(selectinload(Award.agenda_item).options(item_session))
+        )
+    ).all()
+    gifts = (
+        await db.scalars(
+            select(Gift)
+            .where(
+                (Gift.giver_id == person_id)
+                | (Gift.recipient_id == person_id)
+                | (Gift.received_by_id == person_id)
+            )
+            .options(
+                selectinload(Gift.agenda_item).options(item_session),
+                selectinload(Gift.giver),
+                selectinload(Gift.recipient),
+                selectinload(Gift.received_by),
+            )
+        )
+    ).all()
+    headed = (
+        await db.scalars(
+            select(Delegation)
+            .where(Delegation.head_id == person_id)
+            .options(selectinload(Delegation.event))
+        )
+    ).all()
+    events: dict[int, Event] = {}
+    for participation in participations:
+        events[participation.event_id] = participation.event
+    for seat in seats:
+        events[seat.session.event_id] = seat.session.event
+    held: list[Speech | Award | Gift] = [*speeches, *awards, *gifts]
+    for record in held:
+        events[record.agenda_item.session.event_id] = record.agenda_item.session.event
+    for delegation in headed:
+        events[delegation.event_id] = delegation.event
+    return {
+        "events": sorted(events.values(), key=lambda e: e.start_date, reverse=True),
+        "participations": list(participations),
+        "seats": list(seats),
+        "speeches": list(speeches),
+        "awards": list(awards),
+        "gifts": list(gifts),
+        "delegations": list(headed),
+    }

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, selectinload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
@@ -11,7 +13,7 @@ from congress.domain.common import require_order
 from congress.domain.crud import EntityService
 from congress.domain.events.models import Event
 from congress.domain.events.services import PUBLIC_EVENT, EventScoped
-from congress.domain.people.models import Person
+from congress.domain.people.models import Person, Position
 from congress.domain.people.services import check_position_of
 from congress.domain.programme.enums import AgendaItemKind
 from congress.domain.programme.models import (
@@ -285,3 +287,145 @@ async def get_session(service: EntityService[Any], session_id: int) -> Session:
     if session is None:
         raise NotFound(f"no session with id {session_id}")
     return session
+
+
+# ---- the programme as the staff pages show it ------------------------------------------------
+
+
+def programme_options(statement: Select[Any]) -> Select[Any]:
+    """Everything a session page shows, loaded in a fixed number of queries."""
+    agenda = selectinload(Session.agenda)
+    return statement.options(
+        selectinload(Session.room),
+        selectinload(Session.presidium).selectinload(PresidiumSeat.person),
+        selectinload(Session.presidium)
+        .selectinload(PresidiumSeat.position)
+        .selectinload(Position.organization),
+        agenda.selectinload(AgendaItem.speech)
+        .selectinload(Speech.speakers)
+        .options(
+            selectinload(SpeechSpeaker.person),
+            selectinload(SpeechSpeaker.position).selectinload(Position.organization),
+            selectinload(SpeechSpeaker.on_behalf_of),
+        ),
+        agenda.selectinload(AgendaItem.award).options(
+            selectinload(Award.recipient), selectinload(Award.presenter)
+        ),
+        agenda.selectinload(AgendaItem.gift).options(
+            selectinload(Gift.giver), selectinload(Gift.recipient), selectinload(Gift.received_by)
+        ),
+    )
+
+
+async def load_programme(db: AsyncSession, event_id: int) -> list[Session]:
+    statement = (
+        select(Session)
+        .where(Session.event_id == event_id)
+        .order_by(Session.planned_start, Session.id)
+    )
+    return list((await db.scalars(programme_options(statement))).all())
+
+
+async def load_session(db: AsyncSession, session_id: int) -> Session:
+    statement = programme_options(select(Session).where(Session.id == session_id))
+    session = (await db.scalars(statement)).first()
+    if session is None:
+        raise NotFound(f"no session with id {session_id}")
+    return session
+
+
+@dataclass(frozen=True)
+class ProgrammeConflict:
+    """Something in the plan that cannot happen as planned; shown to organizers, not refused."""
+
+    kind: str  # "room", "person", "presidium_not_participant"
+    sessions: tuple[Session, ...]
+    person: Person | None = None
+    room_id: int | None = None
+
+
+def _overlap(a: Session, b: Session) -> bool:
+    return a.planned_start < b.planned_end and b.planned_start < a.planned_end
+
+
+def people_of(session: Session) -> dict[int, Person]:
+    """Everybody who has a place in a session: presidium, speakers, awards and gifts."""
+    people: dict[int, Person] = {}
+    for seat in session.presidium:
+        people[seat.person_id] = seat.person
+    for item in session.agenda:
+        if item.speech is not None:
+            for speaker in item.speech.speakers:
+                people[speaker.person_id] = speaker.person
+        if item.award is not None:
+            people[item.award.recipient_id] = item.award.recipient
+            if item.award.presenter is not None:
+                people[item.award.presenter.id] = item.award.presenter
+        if item.gift is not None:
+            people[item.gift.giver_id] = item.gift.giver
+            if item.gift.received_by is not None:
+                people[item.gift.received_by.id] = item.gift.received_by
+    return people
+
+
+async def conflicts_of_event(
+    db: AsyncSession, event_id: int, sessions: list[Session]
+) -> list[ProgrammeConflict]:
+    """Rooms used twice at once (also by other events), people in two places at once, and
+    presidium members who are not (or no longer) participants of the event."""
+    from congress.domain.registration.enums import ParticipantStatus
+    from congress.domain.registration.models import Participant
+
+    conflicts: list[ProgrammeConflict] = []
+    other = aliased(Session)
+    clashes = await db.execute(
+        select(Session.id, other)
+        .join(other, (other.room_id == Session.room_id) & (other.id != Session.id))
+        .where(
+            Session.event_id == event_id,
+            Session.room_id.is_not(None),
+            Session.planned_start < other.planned_end,
+            other.planned_start < Session.planned_end,
+        )
+    )
+    by_id = {session.id: session for session in sessions}
+    seen: set[frozenset[int]] = set()
+    for session_id, clash in clashes.all():
+        pair = frozenset({session_id, clash.id})
+        if pair in seen:
+            continue
+        seen.add(pair)
+        first = by_id[session_id]
+        conflicts.append(
+            ProgrammeConflict("room", (first, by_id.get(clash.id, clash)), room_id=first.room_id)
+        )
+
+    involved = [(session, people_of(session)) for session in sessions]
+    for index, (first, first_people) in enumerate(involved):
+        for second, second_people in involved[index + 1 :]:
+            if not _overlap(first, second):
+                continue
+            for person_id in sorted(first_people.keys() & second_people.keys()):
+                conflicts.append(
+                    ProgrammeConflict("person", (first, second), person=first_people[person_id])
+                )
+
+    participants = set(
+        (
+            await db.scalars(
+                select(Participant.person_id).where(
+                    Participant.event_id == event_id,
+                    Participant.status.not_in(
+                        [ParticipantStatus.CANCELLED, ParticipantStatus.NO_SHOW]
+                    ),
+                )
+            )
+        ).all()
+    )
+    for session in sessions:
+        for seat in session.presidium:
+            if seat.person_id not in participants:
+                conflicts.append(
+                    ProgrammeConflict("presidium_not_participant", (session,), person=seat.person)
+                )
+    return conflicts

@@ -1,0 +1,245 @@
+"""The organizer pages over real HTTP: forms, validation beside the fields, the audit log."""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.domain.accounts.enums import Role
+from congress.domain.accounts.models import AuditEntry
+from congress.domain.events.models import Event
+from congress.domain.people.models import Person
+from congress.domain.programme.models import AgendaItem, Session, Speech
+from tests.conftest import log_in, make_staff, post_form
+
+HTML = {"accept": "text/html"}
+
+
+async def organizer_client(client: AsyncTestClient[Litestar], db: AsyncSession) -> None:
+    user, _ = await make_staff(db, Role.ORGANIZER)
+    await log_in(client, user.email)
+
+
+async def add_person(db: AsyncSession, given: str, family: str) -> Person:
+    person = Person(given_name={"en": given}, family_name={"en": family})
+    db.add(person)
+    await db.commit()
+    return person
+
+
+EVENT = {
+    "name.en": "World Congress",
+    "name.ru": "Всемирный конгресс",
+    "slug": "world-congress",
+    "start_date": "2026-05-08",
+    "end_date": "2026-05-09",
+    "timezone": "Europe/Moscow",
+    "languages_text": "ru en",
+    "status": "draft",
+}
+
+
+async def test_event_form_keeps_values_and_shows_errors(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    await organizer_client(client, db)
+    bad = await post_form(
+        client, "/manage/events/new", {**EVENT, "slug": "Not A Slug", "end_date": "2026-05-01"}
+    )
+    assert bad.status_code == 422
+    assert 'value="Not A Slug"' in bad.text
+    assert 'value="Всемирный конгресс"' in bad.text
+    assert re.search(r'id="slug-error">[^<]*pattern', bad.text)
+    assert await db.scalar(select(func.count()).select_from(Event)) == 0
+
+    wrong_dates = await post_form(client, "/manage/events/new", {**EVENT, "end_date": "2026-05-01"})
+    assert wrong_dates.status_code == 422
+    assert 'id="end_date-error">must not be before start date' in wrong_dates.text
+
+    created = await post_form(client, "/manage/events/new", EVENT)
+    assert created.status_code == 303
+    assert created.headers["location"] == "/manage/events/world-congress"
+    page = await client.get("/manage/events/world-congress", headers=HTML)
+    assert "The event was created." in page.text
+    assert "World Congress" in page.text
+
+    taken = await post_form(client, "/manage/events/new", EVENT)
+    assert taken.status_code == 422
+    assert "another event already has this slug" in taken.text
+
+
+async def test_programme_flow_with_conflicts_and_history(
+    client: AsyncTestClient, db: AsyncSession, count_queries
+) -> None:
+    await organizer_client(client, db)
+    assert (await post_form(client, "/manage/events/new", EVENT)).status_code == 303
+    ann = await add_person(db, "Ann", "Archer")
+    bob = await add_person(db, "Bob", "Baker")
+    cem = await add_person(db, "Cem", "Cole")
+
+    async def add_session(title: str, start: str, end: str) -> int:
+        response = await post_form(
+            client,
+            "/manage/events/world-congress/sessions",
+            {"title.ru": title, "kind": "plenary", "planned_start": start, "planned_end": end},
+        )
+        assert response.status_code == 303, response.text
+        return int(response.headers["location"].rsplit("/", 1)[1])
+
+    opening = await add_session("Открытие", "2026-05-08T10:00", "2026-05-08T12:00")
+    second = await add_session("Пленарное", "2026-05-08T11:00", "2026-05-08T13:00")
+    session = await db.get(Session, opening)
+    assert session is not None and session.planned_start.isoformat() == "2026-05-08T07:00:00+00:00"
+
+    bad_time = await post_form(
+        client,
+        "/manage/events/world-congress/sessions",
+        {
+            "title.ru": "X",
+            "kind": "plenary",
+            "planned_start": "2026-05-08T10:00",
+            "planned_end": "2026-05-08T09:00",
+        },
+    )
+    assert bad_time.status_code == 422
+    assert "must not be before planned start" in bad_time.text
+
+    for number, person, role in ((1, bob, "member"), (2, ann, "chair"), (3, cem, "member")):
+        seat = await post_form(
+            client,
+            f"/manage/sessions/{opening}/presidium",
+            {"person_id": person.id, "seat_number": number, "role": role},
+        )
+        assert seat.status_code == 303, seat.text
+    taken = await post_form(
+        client, f"/manage/sessions/{opening}/presidium", {"person_id": ann.id, "seat_number": 4}
+    )
+    assert taken.status_code == 422
+    assert "already has this person" in taken.text
+    # Bob sits on both presidiums, which overlap in time.
+    await post_form(
+        client, f"/manage/sessions/{second}/presidium", {"person_id": bob.id, "seat_number": 1}
+    )
+
+    speech = await post_form(
+        client,
+        f"/manage/sessions/{opening}/speeches",
+        {
+            "kind": "address",
+            "language": "ru",
+            "speakers.0.person_id": ann.id,
+            "speakers.1.person_id": bob.id,
+            "transcript.ru": "Дорогие друзья!",
+        },
+    )
+    assert speech.status_code == 303, speech.text
+    no_speaker = await post_form(
+        client, f"/manage/sessions/{opening}/speeches", {"kind": "address", "language": "ru"}
+    )
+    assert no_speaker.status_code == 422
+    assert "at least 1 item" in no_speaker.text
+    assert await db.scalar(select(func.count()).select_from(AgendaItem)) == 1
+
+    gift = await post_form(
+        client,
+        f"/manage/sessions/{opening}/gifts",
+        {
+            "description.ru": "Ваза",
+            "giver_id": cem.id,
+            "recipient_id": ann.id,
+            "received_by_id": ann.id,
+        },
+    )
+    assert gift.status_code == 422
+    assert "a proxy is somebody other than the recipient" in gift.text
+    gift = await post_form(
+        client,
+        f"/manage/sessions/{opening}/gifts",
+        {
+            "description.ru": "Ваза",
+            "giver_id": cem.id,
+            "recipient_id": ann.id,
+            "received_by_id": bob.id,
+        },
+    )
+    assert gift.status_code == 303
+    award = await post_form(
+        client,
+        f"/manage/sessions/{opening}/awards",
+        {"name.ru": "Памятный знак", "kind": "badge", "recipient_id": cem.id},
+    )
+    assert award.status_code == 303
+
+    items = (await db.scalars(select(AgendaItem).order_by(AgendaItem.position))).all()
+    assert [i.kind.value for i in items] == ["speech", "gift", "award"]
+    moved = await post_form(client, f"/manage/agenda-items/{items[2].id}/move?direction=up", {})
+    assert moved.status_code == 303
+    order = [items[2].id, items[0].id, items[1].id]
+    await post_form(
+        client, f"/manage/sessions/{opening}/agenda/order", [("item_ids", i) for i in order]
+    )
+    db.expire_all()
+    positions = (await db.scalars(select(AgendaItem.id).order_by(AgendaItem.position))).all()
+    assert list(positions) == order
+
+    count_queries.count = 0
+    page = await client.get("/manage/events/world-congress", headers=HTML)
+    small = count_queries.count
+    assert page.status_code == 200
+    text = page.text
+    for expected in ("Ann Archer", "Bob Baker", "Cem Cole", "Ваза", "Памятный знак"):
+        assert expected in text
+    assert "received on their behalf by Bob Baker" in text
+    assert "Bob Baker is in two places at once" in text
+    assert "is not a participant of the event" in text
+
+    # More of everything must not mean more queries.
+    for index in range(5):
+        await add_session(f"Секция {index}", "2026-05-09T10:00", "2026-05-09T11:00")
+    count_queries.count = 0
+    await client.get("/manage/events/world-congress", headers=HTML)
+    assert count_queries.count == small
+
+    session_page = await client.get(f"/manage/sessions/{opening}", headers=HTML)
+    assert session_page.status_code == 200
+    assert 'class="seat chair' in session_page.text
+
+    speech_id = await db.scalar(select(Speech.id))
+    transcript = await post_form(
+        client,
+        f"/manage/speeches/{speech_id}?lang=en",
+        {
+            "transcript_language": "en",
+            "transcript.en": "Dear friends!",
+            "transcript_status.en": "translation",
+        },
+    )
+    assert transcript.status_code == 303
+    db.expire_all()
+    stored = await db.get(Speech, speech_id)
+    assert stored is not None
+    assert stored.transcript == {"ru": "Дорогие друзья!", "en": "Dear friends!"}
+    assert stored.transcript_status == {"en": "translation"}
+
+    history = await client.get("/manage/events/world-congress/history", headers=HTML)
+    assert history.status_code == 200
+    assert "Dear friends!" in history.text
+    assert await db.scalar(select(func.count()).select_from(AuditEntry)) > 10
+
+    timeline = await client.get("/manage/events/world-congress/timeline", headers=HTML)
+    assert timeline.status_code == 200
+    assert "timeline-block conflict" in timeline.text
+
+
+async def test_registrar_is_refused_organizer_pages(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    user, _ = await make_staff(db, Role.REGISTRAR)
+    await log_in(client, user.email)
+    refused = await client.get("/manage/events/new", headers=HTML)
+    assert refused.status_code == 403
+    assert "this needs one of the roles" in refused.text
