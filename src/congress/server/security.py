@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import StaffSession, User
-from congress.domain.accounts.services import user_for_token
+from congress.domain.accounts.services import cached_user_for_token
 from congress.errors import Forbidden, NotAuthenticated
 from congress.server.i18n import negotiate, set_locale
 from congress.server.problems import on_problem, wants_html
@@ -64,8 +64,7 @@ class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthenticated("use Authorization: Bearer <token>")
-            async with AsyncSession(engine, expire_on_commit=False) as db:
-                user = await user_for_token(db, token.strip())
+            user = await cached_user_for_token(engine, token.strip())
             if user is None:
                 raise NotAuthenticated("unknown, revoked or expired API token")
             auth = "token"
