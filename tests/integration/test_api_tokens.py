@@ -20,7 +20,7 @@ URL = "/api/v1/events"
 async def test_revoking_through_the_orm_takes_effect_at_once(
     client: AsyncTestClient, db: AsyncSession
 ) -> None:
-    user, token = await make_staff(db, Role.ORGANIZER)
+    _user, token = await make_staff(db, Role.ORGANIZER)
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.post(URL, json={}, headers=headers)).status_code == 422  # accepted
     api_token = (await db.execute(ApiToken.__table__.select())).first()
