@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from congress.documents.commands import add_print_command
 from congress.domain.publishing import commands as publishing_commands
+from congress.domain.registration import commands as registration_commands
 from congress.settings import Settings, get_settings
 
 
@@ -236,6 +237,7 @@ def build_parser() -> Parser:
 # Areas add their own commands here (e.g. `congress print …`): each gets the subparsers object.
 COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [
     publishing_commands.add_commands,
+    registration_commands.add_commands,
     add_print_command,
 ]
 
