@@ -54,6 +54,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
+    # Start the render workers now, so that the first PDF does not wait for them (seconds).
+    from congress.documents.render import warm_up
+
+    warm_up()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
 
 
