@@ -45,15 +45,7 @@ async def check_in(
     )
     batcher: CheckInBatcher = request.app.state.check_ins
     outcome = await batcher.check_in(scan, user.id if user else None)
-    return CheckInRead(
-        participant_id=outcome.participant_id,
-        name=outcome.name,
-        status=outcome.status,
-        first_time=outcome.first_time,
-        session_id=outcome.session_id,
-        at=outcome.at,
-        message=outcome.message,
-    )
+    return CheckInRead.model_validate(outcome, from_attributes=True)
 
 
 def counts_read(counts: Counts, session_id: int | None) -> CountsRead:

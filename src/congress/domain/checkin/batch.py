@@ -305,10 +305,9 @@ async def check_in_many(
         if session_id is not None:
             presence.setdefault((ticket.id, session_id), index)
 
-    recorded = await _record_presence(db, user_id, presence, session_events, now)
-    audits += recorded.audits
     if audits:
         await db.execute(insert(AuditEntry), audits)
+    recorded = await record_presence(db, user_id, list(presence), session_events, now)
 
     for index, _event, ticket in wanted:
         if results[index] is not None:
@@ -330,31 +329,32 @@ async def check_in_many(
 class _Presence:
     changed: set[tuple[int, int]]
     at: dict[tuple[int, int], dt.datetime]
-    audits: list[dict[str, Any]]
 
 
-async def _record_presence(
+async def record_presence(
     db: AsyncConnection,
     user_id: int | None,
-    presence: dict[tuple[int, int], int],
+    keys: Sequence[tuple[int, int]],
     session_events: dict[int, int],
     now: dt.datetime,
+    state: AttendanceState = AttendanceState.PRESENT,
 ) -> _Presence:
-    """Present at the session for each (participant, session); only real changes are written."""
-    if not presence:
-        return _Presence(set(), {}, [])
+    """Set ``state`` for each (participant, session): one upsert that writes only real changes
+    (repeating a state is harmless), then one audit INSERT for what changed."""
+    if not keys:
+        return _Presence(set(), {})
     statement = insert_for(db)(Attendance).values(
         [
             {
                 "participant_id": participant_id,
                 "session_id": session_id,
-                "state": AttendanceState.PRESENT,
+                "state": state,
                 "recorded_at": now,
                 "recorded_by_id": user_id,
                 "created_at": now,
                 "updated_at": now,
             }
-            for participant_id, session_id in presence
+            for participant_id, session_id in keys
         ]
     )
     excluded = statement.excluded
@@ -371,7 +371,7 @@ async def _record_presence(
     written = (await db.execute(statement)).all()
     changed = {(row.participant_id, row.session_id) for row in written}
     at = dict.fromkeys(changed, now)
-    unchanged = set(presence) - changed
+    unchanged = set(keys) - changed
     if unchanged:
         rows = await db.execute(
             select(Attendance.participant_id, Attendance.session_id, Attendance.recorded_at).where(
@@ -380,23 +380,27 @@ async def _record_presence(
         )
         for row in rows:
             at[(row.participant_id, row.session_id)] = row.recorded_at
-    audits = [
-        {
-            "user_id": user_id,
-            "action": AuditAction.UPDATE,
-            "entity": "attendance",
-            "entity_id": row.id,
-            "event_id": session_events.get(row.session_id),
-            "before": None,
-            "after": {
-                "participant_id": row.participant_id,
-                "session_id": row.session_id,
-                "state": AttendanceState.PRESENT.value,
-            },
-        }
-        for row in written
-    ]
-    return _Presence(changed, at, audits)
+    if written:
+        await db.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "user_id": user_id,
+                    "action": AuditAction.UPDATE,
+                    "entity": "attendance",
+                    "entity_id": row.id,
+                    "event_id": session_events.get(row.session_id),
+                    "before": None,
+                    "after": {
+                        "participant_id": row.participant_id,
+                        "session_id": row.session_id,
+                        "state": state.value,
+                    },
+                }
+                for row in written
+            ],
+        )
+    return _Presence(changed, at)
 
 
 class CheckInBatcher:

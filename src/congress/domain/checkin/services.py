@@ -9,14 +9,13 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import AuditAction, Role
-from congress.domain.accounts.models import AuditEntry
+from congress.domain.accounts.enums import Role
 from congress.domain.checkin.batch import (
     Outcome,
     Scan,
     check_in_many,
     check_token,
-    insert_for,
+    record_presence,
 )
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
@@ -160,55 +159,16 @@ class CheckInService(AttendanceService):
         self.require_write()
         if participant.event_id != session.event_id:
             raise Invalid.field("participant_id", "the participant is registered for another event")
-        now = utc_now()
-        upsert = insert_for(self.db)
-        statement = upsert(Attendance).values(
-            participant_id=participant.id,
-            session_id=session.id,
-            state=state,
-            recorded_at=now,
-            recorded_by_id=self.user.id if self.user else None,
-            created_at=now,
-            updated_at=now,
+        key = (participant.id, session.id)
+        written = await record_presence(
+            await self.db.connection(),
+            self.user.id if self.user else None,
+            [key],
+            {session.id: session.event_id},
+            utc_now(),
+            state,
         )
-        excluded = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[Attendance.participant_id, Attendance.session_id],
-            set_={
-                "state": excluded.state,
-                "recorded_at": excluded.recorded_at,
-                "recorded_by_id": excluded.recorded_by_id,
-                "updated_at": excluded.updated_at,
-            },
-            # Only a real change is written (and audited): repeating a state is harmless.
-            where=Attendance.state != excluded.state,
-        ).returning(Attendance.id)
-        attendance_id = await self.db.scalar(statement)
-        if attendance_id is None:
-            at = await self.db.scalar(
-                select(Attendance.recorded_at).where(
-                    Attendance.participant_id == participant.id,
-                    Attendance.session_id == session.id,
-                )
-            )
-            return Recorded(False, at or now)
-        self.db.add(
-            AuditEntry(
-                user_id=self.user.id if self.user else None,
-                action=AuditAction.UPDATE,
-                entity="attendance",
-                entity_id=attendance_id,
-                event_id=session.event_id,
-                before=None,
-                after={
-                    "participant_id": participant.id,
-                    "session_id": session.id,
-                    "state": state.value,
-                },
-            )
-        )
-        await self.db.flush()
-        return Recorded(True, now)
+        return Recorded(key in written.changed, written.at[key])
 
     async def counts(self, event: Event, session: Session | None = None) -> Counts:
         """Expected and arrived people by category and by delegation (two grouped queries)."""
