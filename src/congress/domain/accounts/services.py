@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from congress.db.base import utc_now
+from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
 
@@ -110,6 +111,12 @@ async def _active_token(db: AsyncSession, token: str) -> ApiToken | None:
     if api_token.expires_at is not None and api_token.expires_at <= utc_now():
         return None
     return api_token
+
+
+def command_line_user() -> User:
+    """Who the command line acts as: the operator, with every right (not stored; its audit
+    entries name no user)."""
+    return User(email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True)
 
 
 # ---- verified tokens, remembered briefly -------------------------------------------------------

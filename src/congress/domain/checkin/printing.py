@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from congress.documents import PdfResult, render_html, render_pdf_async
-from congress.documents.assemble import Metadata, Part, assemble
+from congress.documents.assemble import Metadata, Part, Progress, assemble
 from congress.documents.labels import label
 from congress.documents.render import BASE_CSS, worker_count
 from congress.domain.checkin.exporters import Grouping, ListSpec, Row, stream_rows
@@ -64,6 +64,7 @@ async def attendance_pdf(
     *,
     signature: bool = True,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> PdfResult:
     """The list of ``spec`` as a PDF; with ``signature``, a column to sign in (a sign-in sheet).
 
@@ -133,5 +134,6 @@ async def attendance_pdf(
         settings=settings,
         stylesheets=(BASE_CSS,),
         unnumbered_pages=frozenset(),
+        progress=progress,
     )
     return PdfResult(assembled.pdf, assembled.pages, {}, ())

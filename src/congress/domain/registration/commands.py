@@ -17,15 +17,14 @@ from congress.settings import Settings
 
 async def _import(settings: Settings, ref: str, name: str, content: bytes, check_only: bool) -> Any:
     from congress.__main__ import CommandError, _session
-    from congress.domain.accounts.enums import Role
-    from congress.domain.accounts.models import User
+    from congress.domain.accounts.services import command_line_user
     from congress.domain.events.services import EventService
     from congress.domain.registration.importers import ImportRejected, import_participants
     from congress.errors import ProblemError
 
     async with _session(settings) as db:
         # The command line is run by the operator (its audit entries name no user).
-        operator = User(email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True)
+        operator = command_line_user()
         try:
             event = await EventService(db, operator).resolve(ref)
             slug = event.slug
