@@ -14,18 +14,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.events.enums import EventStatus
-from congress.domain.events.models import Event, Venue
-from congress.domain.events.schemas import EventCreate, EventUpdate, RoomCreate, VenueCreate
+from congress.domain.events.models import Event, Room, Venue
+from congress.domain.events.schemas import (
+    EventCreate,
+    EventUpdate,
+    RoomCreate,
+    RoomUpdate,
+    VenueCreate,
+    VenueUpdate,
+)
 from congress.domain.events.services import EventService, RoomService, VenueService
 from congress.domain.people.models import Organization
 from congress.domain.programme.enums import SessionKind
 from congress.domain.programme.models import Session
 from congress.domain.programme.schemas import SessionCreate
 from congress.domain.programme.services import SessionService, conflicts_of_event, load_programme
+from congress.errors import Conflict, NotFound
+from congress.server.deletion import Deletion, blockers, confirm_page
 from congress.server.forms import Form, local_datetimes, read_form, submit
+from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, invalid, page_get, page_post
 from congress.server.security import current_user, roles, staff
+from congress.translation import text as translated
 
 PLANNERS = roles(Role.ORGANIZER, Role.EDITOR)
 ORGANIZERS = roles(Role.ORGANIZER)
@@ -312,6 +323,176 @@ async def room_create(
     return done(request, f"/manage/events/{slug}/venue", _("The room was added."))
 
 
+def _venue_form(venue: Venue) -> Form:
+    values: dict[str, Any] = {
+        "city": venue.city or "",
+        "country": venue.country or "",
+        "capacity": venue.capacity if venue.capacity is not None else "",
+    }
+    for name in ("name", "address"):
+        for code, text in (getattr(venue, name) or {}).items():
+            values[f"{name}.{code}"] = text
+    return Form(values=values)
+
+
+def _languages_of(event: Event, *texts: dict[str, str] | None) -> list[str]:
+    """The event's languages, then any other language a text is already written in."""
+    return list(dict.fromkeys([*event.languages, *(code for t in texts for code in t or {})]))
+
+
+async def _event_venue(db: AsyncSession, request: Request[Any, Any, Any], event: Event) -> Venue:
+    if event.venue_id is None:
+        raise NotFound("the event has no venue yet")
+    return await VenueService(db, current_user(request)).get(event.venue_id)
+
+
+@page_get("/manage/events/{slug:str}/venue/edit", guards=[ORGANIZERS])
+async def venue_edit(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    event = await _event(db_session, request, slug)
+    venue = await _event_venue(db_session, request, event)
+    return Template(
+        "manage/events/venue_form.html",
+        context={
+            "section": "events",
+            "tab": "venue",
+            "event": event,
+            "venue": venue,
+            "form": _venue_form(venue),
+            "languages": _languages_of(event, venue.name, venue.address),
+        },
+    )
+
+
+@page_post("/manage/events/{slug:str}/venue/edit", guards=[ORGANIZERS])
+async def venue_update(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    event = await _event(db_session, request, slug)
+    venue = await _event_venue(db_session, request, event)
+    form = await read_form(request)
+    service = VenueService(db_session, current_user(request))
+
+    async def update(values: dict[str, Any]) -> Venue:
+        return await service.update(venue.id, values)
+
+    def prepare(data: dict[str, Any]) -> None:
+        data.setdefault("address", {})
+
+    if await submit(form, VenueUpdate, update, prepare=prepare, exclude_unset=True) is None:
+        return invalid(
+            "manage/events/venue_form.html",
+            form,
+            section="events",
+            tab="venue",
+            event=event,
+            venue=venue,
+            languages=_languages_of(event, venue.name, venue.address),
+        )
+    return done(request, f"/manage/events/{slug}/venue", _("The venue was saved."))
+
+
+async def _event_room(
+    db: AsyncSession, request: Request[Any, Any, Any], event: Event, room_id: int
+) -> Room:
+    room = await RoomService(db, current_user(request)).get(room_id)
+    if room.venue_id != event.venue_id:
+        raise NotFound(f"no room with id {room_id} at this event's venue")
+    return room
+
+
+def _room_context(event: Event, room: Room) -> dict[str, Any]:
+    return {
+        "section": "events",
+        "tab": "venue",
+        "event": event,
+        "room": room,
+        "languages": _languages_of(event, room.name),
+    }
+
+
+@page_get("/manage/events/{slug:str}/rooms/{room_id:int}", guards=[ORGANIZERS])
+async def room_edit(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    room_id: FromPath[int],
+) -> Template:
+    event = await _event(db_session, request, slug)
+    room = await _event_room(db_session, request, event, room_id)
+    values: dict[str, Any] = {"capacity": room.capacity if room.capacity is not None else ""}
+    values.update({f"name.{code}": text for code, text in room.name.items()})
+    return Template(
+        "manage/events/room_form.html",
+        context={**_room_context(event, room), "form": Form(values=values)},
+    )
+
+
+@page_post("/manage/events/{slug:str}/rooms/{room_id:int}", guards=[ORGANIZERS])
+async def room_update(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    room_id: FromPath[int],
+) -> Any:
+    event = await _event(db_session, request, slug)
+    room = await _event_room(db_session, request, event, room_id)
+    form = await read_form(request)
+    service = RoomService(db_session, current_user(request))
+
+    async def update(values: dict[str, Any]) -> Room:
+        return await service.update(room.id, values)
+
+    if await submit(form, RoomUpdate, update, exclude_unset=True) is None:
+        return invalid("manage/events/room_form.html", form, **_room_context(event, room))
+    return done(request, f"/manage/events/{slug}/venue", _("The room was saved."))
+
+
+def _room_deletion(event: Event, room: Room) -> Deletion:
+    name = translated(room.name, current_locale(), event.languages)
+    return Deletion(
+        title=_("Delete the room “%(name)s”?", name=name),
+        action=f"/manage/events/{event.slug}/rooms/{room.id}/delete",
+        back=f"/manage/events/{event.slug}/venue",
+        advice=_("Move those sessions to another room (or to none) first."),
+        button=_("Delete room"),
+    )
+
+
+@page_get("/manage/events/{slug:str}/rooms/{room_id:int}/delete", guards=[ORGANIZERS])
+async def room_delete_confirm(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    room_id: FromPath[int],
+) -> Template:
+    event = await _event(db_session, request, slug)
+    room = await _event_room(db_session, request, event, room_id)
+    deletion = _room_deletion(event, room)
+    deletion.blockers = await blockers(RoomService(db_session, current_user(request)), room)
+    return confirm_page(deletion, section="events")
+
+
+@page_post("/manage/events/{slug:str}/rooms/{room_id:int}/delete", guards=[ORGANIZERS])
+async def room_delete(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    room_id: FromPath[int],
+) -> Any:
+    event = await _event(db_session, request, slug)
+    room = await _event_room(db_session, request, event, room_id)
+    service = RoomService(db_session, current_user(request))
+    try:
+        await service.delete(room.id)
+    except Conflict:
+        deletion = _room_deletion(event, room)
+        deletion.blockers = await blockers(service, room)
+        return confirm_page(deletion, status_code=409, section="events")
+    return done(request, f"/manage/events/{slug}/venue", _("The room was deleted."))
+
+
 # ---- history ---------------------------------------------------------------------------------
 
 
@@ -353,6 +534,12 @@ ROUTES = [
     event_update,
     venue_page,
     venue_create,
+    venue_edit,
+    venue_update,
     room_create,
+    room_edit,
+    room_update,
+    room_delete_confirm,
+    room_delete,
     event_history,
 ]

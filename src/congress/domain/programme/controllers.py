@@ -52,11 +52,14 @@ from congress.domain.programme.services import (
     load_programme,
     load_session,
 )
+from congress.errors import Conflict
+from congress.server.deletion import Deletion, blockers, confirm_page, count_of
 from congress.server.forms import Form, as_local_input, local_datetimes, read_form, submit
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, page_get, page_post
 from congress.server.security import current_user, roles
+from congress.translation import text as translated
 
 PLANNERS = roles(Role.ORGANIZER, Role.EDITOR)
 ORGANIZERS = roles(Role.ORGANIZER)
@@ -224,6 +227,58 @@ async def session_update(
             status_code=422,
         )
     return done(request, f"/manage/sessions/{session_id}", _("The session was saved."))
+
+
+async def _session_deletion(service: SessionService, session: Session, event: Event) -> Deletion:
+    title = translated(session.title, current_locale(), event.languages)
+    consequences = []
+    if session.presidium:
+        consequences.append(count_of("presidium_seat", len(session.presidium)))
+    if session.agenda:
+        consequences.append(
+            _(
+                "%(items)s, with their speeches, awards and gifts",
+                items=count_of("agenda_item", len(session.agenda)),
+            )
+        )
+    return Deletion(
+        title=_("Delete the session “%(title)s”?", title=title),
+        action=f"/manage/sessions/{session.id}/delete",
+        back=f"/manage/sessions/{session.id}",
+        consequences=consequences,
+        blockers=await blockers(service, session),
+        advice=_(
+            "What was recorded of a session (presence, published accounts, photos) is kept; a session that has such records stays."
+        ),
+        button=_("Delete session"),
+    )
+
+
+@page_get("/manage/sessions/{session_id:int}/delete", guards=[ORGANIZERS])
+async def session_delete_confirm(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    session_id: FromPath[int],
+) -> Template:
+    session, event = await _session_and_event(db_session, request, session_id)
+    service = SessionService(db_session, current_user(request))
+    return confirm_page(await _session_deletion(service, session, event), section="events")
+
+
+@page_post("/manage/sessions/{session_id:int}/delete", guards=[ORGANIZERS])
+async def session_delete(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    session_id: FromPath[int],
+) -> Any:
+    session, event = await _session_and_event(db_session, request, session_id)
+    service = SessionService(db_session, current_user(request))
+    try:
+        await service.delete(session_id)
+    except Conflict:
+        deletion = await _session_deletion(service, session, event)
+        return confirm_page(deletion, status_code=409, section="events")
+    return done(request, f"/manage/events/{event.slug}", _("The session was deleted."))
 
 
 # ---- presidium -------------------------------------------------------------------------------
@@ -457,22 +512,10 @@ async def item_delete(
     item_id: FromPath[int],
 ) -> Redirect:
     """Delete an item together with the speech, award or gift it holds."""
-    user = current_user(request)
-    item = await AgendaItemService(db_session, user).get(item_id)
-    session = await load_session(db_session, item.session_id)
-    loaded = next(i for i in session.agenda if i.id == item_id)
-    for attached, service_type in (
-        (loaded.speech, SpeechService),
-        (loaded.award, AwardService),
-        (loaded.gift, GiftService),
-    ):
-        if attached is not None:
-            await service_type(db_session, user).delete(attached.id)
-    await AgendaItemService(db_session, user).delete(item_id)
-    remaining = [i.id for i in session.agenda if i.id != item_id]
-    if remaining:
-        await AgendaItemService(db_session, user).reorder(session.id, remaining)
-    return done(request, f"/manage/sessions/{session.id}#agenda", _("The item was deleted."))
+    service = AgendaItemService(db_session, current_user(request))
+    session_id = (await service.get(item_id)).session_id
+    await service.delete(item_id)
+    return done(request, f"/manage/sessions/{session_id}#agenda", _("The item was deleted."))
 
 
 # ---- speeches --------------------------------------------------------------------------------
@@ -661,6 +704,8 @@ ROUTES = [
     session_page,
     session_edit,
     session_update,
+    session_delete_confirm,
+    session_delete,
     seat_create,
     seat_delete,
     item_create,

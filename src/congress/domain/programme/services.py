@@ -39,9 +39,35 @@ class SessionService(EventScoped, EntityService[Session]):
     model = Session
     order_by = ("planned_start", "id")
     write_roles = ORGANIZERS
+    # What was recorded of the session: presence, published accounts, photos.
+    kept_by = frozenset({"attendance.session_id", "record.session_id", "media_item.session_id"})
 
     async def validate(self, values: dict[str, Any], current: Session | None) -> None:
         _check_times(values)
+
+    async def delete(self, item_id: int) -> None:
+        """Delete a session with its presidium and agenda (each recorded in the history)."""
+        session = await self._get_for_write(item_id)
+        await self._check_not_referenced(session)
+        items = AgendaItemService(self.db, self.user)
+        for agenda_item_id in await owned(self.db, AgendaItem, session.id):
+            await items.delete(agenda_item_id, renumber=False)
+        seats = PresidiumSeatService(self.db, self.user)
+        for seat_id in await owned(self.db, PresidiumSeat, session.id):
+            await seats.delete(seat_id)
+        await super().delete(item_id)
+
+
+async def owned(
+    db: AsyncSession, model: type[AgendaItem | PresidiumSeat], session_id: int
+) -> list[int]:
+    return list(
+        (
+            await db.scalars(
+                select(model.id).where(model.session_id == session_id).order_by(model.id)
+            )
+        ).all()
+    )
 
 
 class SessionScoped:
@@ -96,6 +122,30 @@ class AgendaItemService(SessionScoped, EntityService[AgendaItem]):
                 raise Conflict.field(
                     "kind", f"the item holds a {current.kind.value}; delete that first"
                 )
+
+    async def delete(self, item_id: int, *, renumber: bool = True) -> None:
+        """Delete an item with the speech, award or gift it holds; the items after it move up."""
+        item = await self._get_for_write(item_id)
+        for model, service_type in (
+            (Speech, SpeechService),
+            (Award, AwardService),
+            (Gift, GiftService),
+        ):
+            attached = await self.db.scalar(select(model.id).where(model.agenda_item_id == item_id))
+            if attached is not None:
+                await service_type(self.db, self.user).delete(attached)
+        session_id = item.session_id
+        await super().delete(item_id)
+        if renumber:
+            remaining = (
+                await self.db.scalars(
+                    select(AgendaItem.id)
+                    .where(AgendaItem.session_id == session_id)
+                    .order_by(AgendaItem.position)
+                )
+            ).all()
+            if remaining:
+                await self.reorder(session_id, list(remaining))
 
     async def reorder(self, session_id: int, item_ids: list[int]) -> list[AgendaItem]:
         """Put the session's agenda in the given order (positions 1…n)."""
