@@ -62,6 +62,9 @@ class Deletion:
     blockers: list[str] = field(default_factory=list)
     advice: str = ""
     button: str = ""
+    # Above the consequences, and below them (a deactivation words these differently).
+    lead: str = ""
+    note: str = ""
 
 
 async def blockers(service: EntityService[Any], instance: Any) -> list[str]:
@@ -70,8 +73,11 @@ async def blockers(service: EntityService[Any], instance: Any) -> list[str]:
 
 def confirm_page(deletion: Deletion, status_code: int = 200, **context: Any) -> Template:
     """The confirmation step; with blockers it explains instead of offering the button."""
-    if not deletion.button:
-        deletion.button = _("Delete")
+    deletion.button = deletion.button or _("Delete")
+    deletion.lead = deletion.lead or _("Deleting it also removes:")
+    deletion.note = deletion.note or _(
+        "The history keeps a record of what was deleted, but it cannot be undone here."
+    )
     return Template(
         "manage/confirm_delete.html",
         context={"deletion": deletion, **context},
