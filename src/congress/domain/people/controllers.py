@@ -46,6 +46,7 @@ WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR)
 PERSON_WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR)
 NAME_LANGUAGES = ["en", "ru"]
 PAGE = 50
+PICKER_RESULTS = 8
 
 
 def _name_languages(form: Form) -> list[str]:
@@ -87,6 +88,25 @@ async def people_list(
             "form": Form(values={"family_name_first": ""}),
             "languages": NAME_LANGUAGES,
         },
+    )
+
+
+@page_get("/manage/people/pick", guards=[READERS])
+async def person_pick(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    field: FromQuery[str] = "",
+) -> Template:
+    """Search results for a person picker: the picker sends its typed name as ``<field>__q``."""
+    q = str(request.query_params.get(f"{field}__q") or request.query_params.get("q") or "")
+    people: list[Person] = []
+    total = 0
+    if q.strip():
+        people, total = await search_people(
+            db_session, current_user(request), q, limit=PICKER_RESULTS
+        )
+    return Template(
+        "manage/people/pick.html", context={"people": people, "total": total, "q": q.strip()}
     )
 
 
@@ -422,6 +442,7 @@ async def organization_delete(
 
 ROUTES = [
     people_list,
+    person_pick,
     person_create,
     person_page,
     person_update,

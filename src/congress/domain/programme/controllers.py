@@ -19,7 +19,6 @@ from congress.domain.events.models import Event
 from congress.domain.events.services import EventService, VenueService
 from congress.domain.people.services import (
     organization_choices,
-    person_choices,
     position_choices,
 )
 from congress.domain.programme.enums import (
@@ -58,6 +57,7 @@ from congress.server.forms import Form, as_local_input, local_datetimes, read_fo
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, page_get, page_post
+from congress.server.pickers import label_people, submit_picking
 from congress.server.security import current_user, roles
 from congress.translation import text as translated
 
@@ -84,7 +84,6 @@ async def _session_and_event(
 async def _choices(db: AsyncSession) -> dict[str, Any]:
     lang = current_locale()
     return {
-        "people": await person_choices(db, lang),
         "positions": await position_choices(db, lang),
         "organizations": await organization_choices(db, lang),
     }
@@ -297,7 +296,7 @@ async def seat_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id})
 
-    if await submit(form, PresidiumSeatCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, PresidiumSeatCreate, create) is None:
         return await _session_page(db_session, request, session_id, "seat", form)
     return done(request, f"/manage/sessions/{session_id}#presidium", _("The seat was assigned."))
 
@@ -351,7 +350,9 @@ async def speech_create(
     async def create(values: dict[str, Any]) -> Speech:
         return await service.create({**values, "session_id": session_id})
 
-    speech = await submit(form, SpeechCreate, create, prepare=_prepare_speech)
+    speech = await submit_picking(
+        db_session, service.user, form, SpeechCreate, create, prepare=_prepare_speech
+    )
     if speech is None:
         return await _session_page(db_session, request, session_id, "speech", form)
     return done(request, f"/manage/speeches/{speech.id}", _("The speech was added."))
@@ -386,7 +387,7 @@ async def award_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id, "event_id": event.id})
 
-    if await submit(form, AwardCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, AwardCreate, create) is None:
         return await _session_page(db_session, request, session_id, "award", form)
     return done(request, f"/manage/sessions/{session_id}#agenda", _("The award was added."))
 
@@ -404,7 +405,7 @@ async def gift_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id, "event_id": event.id})
 
-    if await submit(form, GiftCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, GiftCreate, create) is None:
         return await _session_page(db_session, request, session_id, "gift", form)
     return done(request, f"/manage/sessions/{session_id}#agenda", _("The gift was added."))
 
@@ -576,11 +577,17 @@ async def speech_page(
 ) -> Template:
     context = await _speech_context(db_session, request, speech_id)
     event = context["event"]
-    language = lang if lang in event.languages else context["speech"].language
+    speech = context["speech"]
+    language = lang if lang in event.languages else speech.language
+    form = _speech_form(speech)
+    await label_people(db_session, form, _speaker_fields(len(speech.speakers)))
     return Template(
-        "manage/speeches/page.html",
-        context={**context, "form": _speech_form(context["speech"]), "lang_tab": language},
+        "manage/speeches/page.html", context={**context, "form": form, "lang_tab": language}
     )
+
+
+def _speaker_fields(count: int) -> list[str]:
+    return [f"speakers.{index}.person_id" for index in range(count)]
 
 
 @page_post("/manage/speeches/{speech_id:int}", guards=[PLANNERS])
@@ -621,7 +628,10 @@ async def speech_update(
     async def update(values: dict[str, Any]) -> Speech:
         return await service.update(speech_id, values)
 
-    if await submit(form, SpeechUpdate, update, prepare=prepare, exclude_unset=True) is None:
+    updated = await submit_picking(
+        db_session, service.user, form, SpeechUpdate, update, prepare=prepare, exclude_unset=True
+    )
+    if updated is None:
         event = context["event"]
         language = lang if lang in event.languages else speech.language
         if transcript_only:
@@ -629,6 +639,7 @@ async def speech_update(
             merged.values.update(form.values)
             merged.errors, merged.message = form.errors, form.message
             form = merged
+            await label_people(db_session, form, _speaker_fields(len(speech.speakers)))
         return Template(
             "manage/speeches/page.html",
             context={**context, "form": form, "lang_tab": language},
