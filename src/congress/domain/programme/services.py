@@ -430,6 +430,7 @@ async def conflicts_of_event(
     other = aliased(Session)
     clashes = await db.execute(
         select(Session.id, other)
+        .options(selectinload(other.event))
         .join(other, (other.room_id == Session.room_id) & (other.id != Session.id))
         .where(
             Session.event_id == event_id,
@@ -459,6 +460,7 @@ async def conflicts_of_event(
                 conflicts.append(
                     ProgrammeConflict("person", (first, second), person=first_people[person_id])
                 )
+    conflicts += await _elsewhere(db, event_id, involved)
 
     participants = set(
         (
@@ -478,4 +480,30 @@ async def conflicts_of_event(
                 conflicts.append(
                     ProgrammeConflict("presidium_not_participant", (session,), person=seat.person)
                 )
+    return conflicts
+
+
+async def _elsewhere(
+    db: AsyncSession, event_id: int, involved: list[tuple[Session, dict[int, Person]]]
+) -> list[ProgrammeConflict]:
+    """People of this event who have a place in another event's session at the same time."""
+    if not involved:
+        return []
+    start = min(session.planned_start for session, _people in involved)
+    end = max(session.planned_end for session, _people in involved)
+    statement = select(Session).where(
+        Session.event_id != event_id, Session.planned_start < end, start < Session.planned_end
+    )
+    others = (
+        await db.scalars(programme_options(statement).options(selectinload(Session.event)))
+    ).all()
+    conflicts = []
+    for theirs in others:
+        their_people = people_of(theirs)
+        for ours, our_people in involved:
+            if _overlap(ours, theirs):
+                for person_id in sorted(our_people.keys() & their_people.keys()):
+                    conflicts.append(
+                        ProgrammeConflict("person", (ours, theirs), person=our_people[person_id])
+                    )
     return conflicts
