@@ -124,6 +124,7 @@
       event.preventDefault();
       choose(box, list[0]);
     } else if (event.key === "Escape") {
+      event.preventDefault(); // closes the results but keeps what was typed
       close(box);
       box.querySelector('input[type="search"]').focus();
     }
