@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
 from litestar import Request
@@ -41,7 +43,7 @@ from congress.domain.registration.schemas import (
 from congress.domain.registration.services import DelegationService, ParticipantService
 from congress.errors import Conflict, NotFound
 from congress.server.deletion import Deletion, blockers, confirm_page
-from congress.server.forms import Form, local_datetimes, read_form, submit
+from congress.server.forms import Form, as_local_input, local_datetimes, read_form, submit
 from congress.server.i18n import current_locale, ngettext
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, invalid, page_get, page_post
@@ -193,10 +195,26 @@ async def _event_page(
             "sessions": programme,
             "conflicts": conflicts,
             "session_kinds": list(SessionKind),
-            "session_form": session_form or Form(values={"kind": "plenary"}),
+            "session_form": session_form or _new_session_form(event, programme),
             "form": session_form or Form(),
         },
         status_code=status_code,
+    )
+
+
+def _new_session_form(event: Event, programme: list[Session]) -> Form:
+    """A new session starts when the last one ends (else at ten on the first day), for an hour."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    if programme:
+        start = max(session.planned_end for session in programme).astimezone(zone)
+    else:
+        start = dt.datetime.combine(event.start_date, dt.time(10), tzinfo=zone)
+    return Form(
+        values={
+            "kind": "plenary",
+            "planned_start": as_local_input(start, event.timezone),
+            "planned_end": as_local_input(start + dt.timedelta(hours=1), event.timezone),
+        }
     )
 
 
