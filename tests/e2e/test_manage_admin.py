@@ -120,3 +120,13 @@ def test_organizer_keeps_delegations_and_rooms(
     screenshot(page, "manage-session-delete")
     page.click("button.danger")
     expect(page.locator(".flash")).to_contain_text("The session was deleted.")
+
+    # The same workspace in Russian, dates and times included.
+    page.click('.language-switch button[value="ru"]')
+    expect(page.locator(".event-nav")).to_contain_text("Делегации")
+    page.goto(base + "/manage/events/friendship/delegations")
+    expect(page.locator("main")).to_contain_text("Добавить делегацию")
+    screenshot(page, "manage-delegations-ru")
+    page.goto(base + "/manage/events/friendship")
+    expect(page.locator("main")).to_contain_text("8 мая 2026")
+    screenshot(page, "manage-event-ru")

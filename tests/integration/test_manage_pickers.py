@@ -69,6 +69,8 @@ async def test_search_endpoint(client: AsyncTestClient, db: AsyncSession) -> Non
     nobody = await client.get(url + "zed", headers=HTML)
     assert "Nobody matches “zed”" in nobody.text
     assert (await client.get(url, headers=HTML)).text.strip() == ""
+    # Pickers ask while pages load: their answers leave the session as the pages wrote it.
+    assert "congress_session" not in found.headers.get("set-cookie", "")
 
 
 async def test_pickers_without_script(client: AsyncTestClient, db: AsyncSession) -> None:
