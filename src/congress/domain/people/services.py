@@ -123,12 +123,6 @@ def list_name(
     return f"{family_text}, {given_text}" if given_text else family_text
 
 
-async def person_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
-    """Every person as (id, name), sorted by name: for the pickers of staff forms."""
-    people = (await db.scalars(select(Person))).all()
-    return sorted(((p.id, person_name(p, lang)) for p in people), key=lambda pair: pair[1].lower())
-
-
 async def position_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
     """Every position as (id, "Person — title, organization")."""
     statement = select(Position).options(
