@@ -80,6 +80,11 @@ async def test_pickers_without_script(client: AsyncTestClient, db: AsyncSession)
     page = await client.get(f"/manage/sessions/{ids['session']}", headers=HTML)
     assert 'name="person_id__q"' in page.text and 'hx-get="/manage/people/pick' in page.text
 
+    blank = await post_form(
+        client, seats, {"person_id": "", "person_id__q": "", "seat_number": "1"}
+    )
+    assert blank.status_code == 422
+    assert 'id="person_id-error">Choose a person.' in blank.text
     nobody = await post_form(
         client, seats, {"person_id": "", "person_id__q": "Zed", "seat_number": "1"}
     )

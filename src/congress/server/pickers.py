@@ -136,6 +136,9 @@ async def submit_picking(
 
     result = await submit(form, schema, guarded, exclude_unset=exclude_unset, prepare=prepare_all)
     if result is None:
+        for name in picker_fields(form):
+            if name in form.errors and not str(form.values.get(name + TYPED) or "").strip():
+                form.errors[name] = _("Choose a person.")
         form.errors = {**form.errors, **picked}
         if picked and not form.message:
             form.message = _("Please correct the marked fields.")
