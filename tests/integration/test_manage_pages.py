@@ -289,3 +289,17 @@ async def test_people_and_organizations_are_paged(
     assert found.text.count("/manage/people/") == 10
     empty = await client.get("/manage/organizations", headers=HTML)
     assert "No organizations yet." in empty.text
+
+
+async def test_person_page_shows_the_stored_details(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    person = await add_person(db, "Ann", "Archer")
+    await organizer_client(client, db)
+    page = await client.get(f"/manage/people/{person.id}", headers=HTML)
+    # The details form (after the positions panel) is filled from the record.
+    assert 'name="family_name.en" value="Archer"' in page.text
+    assert 'name="given_name.en" value="Ann"' in page.text
+    bad = await post_form(client, f"/manage/people/{person.id}/positions", {"title.en": ""})
+    assert bad.status_code == 422
+    assert 'name="family_name.en" value="Archer"' in bad.text
