@@ -272,6 +272,7 @@ async def test_deletes_are_refused_to_other_roles(
         f"/manage/organizations/{ids['org']}/delete",
         f"/manage/people/{ids['ann']}/delete",
         f"/manage/events/congress/rooms/{ids['hall']}/delete",
+        f"/manage/events/congress/rooms/{ids['hall']}",
         "/manage/events/congress/venue/edit",
     ):
         assert (await client.get(path, headers=HTML)).status_code == 403, path
