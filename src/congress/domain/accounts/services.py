@@ -16,6 +16,7 @@ from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
+from congress.errors import Conflict
 
 if TYPE_CHECKING:
     from litestar.stores.base import Store
@@ -54,6 +55,21 @@ class UserService(EntityService[User]):
         password = values.pop("password", None)
         if password:
             values["password_hash"] = hash_password(password)
+        if current is None:
+            return
+        if self.user is not None and current.id == self.user.id and not values["is_active"]:
+            raise Conflict.field("is_active", "you cannot deactivate your own account")
+        stays_admin = values["role"] is Role.ADMIN and values["is_active"]
+        if current.role is Role.ADMIN and current.is_active and not stays_admin:
+            # Somebody must be left who can manage accounts.
+            others = await self.db.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN, User.is_active.is_(True), User.id != current.id)
+            )
+            if not others:
+                field = "role" if values["role"] is not Role.ADMIN else "is_active"
+                raise Conflict.field(field, "this is the last active admin account")
 
 
 class AuditEntryService(EntityService[AuditEntry]):
