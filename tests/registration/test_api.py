@@ -311,10 +311,14 @@ def test_groups_are_split_into_parts_at_table_boundaries() -> None:
         return Group(name, sum(sizes), chunks)  # type: ignore[arg-type]
 
     runs = split_groups([group("A", [40, 40, 20]), group("B", [40, 40]), group("C", [30])], 4)
+    # Parts start with a group where one starts near the share (210 / 4 rows); A is cut only
+    # because it would otherwise grow past one and a half shares.
     assert [[(g.name, g.continued, len(g.chunks)) for g in run] for run in runs] == [
         [("A", False, 2)],
-        [("A", True, 1), ("B", False, 1)],
-        [("B", True, 1), ("C", False, 1)],
+        [("A", True, 1), ("B", False, 2)],
+        [("C", False, 1)],
     ]
     assert split_groups([], 4) == []
-    assert len(split_groups([group("A", [40] * 10)], 4)) == 4
+    one_group = split_groups([group("A", [40] * 10)], 4)
+    assert [len(run[0].chunks) for run in one_group] == [4, 4, 2]
+    assert [run[0].continued for run in one_group] == [False, True, True]

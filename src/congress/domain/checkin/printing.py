@@ -38,15 +38,21 @@ class Group:
 
 
 def split_groups(groups: list[Group], parts: int) -> list[list[Group]]:
-    """``groups`` cut into at most ``parts`` runs of about equal rows, at table boundaries."""
+    """``groups`` cut into at most ``parts`` runs of about equal rows.
+
+    Every part starts on a new page, so a cut leaves the page before it part-empty: cuts fall
+    where a group starts when one is near (from 3/4 of a part's share), and between two tables
+    of one group only when a part would otherwise grow past 1.5 shares.
+    """
     total = sum(group.count for group in groups)
-    target = max(1, -(-total // parts))
+    share = max(1.0, total / parts)
     runs: list[list[Group]] = [[]]
     size = 0
     for group in groups:
         piece: Group | None = None
         for position, chunk in enumerate(group.chunks):
-            if size >= target and len(runs) < parts:
+            limit = share * (0.75 if position == 0 else 1.5)
+            if runs[-1] and size >= limit and len(runs) < parts:
                 runs.append([])
                 size = 0
                 piece = None
