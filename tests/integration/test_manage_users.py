@@ -7,6 +7,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.app import create_app
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from tests.conftest import PASSWORD, csrf_token, log_in, make_staff, post_form
@@ -16,12 +17,19 @@ NEW_PASSWORD = "a much longer secret"
 
 
 async def can_log_in(app: Litestar, email: str, password: str) -> bool:
-    async with AsyncTestClient(app=app) as other:
-        response = await other.post(
-            "/login",
-            data={"email": email, "password": password, "_csrf_token": await csrf_token(other)},
-            follow_redirects=False,
-        )
+    """Log in from a second browser: a client of its own on a server of its own (a second test
+    client on the same app would run in another event loop, which PostgreSQL's pooled
+    connections cannot follow)."""
+    other_app = create_app(app.state.settings)
+    try:
+        async with AsyncTestClient(app=other_app) as other:
+            response = await other.post(
+                "/login",
+                data={"email": email, "password": password, "_csrf_token": await csrf_token(other)},
+                follow_redirects=False,
+            )
+    finally:
+        await other_app.state.engine.dispose()
     return response.status_code in (302, 303)
 
 
