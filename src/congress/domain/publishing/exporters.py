@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from congress.domain.people.models import Organization, Person
 from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session, Speech
 from congress.domain.publishing.models import Record
+from congress.domain.publishing.services import ascii_slug
 from congress.translation import resolve
 
 GENERATOR = "congress"
@@ -38,13 +38,6 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://congress.invalid/guid")
 
 def guid(*parts: object) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in parts)))
-
-
-def ascii_slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens (letters outside ASCII are dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = decomposed.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def acronym_of(event: Event) -> str:

@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 import time
+import unicodedata
 from typing import Any
 
 import nh3
@@ -39,7 +41,7 @@ from congress.domain.publishing.models import (
     Tag,
     ViewSalt,
 )
-from congress.errors import Conflict, FieldError, Invalid, NotFound
+from congress.errors import FieldError, Invalid, NotFound
 
 EDITORS = frozenset({Role.EDITOR})
 
@@ -67,6 +69,7 @@ class MediaItemService(EventScoped, EntityService[MediaItem]):
     write_roles = EDITORS
 
     async def validate(self, values: dict[str, Any], current: MediaItem | None) -> None:
+        await _check_session_of_event(self.db, values)
         if "person_ids" in values:
             values["_people"] = await _load_all(self, Person, values["person_ids"], "person_ids")
 
@@ -85,6 +88,35 @@ class TagService(EntityService[Tag]):
     model = Tag
     order_by = ("slug",)
     write_roles = EDITORS
+
+
+# The editorial workflow: a report is written as a draft, checked in review and then published
+# (at once or at a set time); it can be taken back to review or to draft at any step.
+NEXT_STATUSES: dict[RecordStatus, frozenset[RecordStatus]] = {
+    RecordStatus.DRAFT: frozenset({RecordStatus.DRAFT, RecordStatus.REVIEW}),
+    RecordStatus.REVIEW: frozenset(RecordStatus),
+    RecordStatus.PUBLISHED: frozenset(RecordStatus),
+}
+
+
+def check_workflow(before: RecordStatus, after: RecordStatus) -> None:
+    """422 on ``status`` for a step the workflow does not allow (a new report starts as a draft)."""
+    if after not in NEXT_STATUSES[before]:
+        raise Invalid.field(
+            "status",
+            f"a {before.value} report cannot be {after.value}: "
+            "it goes through review first (send it to review, then publish it)",
+        )
+
+
+async def _check_session_of_event(db: AsyncSession, values: dict[str, Any]) -> None:
+    """A record or photo about a session must be about a session of its own event."""
+    session_id = values.get("session_id")
+    if session_id is None or values.get("event_id") is None:
+        return
+    event_id = await db.scalar(select(Session.event_id).where(Session.id == session_id))
+    if event_id is not None and event_id != values["event_id"]:
+        raise Invalid.field("session_id", "this session belongs to another event")
 
 
 def published_now() -> Any:
@@ -107,9 +139,14 @@ class RecordService(EventScoped, EntityService[Record]):
         }
         if "tag_ids" in values:
             values["_tags"] = await _load_all(self, Tag, values["tag_ids"], "tag_ids")
-        if current is None and self.user is not None:
+        if current is None and self.user is not None and values.get("author_id") is None:
             values["author_id"] = self.user.id
-        if values.get("status") is RecordStatus.PUBLISHED and values.get("published_at") is None:
+        await _check_session_of_event(self.db, values)
+        before = current.status if current is not None else RecordStatus.DRAFT
+        after = RecordStatus(values.get("status") or RecordStatus.DRAFT)
+        check_workflow(before, after)
+        rescheduled = current is not None and values.get("publish_at") != current.publish_at
+        if after is RecordStatus.PUBLISHED and (before is not after or rescheduled):
             values["published_at"] = values.get("publish_at") or utc_now()
 
     def apply(self, instance: Record, values: dict[str, Any]) -> None:
@@ -407,9 +444,13 @@ async def count_view(db: AsyncSession, record: Record, visitor: str) -> bool:
     )
     if not getattr(result, "rowcount", 0):
         return False
-    # An ORM update: the loaded record is brought up to date with the new count as well.
+    # An ORM update: the loaded record is brought up to date with the new count as well. A reader
+    # changes nothing that is published, so updated_at (part of data_version) stays as it was:
+    # otherwise every new reader would make the cached pages of the whole event stale.
     await db.execute(
-        update(Record).where(Record.id == record.id).values(view_count=Record.view_count + 1)
+        update(Record)
+        .where(Record.id == record.id)
+        .values(view_count=Record.view_count + 1, updated_at=Record.updated_at)
     )
     return True
 
@@ -508,38 +549,118 @@ async def pending_comments(db: AsyncSession, event: Event) -> list[Comment]:
     return list((await db.scalars(statement)).all())
 
 
-# What each button on the editors' desk does to a record: the workflow draft → review → published.
+async def session_choices(db: AsyncSession, event: Event) -> list[tuple[int, dict[str, str]]]:
+    """(id, title) of the event's sessions in time order, for the desk's choosers."""
+    rows = await db.execute(
+        select(Session.id, Session.title)
+        .where(Session.event_id == event.id)
+        .order_by(Session.planned_start, Session.id)
+    )
+    return [(session_id, title) for session_id, title in rows]
+
+
+async def event_people(db: AsyncSession, event: Event, also: list[int]) -> list[Person]:
+    """People who appear in the event's programme (speakers, presidium, awards, gifts), and
+    the people with the ids in ``also``: whom a photo of the event may show."""
+    in_event = Session.event_id == event.id
+    on_agenda = [
+        (AgendaItem, AgendaItem.id == Speech.agenda_item_id),
+        (Session, Session.id == AgendaItem.session_id),
+    ]
+    speakers = select(SpeechSpeaker.person_id).join(Speech, Speech.id == SpeechSpeaker.speech_id)
+    for target, on in on_agenda:
+        speakers = speakers.join(target, on)
+    ids = union(
+        speakers.where(in_event),
+        select(PresidiumSeat.person_id)
+        .join(Session, Session.id == PresidiumSeat.session_id)
+        .where(in_event),
+        *(
+            select(column)
+            .join(AgendaItem, AgendaItem.id == table.agenda_item_id)
+            .join(Session, Session.id == AgendaItem.session_id)
+            .where(in_event, column.is_not(None))
+            for table, column in (
+                (Award, Award.recipient_id),
+                (Award, Award.presenter_id),
+                (Gift, Gift.giver_id),
+                (Gift, Gift.recipient_id),
+                (Gift, Gift.received_by_id),
+            )
+        ),
+    ).subquery()
+    statement = select(Person).where(
+        or_(Person.id.in_(select(ids.c[0])), Person.id.in_(also or [-1]))
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def possible_authors(db: AsyncSession) -> list[User]:
+    """Staff who may sign a report: active editors, organizers and administrators."""
+    statement = (
+        select(User)
+        .where(User.is_active, User.role.in_((Role.EDITOR, Role.ORGANIZER, Role.ADMIN)))
+        .order_by(User.name, User.email)
+    )
+    return list((await db.scalars(statement)).all())
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens (letters outside ASCII are dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = decomposed.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _slug_for(name: str, prefix: str) -> str:
+    words = ascii_slug(name)[:90].strip("-")
+    # Names without Latin letters (Chinese, Russian) get a stable slug of their own.
+    return words or f"{prefix}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
+
+
+async def tags_named(service: TagService, text: str, language: str) -> list[Tag]:
+    """The tags named in ``text`` (separated by commas), created when they are new."""
+    tags: list[Tag] = []
+    for name in dict.fromkeys(part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        slug = _slug_for(name, "tag")
+        found = (await service.db.scalars(select(Tag).where(Tag.slug == slug))).first()
+        tags.append(found or await service.create({"slug": slug, "name": {language: name}}))
+    return tags
+
+
+async def category_named(service: CategoryService, name: str, language: str) -> Category:
+    """The category called ``name``, created when it is new."""
+    slug = _slug_for(name.strip(), "category")
+    found = (await service.db.scalars(select(Category).where(Category.slug == slug))).first()
+    return found or await service.create({"slug": slug, "name": {language: name.strip()}})
+
+
+# What each button on the editors' desk asks for; RecordService checks the step.
 RECORD_ACTIONS: dict[str, RecordStatus] = {
     "review": RecordStatus.REVIEW,
     "publish": RecordStatus.PUBLISHED,
     "schedule": RecordStatus.PUBLISHED,
     "draft": RecordStatus.DRAFT,
 }
-ALLOWED_FROM: dict[str, set[RecordStatus]] = {
-    "review": {RecordStatus.DRAFT},
-    "publish": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-    "schedule": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-    "draft": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-}
 
 
 async def move_record(
     service: RecordService, record: Record, action: str, publish_at: dt.datetime | None = None
 ) -> Record:
-    """One step of the editorial workflow (a draft goes through review before it is published)."""
+    """One step of the editorial workflow, as the desk's buttons offer it."""
     if action not in RECORD_ACTIONS:
         raise Invalid.field("action", f"unknown action {action!r}")
-    if record.status not in ALLOWED_FROM[action]:
-        raise Conflict.field("action", f"a {record.status.value} report cannot be sent to {action}")
     values: dict[str, Any] = {"status": RECORD_ACTIONS[action]}
     if action == "schedule":
         if publish_at is None:
             raise Invalid.field("publish_at", "give the date and time of publication")
         if publish_at <= utc_now():
             raise Invalid.field("publish_at", "must be in the future (or use Publish now)")
-        values.update(publish_at=publish_at, published_at=publish_at)
+        values["publish_at"] = publish_at
     elif action == "publish":
-        values.update(publish_at=None, published_at=utc_now())
+        values["publish_at"] = None
     return await service.update(record.id, values)
 
 

@@ -1,8 +1,7 @@
-"""The public site of published events and its open formats."""
+"""The public site of published events, its open formats and the media files."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -11,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
@@ -19,40 +17,28 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.publishing import exporters
 from congress.domain.publishing.archive import export_event, import_event
-from congress.domain.publishing.enums import CommentStatus
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.media import (
-    MAX_UPLOAD_BYTES,
     THUMBS,
     LocalStorage,
     MediaStorage,
-    new_key,
-    process_photo,
-    thumbnail_key,
 )
 from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.search import search
 from congress.domain.publishing.services import (
-    CommentService,
-    MediaItemService,
-    RecordService,
     approved_comments,
     attending_organizations,
     author_names,
     by_slug,
     count_view,
     data_version,
-    editor_records,
     form_stamp,
     load_programme,
-    move_record,
-    pending_comments,
     photos,
     public_event,
     public_record,
@@ -63,7 +49,7 @@ from congress.domain.publishing.services import (
     venues_of,
 )
 from congress.domain.publishing.views import choose_language, render, render_cache, render_html
-from congress.errors import Conflict, Invalid, NotFound
+from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
 XML = "application/xml; charset=utf-8"
@@ -456,185 +442,6 @@ async def search_page(
     )
 
 
-# ---- the editors' desk: /manage/events/{slug}/record ----------------------------------------
-
-EDITOR_GUARD = roles(Role.EDITOR)
-
-
-async def _desk(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    *,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    status_code: int = 200,
-) -> Template:
-    event = await public_event(db, current_user(request), slug)
-    return Template(
-        "publishing/desk.html",
-        status_code=status_code,
-        context={
-            "event": event,
-            "lang": event.primary_language,
-            "records": await editor_records(db, event),
-            "comments": await pending_comments(db, event),
-            "gallery": await photos(db, event, limit=500),
-            "sessions": await load_programme(db, event),
-            "errors": errors or {},
-            "message": message or request.query_params.get("done"),
-            "now": utc_now(),
-        },
-    )
-
-
-@get("/manage/events/{slug:str}/record", guards=[EDITOR_GUARD], include_in_schema=False)
-async def editor_desk(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    """Reports with their workflow, comments waiting for moderation, and photos."""
-    return await _desk(db_session, request, slug)
-
-
-def _back(slug: str, done: str) -> Redirect:
-    return Redirect(f"/manage/events/{slug}/record?done={done}", status_code=303)
-
-
-@post(
-    "/manage/events/{slug:str}/records/{record_id:int}/status",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_record_status(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    record_id: FromPath[int],
-) -> Template | Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    form = await request.form()
-    service = RecordService(db_session, current_user(request))
-    record = await service.get(record_id)
-    if record.event_id != event.id:
-        raise NotFound(f"no report {record_id} in this event")
-    try:
-        publish_at = _local_datetime(str(form.get("publish_at") or ""), event)
-        await move_record(service, record, str(form.get("action") or ""), publish_at)
-    except (Invalid, Conflict) as exc:
-        errors = {f"{record_id}.{error.field}": error.message for error in exc.errors}
-        await db_session.rollback()
-        return await _desk(db_session, request, slug, errors=errors, status_code=exc.status)
-    return _back(slug, f"record-{record_id}")
-
-
-def _local_datetime(value: str, event: Event) -> dt.datetime | None:
-    """A datetime-local form value, read in the event's time zone."""
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid.field("publish_at", "not a date and time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(event.timezone))
-
-
-@post(
-    "/manage/events/{slug:str}/comments/{comment_id:int}",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_moderate(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    comment_id: FromPath[int],
-) -> Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    form = await request.form()
-    try:
-        status = CommentStatus(str(form.get("status") or ""))
-    except ValueError:
-        raise Invalid.field("status", "approve, reject or mark as spam") from None
-    service = CommentService(db_session, current_user(request))
-    comment = await service.get(comment_id)
-    if await service.event_id_for(comment) != event.id:
-        raise NotFound(f"no comment {comment_id} in this event")
-    await service.update(comment_id, {"status": status})
-    return _back(slug, f"comment-{status.value}")
-
-
-@post(
-    "/manage/events/{slug:str}/photos",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-    request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024,
-)
-async def editor_upload(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template | Redirect:
-    user = current_user(request)
-    event = await public_event(db_session, user, slug)
-    form = await request.form()
-    upload = form.get("file")
-    try:
-        if not isinstance(upload, UploadFile):
-            raise Invalid.field("file", "choose a photo to upload")
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        photo = await to_thread.run_sync(process_photo, data)
-        session_id = int(str(form.get("session_id") or 0)) or None
-        caption = {
-            language: str(form.get(f"caption_{language}") or "").strip()
-            for language in event.languages
-        }
-        key = new_key(event.slug)
-        storage = media_storage(request)
-        values: dict[str, Any] = {
-            "event_id": event.id,
-            "session_id": session_id,
-            "storage_key": key,
-            "filename": (upload.filename or "photo")[:300],
-            "content_type": photo.content_type,
-            "size": len(photo.data),
-            "width": photo.width,
-            "height": photo.height,
-            "caption": {language: text for language, text in caption.items() if text} or None,
-            "credit": str(form.get("credit") or "").strip()[:300] or None,
-            "position": len(await photos(db_session, event, limit=10_000)) + 1,
-            "person_ids": [],
-        }
-        item = await MediaItemService(db_session, user).create(values)
-        await to_thread.run_sync(storage.save, key, photo.data)
-        await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
-    except Invalid as exc:
-        await db_session.rollback()
-        errors = {f"photo.{error.field}": error.message for error in exc.errors}
-        return await _desk(db_session, request, slug, errors=errors, status_code=422)
-    return _back(slug, f"photo-{item.id}")
-
-
-@post(
-    "/manage/events/{slug:str}/photos/{item_id:int}/delete",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_delete_photo(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    item_id: FromPath[int],
-) -> Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    service = MediaItemService(db_session, current_user(request))
-    item = await service.get(item_id)
-    if item.event_id != event.id:
-        raise NotFound(f"no photo {item_id} in this event")
-    await service.delete(item_id)
-    storage = media_storage(request)
-    for key in (item.storage_key, thumbnail_key(item.storage_key)):
-        await to_thread.run_sync(storage.delete, key)
-    return _back(slug, "photo-deleted")
-
-
 def media_storage(request: Request[Any, Any, Any]) -> MediaStorage:
     return LocalStorage(request.app.state.settings.media_dir)
 
@@ -688,11 +495,6 @@ ROUTES: list[Any] = [
     tag_page,
     category_page,
     search_page,
-    editor_desk,
-    editor_record_status,
-    editor_moderate,
-    editor_upload,
-    editor_delete_photo,
     media_file,
     schedule_xml,
     schedule_json,
