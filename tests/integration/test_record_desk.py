@@ -403,3 +403,15 @@ async def test_photo_caption_credit_people_and_deletion(
     assert await db.scalar(select(MediaItem.id)) is None
     assert not (media / item.storage_key).exists()
     assert not (media / "thumbs" / item.storage_key).exists()
+
+
+async def test_address_follows_the_headline(client: Any, db: AsyncSession, tokens: Any) -> None:
+    event = await build_event(db, sessions=1, speeches_per_session=1)
+    response = await send_form(
+        client,
+        f"/manage/events/{event.slug}/records/new",
+        [("slug", ""), ("headline.ru", "Итоги"), ("headline.en", "Closing words!")],
+        tokens[Role.EDITOR],
+    )
+    assert response.status_code == 303, response.text
+    assert await db.scalar(select(Record.id).where(Record.slug == "closing-words")) is not None

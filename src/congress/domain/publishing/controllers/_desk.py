@@ -32,6 +32,7 @@ from congress.domain.publishing.services import (
     MediaItemService,
     RecordService,
     TagService,
+    ascii_slug,
     author_names,
     category_named,
     editor_records,
@@ -187,6 +188,12 @@ async def _save_record(
     form.values["tag_ids"] = list(dict.fromkeys([*chosen_tags, *(str(t.id) for t in new_tags)]))
     service = RecordService(db, user)
     saved: Record | None
+    if record is None and not str(form.values.get("slug") or "").strip():
+        # The address follows the headline unless one is typed.
+        headlines = [str(form.values.get(f"headline.{code}") or "") for code in event.languages]
+        form.values["slug"] = next(
+            (ascii_slug(h)[:100].strip("-") for h in headlines if ascii_slug(h)), ""
+        )
     if record is None:
         saved = await submit(
             form,
