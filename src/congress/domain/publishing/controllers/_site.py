@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 from litestar import Request, get, post
@@ -36,7 +34,6 @@ from congress.domain.publishing.services import (
     author_names,
     by_slug,
     count_view,
-    data_version,
     form_stamp,
     load_programme,
     photos,
@@ -48,7 +45,7 @@ from congress.domain.publishing.services import (
     submit_comment,
     venues_of,
 )
-from congress.domain.publishing.views import choose_language, render, render_cache, render_html
+from congress.domain.publishing.views import cached, choose_language, page_template, render
 from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
@@ -73,28 +70,6 @@ def site_for(request: Request[Any, Any, Any], event: Event) -> PublicSite:
     )
 
 
-async def _export(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    produce: Callable[[Event, list[Any], PublicSite], Any],
-    *,
-    full: bool = False,
-) -> tuple[Event, Any]:
-    """An export of the event, made in a worker thread, or the cached one if nothing changed."""
-    event = await public_event(db, current_user(request), slug)
-    site = site_for(request, event)
-    cache = render_cache(request)
-    key = (produce.__name__, event.id, site.base_url, site.lang)
-    version = await data_version(db, event)
-    body = cache.get(key, version)
-    if body is None:
-        sessions = await load_programme(db, event, full=full)
-        body = await to_thread.run_sync(produce, event, sessions, site)
-        cache.put(key, version, body)
-    return event, body
-
-
 def _download(content: bytes | str, media_type: str, filename: str | None = None) -> Response[Any]:
     headers = {"Access-Control-Allow-Origin": "*"}
     if filename:
@@ -107,7 +82,7 @@ async def schedule_xml(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab-compatible schedule (c3voc schedule.xml)."""
-    _, body = await _export(db_session, request, slug, exporters.schedule_xml)
+    _, body = await cached(db_session, request, slug, "schedule.xml")
     return _download(body, XML)
 
 
@@ -116,7 +91,7 @@ async def schedule_json(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab/pretalx-compatible schedule (c3voc schema.json)."""
-    _, body = await _export(db_session, request, slug, exporters.schedule_json)
+    _, body = await cached(db_session, request, slug, "schedule.json")
     return _download(body, "application/json")
 
 
@@ -125,7 +100,7 @@ async def event_calendar(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of every session of the event."""
-    event, body = await _export(db_session, request, slug, exporters.icalendar_of)
+    event, body = await cached(db_session, request, slug, "calendar.ics")
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
 
 
@@ -155,7 +130,7 @@ async def proceedings_akn(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """The proceedings as an Akoma Ntoso 3.0 debate record."""
-    _, body = await _export(db_session, request, slug, exporters.akoma_ntoso, full=True)
+    _, body = await cached(db_session, request, slug, "proceedings.akn.xml")
     return _download(body, XML)
 
 
@@ -215,59 +190,27 @@ async def home(
 @get("/events/{slug:str}", guards=[public], include_in_schema=False)
 async def event_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Response[Any]:
-    async def page(event: Event, site: PublicSite) -> Template:
-        sessions = await load_programme(db_session, event)
-        return render(
-            request,
-            "event.html",
-            event=event,
-            sessions=sessions,
-            records=await published_records(db_session, event, limit=20),
-            gallery=await photos(db_session, event, limit=12),
-            json_ld=exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
-            formats=open_formats(event),
-        )
-
-    return await _cached_page(db_session, request, slug, page)
+) -> Response[Any] | Template:
+    return await _page(db_session, request, slug, "event")
 
 
 @get("/events/{slug:str}/programme", guards=[public], include_in_schema=False)
 async def programme_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Response[Any]:
-    async def page(event: Event, site: PublicSite) -> Template:
-        zone = ZoneInfo(event.timezone)
-        days: dict[Any, list[Any]] = {}
-        for session in await load_programme(db_session, event):
-            days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
-        return render(
-            request, "programme.html", event=event, days=days, formats=open_formats(event)
-        )
-
-    return await _cached_page(db_session, request, slug, page)
+) -> Response[Any] | Template:
+    return await _page(db_session, request, slug, "programme")
 
 
-async def _cached_page(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    page: Callable[[Event, PublicSite], Awaitable[Template]],
-) -> Response[Any]:
-    """A page the same for every anonymous visitor: rendered once per language and data version."""
+async def _page(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: str, name: str
+) -> Response[Any] | Template:
+    """A page the same for every anonymous visitor, from the cache; staff see it made anew
+    (with their own header, and drafts)."""
     user = current_user(request)
-    event = await public_event(db, user, slug)
-    site = site_for(request, event)
     if user is not None:
-        template = await page(event, site)
-        return Response(render_html(request, template), media_type="text/html")
-    cache = render_cache(request)
-    key = ("page", request.url.path, event.id, site.base_url, site.lang)
-    version = await data_version(db, event)
-    html = cache.get(key, version)
-    if html is None:
-        html = render_html(request, await page(event, site))
-        cache.put(key, version, html)
+        event = await public_event(db, user, slug)
+        return await page_template(db, event, site_for(request, event), name, user)
+    _, html = await cached(db, request, slug, name)
     return Response(html, media_type="text/html")
 
 
@@ -467,21 +410,6 @@ async def media_file(
         raise NotFound("the file is missing from the media storage") from None
     cache = "public, max-age=86400" if user is None else "private, no-store"
     return Response(content=data, media_type=item.content_type, headers={"Cache-Control": cache})
-
-
-def open_formats(event: Event) -> list[tuple[str, str]]:
-    """(label key, path) of every download beside the event page."""
-    base = f"/events/{event.slug}"
-    return [
-        ("programme_pdf", f"{base}/programme.pdf"),
-        ("pdf", f"{base}/proceedings.pdf"),
-        ("akn", f"{base}/proceedings.akn.xml"),
-        ("schedule_xml", f"{base}/schedule.xml"),
-        ("schedule_json", f"{base}/schedule.json"),
-        ("ical", f"{base}/calendar.ics"),
-        ("atom", f"{base}/feed.atom"),
-        ("export", f"{base}/export.json"),
-    ]
 
 
 ROUTES: list[Any] = [
