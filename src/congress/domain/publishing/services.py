@@ -793,6 +793,17 @@ async def move_record(
     return await service.update(record.id, values)
 
 
+async def next_publication(db: AsyncSession, event: Event) -> dt.datetime | None:
+    """When the event's next scheduled record comes due (its pages change then)."""
+    return await db.scalar(
+        select(func.min(Record.publish_at)).where(
+            Record.event_id == event.id,
+            Record.status == RecordStatus.PUBLISHED,
+            Record.publish_at > utc_now(),
+        )
+    )
+
+
 async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
     """A fingerprint of everything the event's public pages and exports show, in one query.
 
