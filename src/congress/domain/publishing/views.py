@@ -249,6 +249,7 @@ def open_formats(event: Event) -> list[tuple[str, str]]:
         ("ical", f"{base}/calendar.ics"),
         ("atom", f"{base}/feed.atom"),
         ("export", f"{base}/export.json"),
+        ("export_zip", f"{base}/export.zip"),
     ]
 
 

@@ -19,7 +19,13 @@ from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.publishing import exporters
-from congress.domain.publishing.archive import export_event, import_event
+from congress.domain.publishing.archive import (
+    MAX_ARCHIVE_BYTES,
+    export_event,
+    import_archive,
+    import_event,
+    write_archive,
+)
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.media import (
     THUMBS,
@@ -152,12 +158,29 @@ async def event_export(
 ) -> Response[Any]:
     """Everything about the event as JSON. Organizers and administrators get the full export
     (registration, attendance, comments…); everybody else what the public pages show."""
-    user = current_user(request)
-    event = await public_event(db_session, user, slug)
-    full = user is not None and user.role in {Role.ADMIN, Role.ORGANIZER}
-    data = await export_event(db_session, event, public=not full)
+    event, data = await _event_data(db_session, request, slug)
     body = await to_thread.run_sync(partial(json.dumps, data, ensure_ascii=False))
     return _download(body, "application/json", f"{event.slug}.json")
+
+
+@get("/events/{slug:str}/export.zip", guards=[public], tags=["open formats"])
+async def event_archive(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Response[Any]:
+    """The export.json of the event (as ``event.json``) with the files of its photos (under
+    ``media/``), as a ZIP archive; the same two levels of detail as export.json."""
+    event, data = await _event_data(db_session, request, slug)
+    body = await to_thread.run_sync(write_archive, data, media_storage(request))
+    return _download(body, "application/zip", f"{event.slug}.zip")
+
+
+async def _event_data(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: str
+) -> tuple[Event, dict[str, Any]]:
+    user = current_user(request)
+    event = await public_event(db, user, slug)
+    full = user is not None and user.role in {Role.ADMIN, Role.ORGANIZER}
+    return event, await export_event(db, event, public=not full)
 
 
 @post(
@@ -173,6 +196,25 @@ async def event_import(
 ) -> dict[str, Any]:
     event_id = await import_event(db_session, data)
     return {"id": event_id, "slug": data["tables"]["event"][0]["slug"]}
+
+
+@post(
+    "/api/v1/events/import-archive",
+    guards=[roles(Role.ORGANIZER)],
+    tags=["events"],
+    status_code=201,
+    summary="Import an event with its photos from /events/{slug}/export.zip",
+    description="The request body is the ZIP archive (Content-Type: application/zip).",
+    security=[{"BearerToken": []}],
+    request_max_body_size=MAX_ARCHIVE_BYTES,
+)
+async def event_import_archive(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> dict[str, Any]:
+    content = await request.body()
+    event_id = await import_archive(db_session, content, media_storage(request))
+    slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
+    return {"id": event_id, "slug": slug}
 
 
 # ---- public pages ------------------------------------------------------------------------------
@@ -431,5 +473,7 @@ ROUTES: list[Any] = [
     proceedings_akn,
     record_feed,
     event_export,
+    event_archive,
     event_import,
+    event_import_archive,
 ]
