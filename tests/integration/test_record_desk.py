@@ -415,3 +415,28 @@ async def test_address_follows_the_headline(client: Any, db: AsyncSession, token
     )
     assert response.status_code == 303, response.text
     assert await db.scalar(select(Record.id).where(Record.slug == "closing-words")) is not None
+
+
+async def test_a_report_or_photo_is_about_a_session_of_its_own_event(
+    client: Any, db: AsyncSession, tokens: Any
+) -> None:
+    from congress.domain.programme.models import Session
+
+    editor = tokens[Role.EDITOR]
+    event = await build_event(db, sessions=1, speeches_per_session=1)
+    other = await build_event(db, slug="other-congress", sessions=1, speeches_per_session=1)
+    foreign = await db.scalar(select(Session.id).where(Session.event_id == other.id))
+    response = await client.post(
+        f"/api/v1/events/{event.slug}/records",
+        json={"slug": "x", "headline": {"en": "X"}, "session_id": foreign},
+        headers=editor,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "session_id"
+    upload = await client.post(
+        f"/manage/events/{event.slug}/photos",
+        files={"file": ("a.png", png(400, 300), "image/png")},
+        data={"session_id": str(foreign)},
+        headers={**editor, **await csrf_headers(client)},
+    )
+    assert upload.status_code == 422 and "belongs to another event" in upload.text

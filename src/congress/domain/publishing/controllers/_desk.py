@@ -380,6 +380,10 @@ async def editor_upload(
         }
     )
     try:
+        session_id = int(typed.value("session_id") or 0) or None
+    except ValueError:
+        session_id = -1  # the service names the field
+    try:
         if not isinstance(upload, UploadFile):
             raise Invalid.field("file", "choose a photo to upload")
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
@@ -397,7 +401,7 @@ async def editor_upload(
         )
         values: dict[str, Any] = {
             "event_id": event.id,
-            "session_id": int(typed.value("session_id") or 0) or None,
+            "session_id": session_id,
             "storage_key": key,
             "filename": (upload.filename or "photo")[:300],
             "content_type": photo.content_type,
@@ -413,12 +417,10 @@ async def editor_upload(
         storage = media_storage(request)
         await to_thread.run_sync(storage.save, key, photo.data)
         await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
-    except (Invalid, ValueError) as exc:
+    except Invalid as exc:
         await db_session.rollback()  # expires what was loaded: load it again
         event = await _event(db_session, request, slug)
-        typed.errors = (
-            problem_errors(exc) if isinstance(exc, Invalid) else {"session_id": "not a session"}
-        )
+        typed.errors = problem_errors(exc)
         return await _desk(db_session, request, event, upload=typed, status_code=422)
     return done(
         request,
