@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import nh3
-from sqlalchemy import Select, delete, func, or_, select, union, update
+from sqlalchemy import Select, delete, func, or_, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -811,14 +811,12 @@ async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
     and when a scheduled record comes due; pages and exports are cached under it.
     """
 
-    def latest(model: Any, *where: Any, join: Any = None) -> list[Any]:
-        columns = []
-        for aggregate in (func.max(model.updated_at), func.count(model.id)):
-            statement = select(aggregate).select_from(model)
-            for target, on in join or ():
-                statement = statement.join(target, on)
-            columns.append(statement.where(*where).scalar_subquery())
-        return columns
+    def latest(model: Any, *where: Any, join: Any = None) -> Any:
+        """Latest change and number of rows, in one pass over the rows."""
+        statement = select(func.max(model.updated_at), func.count(model.id)).select_from(model)
+        for target, on in join or ():
+            statement = statement.join(target, on)
+        return statement.where(*where).subquery()
 
     in_event = Session.event_id == event.id
     item_join = [(Session, Session.id == AgendaItem.session_id)]
@@ -850,6 +848,10 @@ async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
         latest(Tag),
     ]
     due = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
-    columns = [column for part in parts for column in part]
-    row = (await db.execute(select(*columns, due.scalar_subquery()))).one()
+    # One row of one-row parts, side by side.
+    frame = parts[0]
+    for part in parts[1:]:
+        frame = frame.join(part, true())
+    columns = [column for part in parts for column in part.c]
+    row = (await db.execute(select(*columns, due.scalar_subquery()).select_from(frame))).one()
     return (event.id, event.updated_at, *row)
