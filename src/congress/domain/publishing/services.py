@@ -180,7 +180,11 @@ class CommentService(EntityService[Comment]):
 
 async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
     """The event with its venue and organizers, as this user may see it (404 for drafts)."""
-    event = await EventService(db, user).resolve(slug)
+    return await with_details(db, await EventService(db, user).resolve(slug))
+
+
+async def with_details(db: AsyncSession, event: Event) -> Event:
+    """The event with its venue and organizers loaded."""
     statement = (
         select(Event)
         .where(Event.id == event.id)

@@ -19,6 +19,7 @@ from litestar.template import TemplateEngineProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.events.models import Event
+from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
 from congress.domain.publishing import exporters
@@ -28,8 +29,8 @@ from congress.domain.publishing.services import (
     data_version,
     load_programme,
     photos,
-    public_event,
     published_records,
+    with_details,
 )
 from congress.server.security import current_user
 from congress.translation import Translated, resolve
@@ -315,7 +316,9 @@ async def cached(
 ) -> tuple[Event, Any]:
     """The event and one of its EXPORTS or PAGES as anonymous visitors see it: from the cache
     while the event's data version is unchanged, else made now (and kept)."""
-    event = await public_event(db, current_user(request), slug)
+    # A cached answer needs only the event's row (its id, languages and last change); the
+    # venue and organizers are read when the answer has to be made.
+    event = await EventService(db, current_user(request)).resolve(slug)
     key = Rendition(
         name,
         event.id,
@@ -326,4 +329,8 @@ async def cached(
     engine = request.app.template_engine
     assert engine is not None
     cache = render_cache(request.app.state)
-    return event, await cache.get_or_make(key, version, lambda: produce(db, engine, key, event))
+
+    async def make() -> Any:
+        return await produce(db, engine, key, await with_details(db, event))
+
+    return event, await cache.get_or_make(key, version, make)
