@@ -49,7 +49,9 @@ class Warmer:
         self.task: asyncio.Task[None] | None = None
         self.engine: AsyncEngine | None = None
         self.next_due: dt.datetime | None = None
-        self.passes = 0  # finished rounds, for tests and benchmarks that wait for one
+        # Finished rounds, and when the last one began: for tests and benchmarks that wait.
+        self.passes = 0
+        self.last_round: dt.datetime | None = None
 
     def poke(self) -> None:
         self.wake.set()
@@ -77,11 +79,12 @@ class Warmer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), wait)
             self.wake.clear()
+            started = utc_now()
             try:
                 await self.refresh(app)
             except Exception:  # the next round tries again; visitors are served meanwhile
                 logger.exception("warming the publishing cache failed")
-            self.passes += 1
+            self.passes, self.last_round = self.passes + 1, started
 
     async def refresh(self, app: Litestar) -> None:
         """Make again every cached answer whose event has changed since it was made."""
