@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from congress.documents.commands import add_print_command
 from congress.domain.publishing import commands as publishing_commands
+from congress.domain.registration import commands as registration_commands
 from congress.settings import Settings, get_settings
 
 
@@ -53,6 +54,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
+    # Start the render workers now, so that the first PDF does not wait for them (seconds).
+    from congress.documents.render import warm_up
+
+    warm_up()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
 
 
@@ -236,6 +241,7 @@ def build_parser() -> Parser:
 # Areas add their own commands here (e.g. `congress print …`): each gets the subparsers object.
 COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [
     publishing_commands.add_commands,
+    registration_commands.add_commands,
     add_print_command,
 ]
 

@@ -25,6 +25,7 @@ from litestar.template import TemplateConfig
 from congress import __version__
 from congress.db.engine import make_engine
 from congress.documents.render import shutdown_pool
+from congress.domain.checkin.batch import CheckInBatcher
 from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated
 from congress.server.problems import EXCEPTION_HANDLERS
@@ -44,6 +45,16 @@ from congress.settings import Settings, get_settings
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     engine = make_engine(settings)
+    # Check-ins get a small pool of their own without a ping before each use: a batch that meets
+    # a dead connection fails and is retried scan by scan on a fresh one.
+    check_ins = (
+        CheckInBatcher(engine)
+        if settings.is_sqlite
+        else CheckInBatcher(
+            make_engine(settings, pool_pre_ping=False, pool_size=2, max_overflow=4),
+            owns_engine=True,
+        )
+    )
     alchemy = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -110,8 +121,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         # Render workers (congress.documents) are started on first use and stopped here.
-        on_shutdown=[shutdown_pool],
-        state=State({"engine": engine, "settings": settings}),
+        on_shutdown=[shutdown_pool, check_ins.close],
+        state=State({"engine": engine, "settings": settings, "check_ins": check_ins}),
         debug=settings.debug,
     )
 

@@ -64,6 +64,79 @@
     form.submit();
   }
 
+  // Person pickers (templates/manage/partials/picker.html): htmx fills .picker-results as
+  // people type; choosing a result sets the hidden id. Typing again forgets the choice.
+  function picker(el) { return el && el.closest ? el.closest("[data-picker]") : null; }
+
+  function choose(box, option) {
+    var value = box.querySelector("[data-picker-value]");
+    var was = box.querySelector("[data-picker-was]");
+    var typed = box.querySelector('input[type="search"]');
+    if (value) value.value = option.dataset.id;
+    if (was) was.value = option.dataset.label;
+    typed.value = option.dataset.label;
+    close(box);
+    typed.focus();
+  }
+
+  function close(box) {
+    var results = box.querySelector(".picker-results");
+    if (results) results.innerHTML = "";
+    var typed = box.querySelector('input[type="search"]');
+    if (typed) typed.setAttribute("aria-expanded", "false");
+  }
+
+  function options(box) { return Array.prototype.slice.call(box.querySelectorAll(".picker-option")); }
+
+  document.addEventListener("input", function (event) {
+    var box = picker(event.target);
+    if (!box || event.target.type !== "search") return;
+    var value = box.querySelector("[data-picker-value]");
+    var was = box.querySelector("[data-picker-was]");
+    if (value && (!was || event.target.value.trim() !== was.value)) value.value = "";
+    if (!event.target.value.trim()) close(box);
+  });
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest ? event.target.closest(".picker-option") : null;
+    if (option) {
+      choose(picker(option), option);
+      return;
+    }
+    document.querySelectorAll("[data-picker]").forEach(function (box) {
+      if (!box.contains(event.target)) close(box);
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var box = picker(event.target);
+    if (!box) return;
+    var list = options(box);
+    if (!list.length) return;
+    var current = list.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? current + 1 : current - 1;
+      if (next < 0) { box.querySelector('input[type="search"]').focus(); return; }
+      list[Math.min(next, list.length - 1)].focus();
+    } else if (event.key === "Enter" && event.target.type === "search") {
+      // Enter in the search box takes the first result instead of sending the form.
+      event.preventDefault();
+      choose(box, list[0]);
+    } else if (event.key === "Escape") {
+      event.preventDefault(); // closes the results but keeps what was typed
+      close(box);
+      box.querySelector('input[type="search"]').focus();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = picker(event.detail.target);
+    if (!box) return;
+    var typed = box.querySelector('input[type="search"]');
+    if (typed) typed.setAttribute("aria-expanded", options(box).length ? "true" : "false");
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-reorder-url]").forEach(setupReorder);
   });

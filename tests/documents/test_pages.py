@@ -126,7 +126,14 @@ def test_print_command(
 
     attendance = tmp_path / "attendance.pdf"
     assert main(["print", "attendance", SLUG, "-o", str(attendance)]) == 0
-    assert Pdf(attendance.read_bytes()).contains("SIGNATURE")
+    sheet = Pdf(attendance.read_bytes())
+    assert sheet.contains("SIGNATURE") and sheet.contains("Attendance list")
+    assert main(["print", "attendance", SLUG, "--lang", "ru", "--group-by", "category",
+                 "--consenting", "--no-signature", "-o", str(attendance)]) == 0  # fmt: skip
+    plain = Pdf(attendance.read_bytes())
+    assert not plain.contains("SIGNATURE") and plain.reader.trailer["/Root"]["/Lang"] == "ru"
+    assert main(["print", "attendance", SLUG, "--session", "999999", "-o", str(attendance)]) == 1
+    assert "no session with id 999999" in capsys.readouterr().err
 
     assert main(["print", "programme", SLUG, "--lang", "fr", "-o", str(output)]) == 1
     assert "not a language of this event" in capsys.readouterr().err

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -61,7 +62,7 @@ class Cli:
             database_url=self.env["CONGRESS_DATABASE_URL"],
         )
 
-    def count(self, model: type[Event] | type[User]) -> int:
+    def count(self, model: type[Any]) -> int:
         async def query() -> int:
             engine = make_engine(self.settings, poolclass=NullPool)
             try:
@@ -210,3 +211,46 @@ def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
     assert server.returncode in (0, -signal.SIGTERM), log_text
     assert "Application shutdown complete" in log_text
     assert f"loaded the demo event: {DEMO_SLUG}" in log_text
+
+
+def test_participants_import_checks_everything_first(cli: Cli, tmp_path: Path) -> None:
+    from congress.domain.registration.models import Participant
+
+    cli.ok("demo")
+    before = cli.count(Participant)
+    good = tmp_path / "list.csv"
+    good.write_text(
+        "Aigerim,Nurlanova,Ministry of Culture,Adviser,+7 701 000 00 00,aigerim@example.org\n"
+        "Hans,Becker,Goethe Institute,Director,,hans.becker@example.org\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Aigerim,Nurlanova,Ministry of Culture,Adviser,,aigerim@example.org\n"
+        "only,three,columns\n"
+        "Hans,Becker,Goethe Institute,Director,,not-an-address\n",
+        encoding="utf-8",
+    )
+
+    checked = cli.ok("participants", "import", DEMO_SLUG, str(good), "--check")
+    assert "all 2 rows are good" in checked and "nothing imported" in checked
+    assert cli.count(Participant) == before
+
+    rejected = cli("participants", "import", DEMO_SLUG, str(bad))
+    assert rejected.returncode == 1 and rejected.stdout == ""
+    lines = rejected.stderr.strip().splitlines()
+    assert lines[0].startswith("bad.csv:2: ") and lines[1].startswith("bad.csv:3: ")
+    assert "e-mail" in lines[1]
+    assert lines[-1].startswith("congress") and "nothing was imported: 2 rows" in lines[-1]
+    assert cli.count(Participant) == before
+
+    imported = cli.ok("participants", "import", DEMO_SLUG, str(good))
+    assert imported.startswith(f"imported 2 participants into {DEMO_SLUG} from list.csv")
+    assert cli.count(Participant) == before + 2
+
+    assert_one_line_error(
+        cli("participants", "import", "no-such-event", str(good)), "no-such-event"
+    )
+    assert_one_line_error(
+        cli("participants", "import", DEMO_SLUG, str(tmp_path / "missing.csv")), "missing.csv"
+    )

@@ -243,3 +243,63 @@ async def test_registrar_is_refused_organizer_pages(
     refused = await client.get("/manage/events/new", headers=HTML)
     assert refused.status_code == 403
     assert "this needs one of the roles" in refused.text
+
+
+async def test_new_session_starts_when_the_last_one_ends(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    await organizer_client(client, db)
+    assert (await post_form(client, "/manage/events/new", EVENT)).status_code == 303
+    first = await client.get("/manage/events/world-congress", headers=HTML)
+    assert (
+        'id="f-planned_start" name="planned_start" type="datetime-local" value="2026-05-08T10:00"'
+        in (first.text)
+    )
+    added = await post_form(
+        client,
+        "/manage/events/world-congress/sessions",
+        {
+            "title.ru": "Открытие",
+            "kind": "ceremony",
+            "planned_start": "2026-05-08T10:00",
+            "planned_end": "2026-05-08T12:30",
+        },
+    )
+    assert added.status_code == 303
+    page = await client.get("/manage/events/world-congress", headers=HTML)
+    assert 'name="planned_start" type="datetime-local" value="2026-05-08T12:30"' in page.text
+    assert 'name="planned_end" type="datetime-local" value="2026-05-08T13:30"' in page.text
+
+
+async def test_people_and_organizations_are_paged(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    db.add_all(
+        [Person(given_name={"en": "P"}, family_name={"en": f"Person {n:03}"}) for n in range(120)]
+    )
+    await db.commit()
+    await organizer_client(client, db)
+    first = await client.get("/manage/people", headers=HTML)
+    assert "120 people" in first.text and "Page 1 of 3" in first.text
+    assert "Person 000" in first.text and "Person 050" not in first.text
+    third = await client.get("/manage/people?q=&page=3", headers=HTML)
+    assert "Person 119" in third.text and "Person 099" not in third.text
+    assert 'rel="prev"' in third.text and 'rel="next"' not in third.text
+    found = await client.get("/manage/people?q=person 11", headers={**HTML, "hx-request": "true"})
+    assert found.text.count("/manage/people/") == 10
+    empty = await client.get("/manage/organizations", headers=HTML)
+    assert "No organizations yet." in empty.text
+
+
+async def test_person_page_shows_the_stored_details(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    person = await add_person(db, "Ann", "Archer")
+    await organizer_client(client, db)
+    page = await client.get(f"/manage/people/{person.id}", headers=HTML)
+    # The details form (after the positions panel) is filled from the record.
+    assert 'name="family_name.en" value="Archer"' in page.text
+    assert 'name="given_name.en" value="Ann"' in page.text
+    bad = await post_form(client, f"/manage/people/{person.id}/positions", {"title.en": ""})
+    assert bad.status_code == 422
+    assert 'name="family_name.en" value="Archer"' in bad.text

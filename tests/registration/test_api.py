@@ -6,10 +6,11 @@ import csv
 import io
 import tracemalloc
 
+import pytest
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.domain.accounts.enums import Role
 from congress.domain.checkin.enums import AttendanceState
@@ -17,6 +18,7 @@ from congress.domain.checkin.models import Attendance
 from congress.domain.people.models import Person
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
+from congress.settings import Settings
 
 from .conftest import World, make_participant
 
@@ -259,3 +261,64 @@ async def test_badges_pdf(db: AsyncSession, world: World, settings: object) -> N
     )
     text = PdfReader(io.BytesIO(sheet.pdf)).pages[0].extract_text()
     assert "Dana Abaev" in text and "Olga" not in text
+
+
+async def test_long_attendance_list_is_laid_out_in_parts(
+    db: AsyncSession,
+    engine: AsyncEngine,
+    world: World,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above PARALLEL_FROM_ROWS the list is laid out in parts on all workers and joined:
+    every row is there once, in order, and every page says "Page N of M" of the whole."""
+    from pypdf import PdfReader
+
+    from congress.domain.checkin import printing
+    from congress.domain.checkin.exporters import ListSpec
+
+    monkeypatch.setattr(printing, "PARALLEL_FROM_ROWS", 10)
+    monkeypatch.setattr(printing, "ROWS_PER_TABLE", 15)
+    other = Delegation(event_id=world.event.id, name={"en": "Delegation of Armenia"}, quota=100)
+    db.add(other)
+    await db.flush()
+    for i in range(120):
+        await make_participant(
+            db, world.event, f"Member{i:03}", delegation=other if i % 3 else world.delegation
+        )
+    await db.commit()
+    result = await printing.attendance_pdf(engine, ListSpec(world.event), settings=settings)
+    reader = PdfReader(io.BytesIO(result.pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) == result.pages > 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text, (number, text[-200:])
+        assert "Second International Congress" in text  # the running header of every part
+    content = "\n".join(pages)
+    names = [f"Member{i:03}" for i in range(120)]
+    assert all(content.count(name) == 1 for name in names)
+    assert content.count("Attendance list") >= 1 and "continued" in content
+    assert reader.metadata is not None and reader.metadata.title.startswith("Attendance list")
+    # The joined file stays small: merged pages are compressed again.
+    assert len(result.pdf) < 400_000, len(result.pdf)
+
+
+def test_groups_are_split_into_parts_at_table_boundaries() -> None:
+    from congress.domain.checkin.printing import Group, split_groups
+
+    def group(name: str, sizes: list[int]) -> Group:
+        chunks = [[(i, None) for i in range(size)] for size in sizes]
+        return Group(name, sum(sizes), chunks)  # type: ignore[arg-type]
+
+    runs = split_groups([group("A", [40, 40, 20]), group("B", [40, 40]), group("C", [30])], 4)
+    # Parts start with a group where one starts near the share (210 / 4 rows); A is cut only
+    # because it would otherwise grow past one and a half shares.
+    assert [[(g.name, g.continued, len(g.chunks)) for g in run] for run in runs] == [
+        [("A", False, 2)],
+        [("A", True, 1), ("B", False, 2)],
+        [("C", False, 1)],
+    ]
+    assert split_groups([], 4) == []
+    one_group = split_groups([group("A", [40] * 10)], 4)
+    assert [len(run[0].chunks) for run in one_group] == [4, 4, 2]
+    assert [run[0].continued for run in one_group] == [False, True, True]

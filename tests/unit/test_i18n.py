@@ -6,7 +6,15 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 
-from congress.server.i18n import LOCALE_DIR, format_date, gettext, negotiate, using_locale
+from congress.server.i18n import (
+    LOCALE_DIR,
+    format_date,
+    format_datetime,
+    format_time,
+    gettext,
+    negotiate,
+    using_locale,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,31 +36,36 @@ def test_messages_and_dates_follow_the_locale() -> None:
         assert format_date(dt.date(2026, 5, 8), "long") == "May 8, 2026"
 
 
-# The main pages of the workspace: these have a complete Russian translation.
-MAIN_PAGES = [
-    "manage/layout.html",
-    "manage/login.html",
-    "manage/overview.html",
-    "manage/events/list.html",
-    "manage/events/page.html",
-    "manage/partials/event_nav.html",
-    "manage/partials/conflicts.html",
-    "manage/partials/agenda_item.html",
+# The organizer workspace: every page, and the messages its code shows (flashes, labels,
+# confirmations). All of it has a Russian translation.
+WORKSPACE_TEMPLATES = [
+    *sorted(
+        str(p.relative_to(ROOT / "templates")) for p in (ROOT / "templates/manage").rglob("*.html")
+    ),
     "partials/forms.html",
     "error.html",
 ]
+WORKSPACE_CODE = [
+    "src/congress/domain/accounts/controllers.py",
+    "src/congress/domain/events/controllers.py",
+    "src/congress/domain/people/controllers.py",
+    "src/congress/domain/programme/controllers.py",
+    "src/congress/server/deletion.py",
+    "src/congress/server/forms.py",
+    "src/congress/server/labels.py",
+    "src/congress/server/pickers.py",
+]
 
 
-def test_main_pages_are_translated_to_russian() -> None:
-    """Every message of the workspace's main pages has a Russian translation."""
+def test_workspace_is_translated_to_russian() -> None:
+    """Every message of the organizer workspace has a Russian translation."""
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    sources = [("jinja2", ROOT / "templates" / name) for name in WORKSPACE_TEMPLATES]
+    sources += [("python", ROOT / name) for name in WORKSPACE_CODE]
     wanted = set()
-    for name in MAIN_PAGES:
-        found = extract_from_file(
-            "jinja2",
-            ROOT / "templates" / name,
-            keywords={**DEFAULT_KEYWORDS, "N_": None},
-            options={"extensions": "jinja2.ext.i18n"},
-        )
+    for method, path in sources:
+        options = {"extensions": "jinja2.ext.i18n"} if method == "jinja2" else {}
+        found = extract_from_file(method, path, keywords=keywords, options=options)
         wanted |= {message if isinstance(message, str) else message[0] for _, message, *_ in found}
     with (LOCALE_DIR / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalogue = read_po(source, locale="ru")
@@ -63,5 +76,17 @@ def test_main_pages_are_translated_to_russian() -> None:
         and (m.string if isinstance(m.string, str) else all(m.string))
         and "fuzzy" not in m.flags
     }
-    assert len(wanted) > 10
+    assert len(WORKSPACE_TEMPLATES) > 30 and len(wanted) > 300
     assert sorted(wanted - translated) == []
+
+
+def test_russian_workspace_formats_dates_per_locale() -> None:
+    moment = dt.datetime(2026, 5, 8, 7, 30, tzinfo=dt.UTC)
+    with using_locale("ru"):
+        assert (
+            format_datetime(moment, "EEEE, d MMMM y", tz="Europe/Moscow") == "пятница, 8 мая 2026"
+        )
+        assert format_time(moment, tz="Europe/Moscow") == "10:30"
+        assert gettext("The session was deleted.") == "Заседание удалено."
+    with using_locale("en"):
+        assert format_time(moment, tz="Europe/Moscow") == "10:30\u202fAM"

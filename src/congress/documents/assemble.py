@@ -242,6 +242,8 @@ def join_parts(
     stamps = [page for overlay in overlays for page in PdfReader(io.BytesIO(overlay)).pages]
     for page, stamp in zip(writer.pages, stamps, strict=True):
         page.merge_page(stamp, over=True)
+        # Merging leaves the page's content uncompressed (ten times the size).
+        page.compress_content_streams()
     height = page_size[1] * PX_TO_PT
     for page_index, target, (x1, y1, x2, y2) in links:
         writer.add_annotation(

@@ -46,34 +46,60 @@ async def _load(
 
     from congress.db.engine import make_engine
     from congress.documents.content import require_language
-    from congress.documents.participant_list import load_participant_list
     from congress.documents.proceedings import load_proceedings
     from congress.documents.programme import programme_html
-    from congress.domain.accounts.enums import Role
-    from congress.domain.accounts.models import User
+    from congress.domain.accounts.services import command_line_user
     from congress.domain.publishing.services import public_event
 
     engine = make_engine(settings, poolclass=NullPool)
     try:
         async with AsyncSession(engine, expire_on_commit=False) as db:
             # The command line is run by the operator: it prints drafts too.
-            operator = User(
-                email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True
-            )
+            operator = command_line_user()
             event = await public_event(db, operator, ref)
             lang = require_language(event, lang) if lang else event.primary_language
             if kind == "programme":
                 return await programme_html(db, event, lang, second=second, settings=settings)
-            if kind == "proceedings":
-                return await load_proceedings(db, event, lang)
-            return await load_participant_list(db, event, lang)
+            return await load_proceedings(db, event, lang)
+    finally:
+        await engine.dispose()
+
+
+async def _attendance(settings: Settings, args: argparse.Namespace, progress: Any) -> Any:
+    """The attendance list (sign-in sheet) of the event or one session, as the staff page
+    prints it (congress.domain.checkin.printing)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.pool import NullPool
+
+    from congress.db.engine import make_engine
+    from congress.documents.content import require_language
+    from congress.domain.accounts.services import command_line_user
+    from congress.domain.checkin.exporters import Grouping, ListSpec
+    from congress.domain.checkin.printing import attendance_pdf
+    from congress.domain.checkin.services import CheckInService
+    from congress.domain.publishing.services import public_event
+
+    engine = make_engine(settings, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as db:
+            operator = command_line_user()
+            event = await public_event(db, operator, args.event)
+            lang = require_language(event, args.lang) if args.lang else ""
+            session = (
+                await CheckInService(db, operator).session_of(event, args.session)
+                if args.session
+                else None
+            )
+        spec = ListSpec(event, session, Grouping(args.group_by), args.consenting, lang)
+        return await attendance_pdf(
+            engine, spec, signature=not args.no_signature, settings=settings, progress=progress
+        )
     finally:
         await engine.dispose()
 
 
 def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
     from congress.__main__ import CommandError, prepare_database
-    from congress.documents.participant_list import participant_list_pdf
     from congress.documents.proceedings import proceedings_pdf
     from congress.documents.programme import PROGRAMME_CSS
     from congress.documents.render import render_pdf, warm_up
@@ -89,14 +115,16 @@ def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
     progress(0, 1, "starting the render workers")
     warm_up()  # the workers start while the database is read
     try:
-        loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, args.second))
-        if args.document == "proceedings":
+        if args.document == "attendance":
+            result = asyncio.run(_attendance(settings, args, progress))
+            pdf, pages = result.pdf, result.pages
+            progress(1, 1, "done")
+        elif args.document == "proceedings":
+            loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, None))
             result = proceedings_pdf(loaded, settings, archive=args.archive, progress=progress)
             pdf, pages = result.pdf, result.pages
-        elif args.document == "attendance":
-            result = participant_list_pdf(loaded, settings, progress=progress)
-            pdf, pages = result.pdf, result.pages
         else:
+            loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, args.second))
             progress(0, 1, "laying out")
             rendered = render_pdf(loaded, settings, stylesheets=PROGRAMME_CSS)
             pdf, pages = rendered.pdf, rendered.pages
@@ -117,6 +145,25 @@ def add_print_command(commands: Any) -> None:
     parser.add_argument("--second", help="programme only: a second language, printed side by side")
     parser.add_argument(
         "--archive", action="store_true", help="proceedings only: PDF/A-3u for archiving"
+    )
+    parser.add_argument(
+        "--session", type=int, help="attendance only: the list of one session (its id)"
+    )
+    parser.add_argument(
+        "--group-by",
+        choices=["delegation", "category", "none"],
+        default="delegation",
+        help="attendance only: how the rows are grouped (default: delegation)",
+    )
+    parser.add_argument(
+        "--consenting",
+        action="store_true",
+        help="attendance only: only those who agreed to appear on published lists",
+    )
+    parser.add_argument(
+        "--no-signature",
+        action="store_true",
+        help="attendance only: a plain list, without the signature column",
     )
     parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
     parser.set_defaults(handler=cmd_print)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     func,
+    or_,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -76,6 +77,9 @@ class EntityService(Generic[ModelT]):
     read_roles: ClassVar[frozenset[Role] | None] = None
     # Attributes hidden from anonymous readers.
     private_fields: ClassVar[frozenset[str]] = frozenset()
+    # Columns ("table.column") whose rows keep a record from being deleted although the
+    # database would set them to NULL: a room still used by sessions is not deleted quietly.
+    kept_by: ClassVar[frozenset[str]] = frozenset()
 
     repository_type: ClassVar[type[SQLAlchemyAsyncRepository[Any]]]
 
@@ -318,26 +322,41 @@ class EntityService(Generic[ModelT]):
             if await self.db.scalar(statement.limit(1)) is not None:
                 raise unique_conflict(table.name, names)
 
-    async def _check_not_referenced(self, instance: ModelT) -> None:
-        """Refuse to delete what other records still point at with ON DELETE RESTRICT."""
-        references = []
+    async def references(self, instance: ModelT) -> dict[str, int]:
+        """What keeps ``instance`` from being deleted: the number of rows per table.
+
+        Rows that point at it with ON DELETE RESTRICT, and those in ``kept_by`` (which the
+        database would quietly clear, but people should see to first).
+        """
+        columns: dict[str, list[Any]] = {}
         for table in self.model.metadata.tables.values():
             for constraint in table.foreign_key_constraints:
                 if constraint.referred_table is not self.table:
                     continue
-                if (constraint.ondelete or "").upper() not in {"RESTRICT", "NO ACTION", ""}:
-                    continue
                 (column,) = constraint.columns
-                count = await self.db.scalar(
-                    select(func.count()).select_from(table).where(column == instance.id)
-                )
-                if count:
-                    references.append(f"{count} {table.name.replace('_', ' ')}")
-        if references:
+                restricts = (constraint.ondelete or "").upper() in {"RESTRICT", "NO ACTION", ""}
+                if restricts or f"{table.name}.{column.name}" in self.kept_by:
+                    columns.setdefault(table.name, []).append(column)
+        found: dict[str, int] = {}
+        for name, referring in columns.items():
+            table = self.model.metadata.tables[name]
+            count = await self.db.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(or_(*(column == instance.id for column in referring)))
+            )
+            if count:
+                found[name] = int(count)
+        return found
+
+    async def _check_not_referenced(self, instance: ModelT) -> None:
+        """Refuse to delete what other records still point at (see :meth:`references`)."""
+        found = await self.references(instance)
+        if found:
+            listed = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in found.items())
             raise Conflict(
-                f"this {self.label} is still referenced by {', '.join(references)}; "
-                "remove those first",
-                [FieldError("id", "still referenced by " + ", ".join(references))],
+                f"this {self.label} is still referenced by {listed}; remove those first",
+                [FieldError("id", "still referenced by " + listed)],
             )
 
     def _attribute_for_column(self, column_name: str) -> str:

@@ -158,6 +158,8 @@ def install(env: Any) -> None:
     env.filters["weekday_date"] = format_weekday_date
     env.filters["number"] = format_number
     env.filters["language_name"] = language_name
+    # Jinja's capitalize lowercases the rest ("Friday, 8 may"); dates need only the first letter.
+    env.filters["capfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     from congress.server.labels import label
 
     env.globals["label"] = label

@@ -67,6 +67,17 @@ LABELS = {
     "create": N_("created"),
     "update": N_("changed"),
     "delete": N_("deleted"),
+    # participant categories and statuses
+    "candidate_member": N_("candidate member"),
+    "delegate": N_("delegate"),
+    "guest": N_("guest"),
+    "observer": N_("observer / press"),
+    "staff": N_("staff"),
+    "invited": N_("invited"),
+    "registered": N_("registered"),
+    "accredited": N_("accredited"),
+    "checked_in": N_("checked in"),
+    "no_show": N_("no-show"),
     # organization kinds
     "embassy": N_("embassy"),
     "foundation": N_("foundation"),

@@ -131,6 +131,11 @@ def on_not_found(request: Request[Any, Any, Any], exc: AANotFoundError) -> Respo
 
 
 def on_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, HTTPException) and exc.detail == "client disconnected prematurely":
+        # The client went away while sending its request (a load tool stopping, a closed tab):
+        # nobody will read the answer, and nothing is wrong on our side.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return problem(request, 400, exc.detail)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         request,

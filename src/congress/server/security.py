@@ -10,6 +10,7 @@ checks, so it must accept nothing that a browser sends by itself: only Bearer to
 
 from __future__ import annotations
 
+import copy
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import StaffSession, User
-from congress.domain.accounts.services import user_for_token
+from congress.domain.accounts.services import cached_user_for_token
 from congress.errors import Forbidden, NotAuthenticated
 from congress.server.i18n import negotiate, set_locale
 from congress.server.problems import on_problem, wants_html
@@ -49,6 +50,7 @@ SESSION_USER = "user_id"
 SESSION_LOCALE = "locale"
 # Set on the scope by the login handler: the session gets a fresh id (no session fixation).
 ROTATE_SESSION = "congress.rotate_session"
+LOADED_SESSION = "congress.loaded_session"
 NO_SESSION_PATHS = ["^/static/", "^/health$"]
 
 
@@ -64,8 +66,7 @@ class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthenticated("use Authorization: Bearer <token>")
-            async with AsyncSession(engine, expire_on_commit=False) as db:
-                user = await user_for_token(db, token.strip())
+            user = await cached_user_for_token(engine, token.strip())
             if user is None:
                 raise NotAuthenticated("unknown, revoked or expired API token")
             auth = "token"
@@ -113,7 +114,20 @@ class _RotatingSessions:
             return str(fresh)
         return super().get_session_id(connection)  # type: ignore[misc]
 
+    async def load_from_connection(self, connection: Any) -> dict[str, Any]:
+        data: dict[str, Any] = await super().load_from_connection(connection)  # type: ignore[misc]
+        connection.scope[LOADED_SESSION] = copy.deepcopy(data)
+        return data
+
     async def store_in_message(self, scope_session: Any, message: Any, connection: Any) -> None:
+        if (
+            connection.headers.get("hx-request")
+            and not connection.scope.get(ROTATE_SESSION)
+            and scope_session == connection.scope.get(LOADED_SESSION)
+        ):
+            # An htmx fragment (search as you type) runs beside page loads: writing back the
+            # unchanged copy it read could undo what they did meanwhile (a flash shown twice).
+            return
         old = connection.cookies.get(self.config.key)  # type: ignore[attr-defined]
         if isinstance(scope_session, dict) and not scope_session:
             # Visitors without anything to keep get no session row and no cookie.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, ValidationInfo, field_validator
 
 from congress.domain.accounts.enums import Role
 from congress.domain.common import (
@@ -23,6 +23,30 @@ class UserCreate(Schema):
 
 
 UserUpdate = partial(UserCreate)
+
+
+def _same_password(value: str, info: ValidationInfo) -> str:
+    if "password" in info.data and value != info.data["password"]:
+        raise ValueError("the two passwords are not the same")
+    return value
+
+
+class NewUser(UserCreate):
+    """A staff account as an admin creates it on the staff pages: the password typed twice."""
+
+    password: str = Field(min_length=10, max_length=200)
+    repeat: str
+
+    check_repeat = field_validator("repeat")(_same_password)
+
+
+class PasswordReset(Schema):
+    """A new password typed twice by an admin (staff pages)."""
+
+    password: str = Field(min_length=10, max_length=200)
+    repeat: str
+
+    check_repeat = field_validator("repeat")(_same_password)
 
 
 class UserRead(ReadSchema):

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from congress.db.base import utc_now
+from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
+from congress.errors import Conflict
 
 if TYPE_CHECKING:
     from litestar.stores.base import Store
@@ -51,6 +55,21 @@ class UserService(EntityService[User]):
         password = values.pop("password", None)
         if password:
             values["password_hash"] = hash_password(password)
+        if current is None:
+            return
+        if self.user is not None and current.id == self.user.id and not values["is_active"]:
+            raise Conflict.field("is_active", "you cannot deactivate your own account")
+        stays_admin = values["role"] is Role.ADMIN and values["is_active"]
+        if current.role is Role.ADMIN and current.is_active and not stays_admin:
+            # Somebody must be left who can manage accounts.
+            others = await self.db.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN, User.is_active.is_(True), User.id != current.id)
+            )
+            if not others:
+                field = "role" if values["role"] is not Role.ADMIN else "is_active"
+                raise Conflict.field(field, "this is the last active admin account")
 
 
 class AuditEntryService(EntityService[AuditEntry]):
@@ -96,7 +115,7 @@ async def create_token(db: AsyncSession, user: User, name: str = "") -> str:
     return token
 
 
-async def user_for_token(db: AsyncSession, token: str) -> User | None:
+async def _active_token(db: AsyncSession, token: str) -> ApiToken | None:
     statement = (
         select(ApiToken)
         .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False))
@@ -107,7 +126,67 @@ async def user_for_token(db: AsyncSession, token: str) -> User | None:
         return None
     if api_token.expires_at is not None and api_token.expires_at <= utc_now():
         return None
+    return api_token
+
+
+def command_line_user() -> User:
+    """Who the command line acts as: the operator, with every right (not stored; its audit
+    entries name no user)."""
+    return User(email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True)
+
+
+# ---- verified tokens, remembered briefly -------------------------------------------------------
+# A desk scanning tickets sends dozens of requests a second with the same token; looking it up
+# each time costs a database round trip per request. A verified token is remembered for a few
+# seconds. Any change to a user or a token through the ORM in this process forgets them all at
+# once; a change made by another process (or by plain SQL) is seen after TOKEN_CACHE_SECONDS.
+TOKEN_CACHE_SECONDS = 2.0
+_verified: dict[tuple[int, str], tuple[float, User]] = {}
+_lookups: dict[tuple[int, str], asyncio.Future[User | None]] = {}
+
+
+async def cached_user_for_token(engine: AsyncEngine, token: str) -> User | None:
+    """The token's user, from the database at most every TOKEN_CACHE_SECONDS (None if refused).
+
+    Requests that miss at the same moment share one lookup (a desk rush would otherwise send
+    fifty identical queries, each on its own connection, whenever the entry expires).
+    """
+    key = (id(engine), token_digest(token))
+    hit = _verified.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    lookup = _lookups.get(key)
+    if lookup is None:
+        lookup = asyncio.ensure_future(_look_up(engine, key, token))
+        _lookups[key] = lookup
+        lookup.add_done_callback(lambda _: _lookups.pop(key, None))
+    return await asyncio.shield(lookup)
+
+
+async def _look_up(engine: AsyncEngine, key: tuple[int, str], token: str) -> User | None:
+    started = time.monotonic()
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        api_token = await _active_token(db, token)
+    if api_token is None:
+        _verified.pop(key, None)
+        return None
+    until = started + TOKEN_CACHE_SECONDS
+    if api_token.expires_at is not None:
+        until = min(until, started + (api_token.expires_at - utc_now()).total_seconds())
+    if len(_verified) > 10_000:
+        _verified.clear()
+    _verified[key] = (until, api_token.user)
     return api_token.user
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_account_changes(session: Session, _context: Any) -> None:
+    # After a flush the session still lists what it wrote as new, dirty and deleted.
+    if _verified and any(
+        isinstance(instance, User | ApiToken)
+        for instance in (*session.new, *session.dirty, *session.deleted)
+    ):
+        _verified.clear()
 
 
 async def authenticate(db: AsyncSession, email: str, password: str) -> User | None:

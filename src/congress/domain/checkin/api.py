@@ -10,8 +10,9 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.enums import Role
+from congress.domain.checkin.batch import CheckInBatcher, Scan, check_token
 from congress.domain.checkin.schemas import CheckInRead, CheckInRequest, CountsRead, GroupCount
-from congress.domain.checkin.services import CheckInService, Counts, participant_label
+from congress.domain.checkin.services import CheckInService, Counts
 from congress.domain.common import MAX_ID
 from congress.domain.events.services import EventService
 from congress.domain.registration.enums import CATEGORY_LABELS
@@ -30,30 +31,21 @@ TOKEN_AUTH: list[dict[str, list[str]]] = [{"BearerToken": []}]
     security=TOKEN_AUTH,
 )
 async def check_in(
-    db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     event: FromPath[str],
     data: JSONBody[CheckInRequest],
 ) -> CheckInRead:
+    # No database session of its own: the scan joins the next batch of check-ins (batch.py).
     user = current_user(request)
-    found = await EventService(db_session, user).resolve(event)
-    desk = CheckInService(db_session, user)
-    if data.token is not None:
-        participant = await desk.find_by_token(found, data.token)
-    else:
-        assert data.participant_id is not None
-        participant = await desk.find(found, data.participant_id)
-    session = await desk.session_of(found, data.session_id) if data.session_id else None
-    result = await desk.check_in(found, participant, session)
-    return CheckInRead(
-        participant_id=participant.id,
-        name=participant_label(participant, found),
-        status=participant.status,
-        first_time=result.first_time,
-        session_id=result.session_id,
-        at=result.at,
-        message=result.message,
+    scan = Scan(
+        event,
+        token=check_token(data.token) if data.token is not None else None,
+        participant_id=data.participant_id,
+        session_id=data.session_id,
     )
+    batcher: CheckInBatcher = request.app.state.check_ins
+    outcome = await batcher.check_in(scan, user.id if user else None)
+    return CheckInRead.model_validate(outcome, from_attributes=True)
 
 
 def counts_read(counts: Counts, session_id: int | None) -> CountsRead:

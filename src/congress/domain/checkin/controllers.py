@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.enums import Role
 from congress.domain.checkin.api import counts_read
+from congress.domain.checkin.batch import TOKEN_PATTERN
 from congress.domain.checkin.exporters import (
     Grouping,
     ListSpec,
@@ -26,7 +27,6 @@ from congress.domain.checkin.exporters import (
 )
 from congress.domain.checkin.printing import attendance_pdf
 from congress.domain.checkin.services import (
-    TOKEN_PATTERN,
     CheckIn,
     CheckInService,
     participant_label,

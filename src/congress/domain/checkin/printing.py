@@ -3,6 +3,7 @@ staff pages both call :func:`attendance_pdf`)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from congress.documents import PdfResult, render_html, render_pdf_async
+from congress.documents.assemble import Metadata, Part, Progress, assemble
 from congress.documents.labels import label
+from congress.documents.render import BASE_CSS, worker_count
 from congress.domain.checkin.exporters import Grouping, ListSpec, Row, stream_rows
 from congress.settings import Settings, get_settings
 from congress.translation import text
@@ -18,6 +21,11 @@ from congress.translation import text
 # Rows per table: about a page of a sign-in sheet. Many short tables lay out far faster in
 # WeasyPrint than one long one (its table layout cost grows with the pages a table spans).
 ROWS_PER_TABLE = 40
+# From this many rows the list is laid out in parts on all render workers at once (each part
+# starts on a new page; congress.documents.assemble numbers the pages of the whole).
+PARALLEL_FROM_ROWS = 400
+PARTS_PER_WORKER = 2
+TEMPLATE = "print/attendance.html"
 
 
 @dataclass
@@ -25,6 +33,35 @@ class Group:
     name: str
     count: int = 0
     chunks: list[list[tuple[int, Row]]] = field(default_factory=list)
+    # A group that a part boundary cut: its heading says so.
+    continued: bool = False
+
+
+def split_groups(groups: list[Group], parts: int) -> list[list[Group]]:
+    """``groups`` cut into at most ``parts`` runs of about equal rows.
+
+    Every part starts on a new page, so a cut leaves the page before it part-empty: cuts fall
+    where a group starts when one is near (from 3/4 of a part's share), and between two tables
+    of one group only when a part would otherwise grow past 1.5 shares.
+    """
+    total = sum(group.count for group in groups)
+    share = max(1.0, total / parts)
+    runs: list[list[Group]] = [[]]
+    size = 0
+    for group in groups:
+        piece: Group | None = None
+        for position, chunk in enumerate(group.chunks):
+            limit = share * (0.75 if position == 0 else 1.5)
+            if runs[-1] and size >= limit and len(runs) < parts:
+                runs.append([])
+                size = 0
+                piece = None
+            if piece is None:
+                piece = Group(group.name, group.count, [], continued=position > 0)
+                runs[-1].append(piece)
+            piece.chunks.append(chunk)
+            size += len(chunk)
+    return [run for run in runs if run]
 
 
 async def attendance_pdf(
@@ -33,6 +70,7 @@ async def attendance_pdf(
     *,
     signature: bool = True,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> PdfResult:
     """The list of ``spec`` as a PDF; with ``signature``, a column to sign in (a sign-in sheet).
 
@@ -70,13 +108,38 @@ async def attendance_pdf(
         "show_presence": spec.session is not None and not signature,
         "presence_label": "Presence",
         "wide": spec.group_by is Grouping.NONE and signature,
+        "first": True,
         "empty": "Nobody is on this list."
         if not spec.consenting_only
         else label("nobody_consented", lang),
     }
-    html = render_html(
-        "print/attendance.html",
-        {"doc": doc, "lang": lang, "title": f"{doc['title']}: {event_name}", "author": ""},
+    title = f"{doc['title']}: {event_name}"
+    workers = worker_count()
+    if number < PARALLEL_FROM_ROWS or workers < 2:
+        html = render_html(
+            TEMPLATE, {"doc": doc, "lang": lang, "title": title, "author": ""}, settings=settings
+        )
+        return await render_pdf_async(html, settings)
+    parts = [
+        Part(
+            {
+                "doc": {**doc, "groups": run, "first": index == 0},
+                "lang": lang,
+                "title": title,
+                "author": "",
+            },
+            weight=sum(len(chunk) for group in run for chunk in group.chunks),
+        )
+        for index, run in enumerate(split_groups(groups, workers * PARTS_PER_WORKER))
+    ]
+    assembled = await asyncio.to_thread(
+        assemble,
+        TEMPLATE,
+        parts,
+        metadata=Metadata(title, "", lang),
         settings=settings,
+        stylesheets=(BASE_CSS,),
+        unnumbered_pages=frozenset(),
+        progress=progress,
     )
-    return await render_pdf_async(html, settings)
+    return PdfResult(assembled.pdf, assembled.pages, {}, ())

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import AuditAction, Role
-from congress.domain.accounts.models import AuditEntry
+from congress.domain.accounts.enums import Role
+from congress.domain.checkin.batch import (
+    Outcome,
+    Scan,
+    check_in_many,
+    check_token,
+    record_presence,
+)
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
 from congress.domain.crud import EntityService
@@ -27,7 +31,7 @@ from congress.domain.registration.enums import (
     ParticipantStatus,
 )
 from congress.domain.registration.models import Delegation, Participant
-from congress.errors import Conflict, Invalid, NotFound
+from congress.errors import Conflict, Invalid, NotFound, ProblemError
 from congress.translation import text
 
 
@@ -51,39 +55,25 @@ class AttendanceService(SessionScoped, EntityService[Attendance]):
 
 # ---- the check-in desk -------------------------------------------------------------------------
 
-# Who may be checked in: everyone registered or invited, and latecomers marked as no-shows.
-CHECK_IN_FROM = frozenset(
-    {
-        ParticipantStatus.INVITED,
-        ParticipantStatus.REGISTERED,
-        ParticipantStatus.ACCREDITED,
-        ParticipantStatus.NO_SHOW,
-    }
-)
-
 
 @dataclass(frozen=True)
 class CheckIn:
-    """The outcome of one check-in: who, whether it was new, and what to tell the desk."""
+    """The outcome of one check-in at a desk page, with the participant to show."""
 
     participant: Participant
-    first_time: bool
-    session_id: int | None
-    at: dt.datetime
+    outcome: Outcome
+
+    @property
+    def first_time(self) -> bool:
+        return self.outcome.first_time
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.outcome.at
 
     @property
     def message(self) -> str:
-        where = "this session" if self.session_id is not None else "the event"
-        if self.first_time:
-            return f"checked in to {where}"
-        return f"already checked in to {where} at {self.at:%H:%M} UTC; nothing changed"
-
-
-def insert_for(db: AsyncSession) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite share the syntax)."""
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+        return self.outcome.message
 
 
 class CheckInService(AttendanceService):
@@ -94,9 +84,7 @@ class CheckInService(AttendanceService):
     """
 
     async def find_by_token(self, event: Event, token: str) -> Participant:
-        token = token.strip()
-        if not TOKEN_PATTERN.fullmatch(token):
-            raise NotFound("this is not a ticket code of ours (scan again or search by name)")
+        token = check_token(token)
         participant = (
             (await self.db.execute(participant_query().where(Participant.qr_token == token)))
             .scalars()
@@ -147,40 +135,22 @@ class CheckInService(AttendanceService):
             raise Conflict("this participant belongs to another event")
         if session is not None and session.event_id != event.id:
             raise Conflict("this session belongs to another event")
-        now = utc_now()
-        changed = await self.db.scalar(
-            update(Participant)
-            .where(Participant.id == participant.id, Participant.status.in_(CHECK_IN_FROM))
-            .values(
-                status=ParticipantStatus.CHECKED_IN,
-                checked_in_at=now,
-                updated_at=now,
-                registered_at=func.coalesce(Participant.registered_at, now),
-            )
-            .returning(Participant.id)
+        [outcome] = await check_in_many(
+            await self.db.connection(),
+            self.user.id if self.user else None,
+            [
+                Scan(
+                    str(event.id),
+                    participant_id=participant.id,
+                    session_id=session.id if session is not None else None,
+                )
+            ],
         )
-        at = now
-        if changed is not None:
-            await self._audit_participant(participant, {"status": "checked_in"}, event.id)
-        else:
-            # Lost the race or came twice: tell the desk when the first check-in was.
-            status, first = (
-                await self.db.execute(
-                    select(Participant.status, Participant.checked_in_at).where(
-                        Participant.id == participant.id
-                    )
-                )
-            ).one()
-            if status is not ParticipantStatus.CHECKED_IN:
-                raise Conflict(
-                    f"{participant_label(participant, event)} is {status.value}"
-                    " and cannot be checked in; reinstate the registration first"
-                )
-            at = first or now
-        if session is None:
-            return CheckIn(participant, changed is not None, None, at)
-        recorded = await self.record(session, participant, AttendanceState.PRESENT)
-        return CheckIn(participant, recorded.changed, session.id, recorded.at)
+        if isinstance(outcome, ProblemError):
+            raise outcome
+        # The statement wrote past the ORM: show the new status without another query.
+        set_committed_value(participant, "status", outcome.status)
+        return CheckIn(participant, outcome)
 
     async def record(
         self, session: Session, participant: Participant, state: AttendanceState
@@ -189,71 +159,16 @@ class CheckInService(AttendanceService):
         self.require_write()
         if participant.event_id != session.event_id:
             raise Invalid.field("participant_id", "the participant is registered for another event")
-        now = utc_now()
-        upsert = insert_for(self.db)
-        statement = upsert(Attendance).values(
-            participant_id=participant.id,
-            session_id=session.id,
-            state=state,
-            recorded_at=now,
-            recorded_by_id=self.user.id if self.user else None,
-            created_at=now,
-            updated_at=now,
+        key = (participant.id, session.id)
+        written = await record_presence(
+            await self.db.connection(),
+            self.user.id if self.user else None,
+            [key],
+            {session.id: session.event_id},
+            utc_now(),
+            state,
         )
-        excluded = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[Attendance.participant_id, Attendance.session_id],
-            set_={
-                "state": excluded.state,
-                "recorded_at": excluded.recorded_at,
-                "recorded_by_id": excluded.recorded_by_id,
-                "updated_at": excluded.updated_at,
-            },
-            # Only a real change is written (and audited): repeating a state is harmless.
-            where=Attendance.state != excluded.state,
-        ).returning(Attendance.id)
-        attendance_id = await self.db.scalar(statement)
-        if attendance_id is None:
-            at = await self.db.scalar(
-                select(Attendance.recorded_at).where(
-                    Attendance.participant_id == participant.id,
-                    Attendance.session_id == session.id,
-                )
-            )
-            return Recorded(False, at or now)
-        self.db.add(
-            AuditEntry(
-                user_id=self.user.id if self.user else None,
-                action=AuditAction.UPDATE,
-                entity="attendance",
-                entity_id=attendance_id,
-                event_id=session.event_id,
-                before=None,
-                after={
-                    "participant_id": participant.id,
-                    "session_id": session.id,
-                    "state": state.value,
-                },
-            )
-        )
-        await self.db.flush()
-        return Recorded(True, now)
-
-    async def _audit_participant(
-        self, participant: Participant, after: dict[str, Any], event_id: int
-    ) -> None:
-        # A plain INSERT: the desk's hot path has no use for the ORM's unit of work here.
-        await self.db.execute(
-            insert(AuditEntry).values(
-                user_id=self.user.id if self.user else None,
-                action=AuditAction.UPDATE,
-                entity="participant",
-                entity_id=participant.id,
-                event_id=event_id,
-                before={"status": participant.status.value},
-                after=after,
-            )
-        )
+        return Recorded(key in written.changed, written.at[key])
 
     async def counts(self, event: Event, session: Session | None = None) -> Counts:
         """Expected and arrived people by category and by delegation (two grouped queries)."""
@@ -331,9 +246,6 @@ class Counts:
     by_category: list[tuple[ParticipantCategory, int, int]]
     # (delegation name, "" for people outside any delegation; expected; present)
     by_delegation: list[tuple[str, int, int]]
-
-
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def participant_query() -> Select[tuple[Participant]]:

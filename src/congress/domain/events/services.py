@@ -26,6 +26,7 @@ class VenueService(EntityService[Venue]):
 class RoomService(EntityService[Room]):
     model = Room
     write_roles = frozenset({Role.ORGANIZER})
+    kept_by = frozenset({"session.room_id"})
 
 
 class EventService(EntityService[Event]):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.people.enums import OrganizationKind
+from congress.domain.people.models import Organization, Person
 from congress.domain.people.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
@@ -27,20 +28,25 @@ from congress.domain.people.services import (
     PositionService,
     appearances_of,
     organization_choices,
+    person_name,
     search_organizations,
     search_people,
 )
+from congress.errors import Conflict
+from congress.server.deletion import Deletion, blockers, confirm_page, count_of
 from congress.server.forms import Form, read_form, submit
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, invalid, page_get, page_post
 from congress.server.security import current_user, roles
+from congress.translation import text as translated
 
 READERS = roles(Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR)
 WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR)
 PERSON_WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR)
 NAME_LANGUAGES = ["en", "ru"]
 PAGE = 50
+PICKER_RESULTS = 8
 
 
 def _name_languages(form: Form) -> list[str]:
@@ -82,6 +88,25 @@ async def people_list(
             "form": Form(values={"family_name_first": ""}),
             "languages": NAME_LANGUAGES,
         },
+    )
+
+
+@page_get("/manage/people/pick", guards=[READERS])
+async def person_pick(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    field: FromQuery[str] = "",
+) -> Template:
+    """Search results for a person picker: the picker sends its typed name as ``<field>__q``."""
+    q = str(request.query_params.get(f"{field}__q") or request.query_params.get("q") or "")
+    people: list[Person] = []
+    total = 0
+    if q.strip():
+        people, total = await search_people(
+            db_session, current_user(request), q, limit=PICKER_RESULTS
+        )
+    return Template(
+        "manage/people/pick.html", context={"people": people, "total": total, "q": q.strip()}
     )
 
 
@@ -205,6 +230,50 @@ async def position_create(
     return done(request, f"/manage/people/{person_id}", _("The position was added."))
 
 
+async def _person_deletion(service: PersonService, person: Person) -> Deletion:
+    name = person_name(person, current_locale())
+    return Deletion(
+        title=_("Delete %(name)s?", name=name),
+        action=f"/manage/people/{person.id}/delete",
+        back=f"/manage/people/{person.id}",
+        consequences=[count_of("position", len(person.positions))] if person.positions else [],
+        blockers=await blockers(service, person),
+        advice=_(
+            "A person who appears in the records of an event stays: take them off the "
+            "presidium, the speeches, awards, gifts and participant lists first."
+        ),
+        button=_("Delete person"),
+    )
+
+
+@page_get("/manage/people/{person_id:int}/delete", guards=[WRITERS])
+async def person_delete_confirm(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    person_id: FromPath[int],
+) -> Template:
+    service = PersonService(db_session, current_user(request))
+    person = await service.get(person_id)
+    return confirm_page(await _person_deletion(service, person), section="people")
+
+
+@page_post("/manage/people/{person_id:int}/delete", guards=[WRITERS])
+async def person_delete(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    person_id: FromPath[int],
+) -> Any:
+    service = PersonService(db_session, current_user(request))
+    person = await service.get(person_id)
+    try:
+        await service.delete(person_id)
+    except Conflict:
+        return confirm_page(
+            await _person_deletion(service, person), status_code=409, section="people"
+        )
+    return done(request, "/manage/people", _("The person was deleted."))
+
+
 # ---- organizations ---------------------------------------------------------------------------
 
 
@@ -325,14 +394,65 @@ async def organization_page(
     )
 
 
+async def _organization_deletion(
+    service: OrganizationService, organization: Organization
+) -> Deletion:
+    name = translated(organization.name, current_locale())
+    return Deletion(
+        title=_("Delete %(name)s?", name=name),
+        action=f"/manage/organizations/{organization.id}/delete",
+        back=f"/manage/organizations/{organization.id}",
+        blockers=await blockers(service, organization),
+        advice=_(
+            "An organization that people, events or other organizations still name stays: "
+            "change those records first."
+        ),
+        button=_("Delete organization"),
+    )
+
+
+@page_get("/manage/organizations/{organization_id:int}/delete", guards=[WRITERS])
+async def organization_delete_confirm(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    organization_id: FromPath[int],
+) -> Template:
+    service = OrganizationService(db_session, current_user(request))
+    organization = await service.get(organization_id)
+    return confirm_page(
+        await _organization_deletion(service, organization), section="organizations"
+    )
+
+
+@page_post("/manage/organizations/{organization_id:int}/delete", guards=[WRITERS])
+async def organization_delete(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    organization_id: FromPath[int],
+) -> Any:
+    service = OrganizationService(db_session, current_user(request))
+    organization = await service.get(organization_id)
+    try:
+        await service.delete(organization_id)
+    except Conflict:
+        deletion = await _organization_deletion(service, organization)
+        return confirm_page(deletion, status_code=409, section="organizations")
+    return done(request, "/manage/organizations", _("The organization was deleted."))
+
+
 ROUTES = [
     people_list,
+    person_pick,
     person_create,
     person_page,
     person_update,
     position_create,
+    person_delete_confirm,
+    person_delete,
     organizations_list,
     organization_create,
     organization_page,
     organization_update,
+    organization_delete_confirm,
+    organization_delete,
 ]

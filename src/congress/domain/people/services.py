@@ -20,6 +20,17 @@ PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 class OrganizationService(EntityService[Organization]):
     model = Organization
     write_roles = PEOPLE_WRITERS
+    # Whatever names the organization: deleting it would quietly blank those out.
+    kept_by = frozenset(
+        {
+            "position.organization_id",
+            "organization.parent_id",
+            "event_organizer.organization_id",
+            "delegation.organization_id",
+            "participant.organization_id",
+            "speech_speaker.on_behalf_of_id",
+        }
+    )
 
     async def validate(self, values: dict[str, Any], current: Organization | None) -> None:
         parent_id = values.get("parent_id")
@@ -41,10 +52,22 @@ class PersonService(EntityService[Person]):
     load = (selectinload(Person.positions),)
     write_roles = PEOPLE_WRITERS | {Role.EDITOR}
     private_fields = frozenset({"email", "phone", "notes"})
+    # Besides the seats, speeches, awards, gifts and participations the database protects.
+    kept_by = frozenset({"award.presenter_id", "gift.received_by_id", "delegation.head_id"})
 
     async def validate(self, values: dict[str, Any], current: Person | None) -> None:
         if values.get("email"):
             values["email"] = values["email"].strip().lower()
+
+    async def delete(self, item_id: int) -> None:
+        """Delete a person with the positions they held (each one recorded in the history)."""
+        person = await self._get_for_write(item_id)
+        await self._check_not_referenced(person)
+        positions = PositionService(self.db, self.user)
+        for position in list(person.positions):
+            await positions.delete(position.id)
+        self.db.expire(person, ["positions"])
+        await super().delete(item_id)
 
 
 class PositionService(EntityService[Position]):
@@ -98,12 +121,6 @@ def list_name(
     given_text = text(given, lang, languages)
     family_text = text(family, lang, languages)
     return f"{family_text}, {given_text}" if given_text else family_text
-
-
-async def person_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
-    """Every person as (id, name), sorted by name: for the pickers of staff forms."""
-    people = (await db.scalars(select(Person))).all()
-    return sorted(((p.id, person_name(p, lang)) for p in people), key=lambda pair: pair[1].lower())
 
 
 async def position_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:

@@ -19,7 +19,6 @@ from congress.domain.events.models import Event
 from congress.domain.events.services import EventService, VenueService
 from congress.domain.people.services import (
     organization_choices,
-    person_choices,
     position_choices,
 )
 from congress.domain.programme.enums import (
@@ -52,11 +51,15 @@ from congress.domain.programme.services import (
     load_programme,
     load_session,
 )
+from congress.errors import Conflict
+from congress.server.deletion import Deletion, blockers, confirm_page, count_of
 from congress.server.forms import Form, as_local_input, local_datetimes, read_form, submit
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, page_get, page_post
+from congress.server.pickers import label_people, submit_picking
 from congress.server.security import current_user, roles
+from congress.translation import text as translated
 
 PLANNERS = roles(Role.ORGANIZER, Role.EDITOR)
 ORGANIZERS = roles(Role.ORGANIZER)
@@ -81,7 +84,6 @@ async def _session_and_event(
 async def _choices(db: AsyncSession) -> dict[str, Any]:
     lang = current_locale()
     return {
-        "people": await person_choices(db, lang),
         "positions": await position_choices(db, lang),
         "organizations": await organization_choices(db, lang),
     }
@@ -226,6 +228,58 @@ async def session_update(
     return done(request, f"/manage/sessions/{session_id}", _("The session was saved."))
 
 
+async def _session_deletion(service: SessionService, session: Session, event: Event) -> Deletion:
+    title = translated(session.title, current_locale(), event.languages)
+    consequences = []
+    if session.presidium:
+        consequences.append(count_of("presidium_seat", len(session.presidium)))
+    if session.agenda:
+        consequences.append(
+            _(
+                "%(items)s, with their speeches, awards and gifts",
+                items=count_of("agenda_item", len(session.agenda)),
+            )
+        )
+    return Deletion(
+        title=_("Delete the session “%(title)s”?", title=title),
+        action=f"/manage/sessions/{session.id}/delete",
+        back=f"/manage/sessions/{session.id}",
+        consequences=consequences,
+        blockers=await blockers(service, session),
+        advice=_(
+            "What was recorded of a session (presence, published accounts, photos) is kept; a session that has such records stays."
+        ),
+        button=_("Delete session"),
+    )
+
+
+@page_get("/manage/sessions/{session_id:int}/delete", guards=[ORGANIZERS])
+async def session_delete_confirm(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    session_id: FromPath[int],
+) -> Template:
+    session, event = await _session_and_event(db_session, request, session_id)
+    service = SessionService(db_session, current_user(request))
+    return confirm_page(await _session_deletion(service, session, event), section="events")
+
+
+@page_post("/manage/sessions/{session_id:int}/delete", guards=[ORGANIZERS])
+async def session_delete(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    session_id: FromPath[int],
+) -> Any:
+    session, event = await _session_and_event(db_session, request, session_id)
+    service = SessionService(db_session, current_user(request))
+    try:
+        await service.delete(session_id)
+    except Conflict:
+        deletion = await _session_deletion(service, session, event)
+        return confirm_page(deletion, status_code=409, section="events")
+    return done(request, f"/manage/events/{event.slug}", _("The session was deleted."))
+
+
 # ---- presidium -------------------------------------------------------------------------------
 
 
@@ -242,7 +296,7 @@ async def seat_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id})
 
-    if await submit(form, PresidiumSeatCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, PresidiumSeatCreate, create) is None:
         return await _session_page(db_session, request, session_id, "seat", form)
     return done(request, f"/manage/sessions/{session_id}#presidium", _("The seat was assigned."))
 
@@ -296,7 +350,9 @@ async def speech_create(
     async def create(values: dict[str, Any]) -> Speech:
         return await service.create({**values, "session_id": session_id})
 
-    speech = await submit(form, SpeechCreate, create, prepare=_prepare_speech)
+    speech = await submit_picking(
+        db_session, service.user, form, SpeechCreate, create, prepare=_prepare_speech
+    )
     if speech is None:
         return await _session_page(db_session, request, session_id, "speech", form)
     return done(request, f"/manage/speeches/{speech.id}", _("The speech was added."))
@@ -331,7 +387,7 @@ async def award_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id, "event_id": event.id})
 
-    if await submit(form, AwardCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, AwardCreate, create) is None:
         return await _session_page(db_session, request, session_id, "award", form)
     return done(request, f"/manage/sessions/{session_id}#agenda", _("The award was added."))
 
@@ -349,7 +405,7 @@ async def gift_create(
     async def create(values: dict[str, Any]) -> Any:
         return await service.create({**values, "session_id": session_id, "event_id": event.id})
 
-    if await submit(form, GiftCreate, create) is None:
+    if await submit_picking(db_session, service.user, form, GiftCreate, create) is None:
         return await _session_page(db_session, request, session_id, "gift", form)
     return done(request, f"/manage/sessions/{session_id}#agenda", _("The gift was added."))
 
@@ -457,22 +513,10 @@ async def item_delete(
     item_id: FromPath[int],
 ) -> Redirect:
     """Delete an item together with the speech, award or gift it holds."""
-    user = current_user(request)
-    item = await AgendaItemService(db_session, user).get(item_id)
-    session = await load_session(db_session, item.session_id)
-    loaded = next(i for i in session.agenda if i.id == item_id)
-    for attached, service_type in (
-        (loaded.speech, SpeechService),
-        (loaded.award, AwardService),
-        (loaded.gift, GiftService),
-    ):
-        if attached is not None:
-            await service_type(db_session, user).delete(attached.id)
-    await AgendaItemService(db_session, user).delete(item_id)
-    remaining = [i.id for i in session.agenda if i.id != item_id]
-    if remaining:
-        await AgendaItemService(db_session, user).reorder(session.id, remaining)
-    return done(request, f"/manage/sessions/{session.id}#agenda", _("The item was deleted."))
+    service = AgendaItemService(db_session, current_user(request))
+    session_id = (await service.get(item_id)).session_id
+    await service.delete(item_id)
+    return done(request, f"/manage/sessions/{session_id}#agenda", _("The item was deleted."))
 
 
 # ---- speeches --------------------------------------------------------------------------------
@@ -533,11 +577,17 @@ async def speech_page(
 ) -> Template:
     context = await _speech_context(db_session, request, speech_id)
     event = context["event"]
-    language = lang if lang in event.languages else context["speech"].language
+    speech = context["speech"]
+    language = lang if lang in event.languages else speech.language
+    form = _speech_form(speech)
+    await label_people(db_session, form, _speaker_fields(len(speech.speakers)))
     return Template(
-        "manage/speeches/page.html",
-        context={**context, "form": _speech_form(context["speech"]), "lang_tab": language},
+        "manage/speeches/page.html", context={**context, "form": form, "lang_tab": language}
     )
+
+
+def _speaker_fields(count: int) -> list[str]:
+    return [f"speakers.{index}.person_id" for index in range(count)]
 
 
 @page_post("/manage/speeches/{speech_id:int}", guards=[PLANNERS])
@@ -578,7 +628,10 @@ async def speech_update(
     async def update(values: dict[str, Any]) -> Speech:
         return await service.update(speech_id, values)
 
-    if await submit(form, SpeechUpdate, update, prepare=prepare, exclude_unset=True) is None:
+    updated = await submit_picking(
+        db_session, service.user, form, SpeechUpdate, update, prepare=prepare, exclude_unset=True
+    )
+    if updated is None:
         event = context["event"]
         language = lang if lang in event.languages else speech.language
         if transcript_only:
@@ -586,6 +639,7 @@ async def speech_update(
             merged.values.update(form.values)
             merged.errors, merged.message = form.errors, form.message
             form = merged
+            await label_people(db_session, form, _speaker_fields(len(speech.speakers)))
         return Template(
             "manage/speeches/page.html",
             context={**context, "form": form, "lang_tab": language},
@@ -661,6 +715,8 @@ ROUTES = [
     session_page,
     session_edit,
     session_update,
+    session_delete_confirm,
+    session_delete,
     seat_create,
     seat_delete,
     item_create,

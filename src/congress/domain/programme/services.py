@@ -39,9 +39,35 @@ class SessionService(EventScoped, EntityService[Session]):
     model = Session
     order_by = ("planned_start", "id")
     write_roles = ORGANIZERS
+    # What was recorded of the session: presence, published accounts, photos.
+    kept_by = frozenset({"attendance.session_id", "record.session_id", "media_item.session_id"})
 
     async def validate(self, values: dict[str, Any], current: Session | None) -> None:
         _check_times(values)
+
+    async def delete(self, item_id: int) -> None:
+        """Delete a session with its presidium and agenda (each recorded in the history)."""
+        session = await self._get_for_write(item_id)
+        await self._check_not_referenced(session)
+        items = AgendaItemService(self.db, self.user)
+        for agenda_item_id in await owned(self.db, AgendaItem, session.id):
+            await items.delete(agenda_item_id, renumber=False)
+        seats = PresidiumSeatService(self.db, self.user)
+        for seat_id in await owned(self.db, PresidiumSeat, session.id):
+            await seats.delete(seat_id)
+        await super().delete(item_id)
+
+
+async def owned(
+    db: AsyncSession, model: type[AgendaItem | PresidiumSeat], session_id: int
+) -> list[int]:
+    return list(
+        (
+            await db.scalars(
+                select(model.id).where(model.session_id == session_id).order_by(model.id)
+            )
+        ).all()
+    )
 
 
 class SessionScoped:
@@ -96,6 +122,30 @@ class AgendaItemService(SessionScoped, EntityService[AgendaItem]):
                 raise Conflict.field(
                     "kind", f"the item holds a {current.kind.value}; delete that first"
                 )
+
+    async def delete(self, item_id: int, *, renumber: bool = True) -> None:
+        """Delete an item with the speech, award or gift it holds; the items after it move up."""
+        item = await self._get_for_write(item_id)
+        for model, service_type in (
+            (Speech, SpeechService),
+            (Award, AwardService),
+            (Gift, GiftService),
+        ):
+            attached = await self.db.scalar(select(model.id).where(model.agenda_item_id == item_id))
+            if attached is not None:
+                await service_type(self.db, self.user).delete(attached)
+        session_id = item.session_id
+        await super().delete(item_id)
+        if renumber:
+            remaining = (
+                await self.db.scalars(
+                    select(AgendaItem.id)
+                    .where(AgendaItem.session_id == session_id)
+                    .order_by(AgendaItem.position)
+                )
+            ).all()
+            if remaining:
+                await self.reorder(session_id, list(remaining))
 
     async def reorder(self, session_id: int, item_ids: list[int]) -> list[AgendaItem]:
         """Put the session's agenda in the given order (positions 1…n)."""
@@ -380,6 +430,7 @@ async def conflicts_of_event(
     other = aliased(Session)
     clashes = await db.execute(
         select(Session.id, other)
+        .options(selectinload(other.event))
         .join(other, (other.room_id == Session.room_id) & (other.id != Session.id))
         .where(
             Session.event_id == event_id,
@@ -409,6 +460,7 @@ async def conflicts_of_event(
                 conflicts.append(
                     ProgrammeConflict("person", (first, second), person=first_people[person_id])
                 )
+    conflicts += await _elsewhere(db, event_id, involved)
 
     participants = set(
         (
@@ -428,4 +480,30 @@ async def conflicts_of_event(
                 conflicts.append(
                     ProgrammeConflict("presidium_not_participant", (session,), person=seat.person)
                 )
+    return conflicts
+
+
+async def _elsewhere(
+    db: AsyncSession, event_id: int, involved: list[tuple[Session, dict[int, Person]]]
+) -> list[ProgrammeConflict]:
+    """People of this event who have a place in another event's session at the same time."""
+    if not involved:
+        return []
+    start = min(session.planned_start for session, _people in involved)
+    end = max(session.planned_end for session, _people in involved)
+    statement = select(Session).where(
+        Session.event_id != event_id, Session.planned_start < end, start < Session.planned_end
+    )
+    others = (
+        await db.scalars(programme_options(statement).options(selectinload(Session.event)))
+    ).all()
+    conflicts = []
+    for theirs in others:
+        their_people = people_of(theirs)
+        for ours, our_people in involved:
+            if _overlap(ours, theirs):
+                for person_id in sorted(our_people.keys() & their_people.keys()):
+                    conflicts.append(
+                        ProgrammeConflict("person", (ours, theirs), person=our_people[person_id])
+                    )
     return conflicts
