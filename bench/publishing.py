@@ -9,8 +9,9 @@ prints, for each URL:
 
 - cached: the median and 95th percentile of requests when nothing has changed (the answer comes
   from the render cache after one data-version query);
-- after a change: the first request after a change made through the JSON API, once the
-  background warmer has finished its round (what a visitor meets after an editor's save);
+- after a change: the first request after a change made through the JSON API (a session's
+  description), once the background warmer has made the answer again (what a visitor meets
+  after an editor's save);
 - cold: a request that has to make its answer (the cache emptied just before): the render path,
   which the warmer takes after a change and a visitor takes only if nothing was warm.
 
@@ -57,15 +58,17 @@ PATHS = ["schedule.xml", "schedule.json", "calendar.ics", "programme", "", "proc
 EVENTS = {"talks-306": (306, 1), "large-600": (600, 5)}
 
 
-async def _build(settings: Settings) -> tuple[str, dict[str, int]]:
-    """The two events, an editor's API token, and a session of each event to change."""
+async def _build(settings: Settings) -> tuple[str, dict[str, int], dict[str, int]]:
+    """The two events, an organizer's API token, a session of each event to change, and the
+    events' ids."""
     engine = make_engine(settings, poolclass=NullPool)
-    first_sessions = {}
+    first_sessions, event_ids = {}, {}
     async with AsyncSession(engine, expire_on_commit=False) as db:
         for slug, (sessions, speeches) in EVENTS.items():
             event = await build_event(
                 db, slug=slug, sessions=sessions, speeches_per_session=speeches, days=3, rooms=6
             )
+            event_ids[slug] = event.id
             first_sessions[slug] = int(
                 await db.scalar(
                     select(Session.id).where(Session.event_id == event.id).order_by(Session.id)
@@ -78,7 +81,7 @@ async def _build(settings: Settings) -> tuple[str, dict[str, int]]:
         token = await create_token(db, user, "bench")
         await db.commit()
     await engine.dispose()
-    return token, first_sessions
+    return token, first_sessions, event_ids
 
 
 async def _pg(url: str, statement: str) -> None:
@@ -113,16 +116,25 @@ def _timed(client: httpx.Client, url: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _wait_for_warmer(app: Any, before: int) -> None:
+def _cached_version(app: Any, name: str, event_id: int) -> Any:
+    cache = app.state["publishing_cache"]
+    versions = [
+        cache.version_of(key) for key in cache.items if (key.name, key.event_id) == (name, event_id)
+    ]
+    return versions[0] if versions else None
+
+
+def _wait_for_warmer(app: Any, name: str, event_id: int, old: Any) -> None:
+    """Until the warmer has made the answer again for the changed data."""
     deadline = time.monotonic() + 120
-    while app.state.publishing_warmer.passes <= before:
+    while _cached_version(app, name, event_id) in (None, old):
         if time.monotonic() > deadline:
-            raise RuntimeError("the cache warmer did not finish a round")
-        time.sleep(0.02)
+            raise RuntimeError("the cache warmer did not make the answer again")
+        time.sleep(0.01)
 
 
 def measure(args: argparse.Namespace, settings: Settings) -> None:
-    token, first_sessions = asyncio.run(_build(settings))
+    token, first_sessions, event_ids = asyncio.run(_build(settings))
     port = _free_port()
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -149,14 +161,15 @@ def measure(args: argparse.Namespace, settings: Settings) -> None:
                     client.get(url).raise_for_status()
                 warm = sorted(_timed(client, url) for _ in range(args.rounds))
                 after_change = []
+                name = path or "event"
                 for round_ in range(args.changes):
-                    before = app.state.publishing_warmer.passes
+                    old = _cached_version(app, name, event_ids[slug])
                     client.patch(
                         f"/api/v1/sessions/{first_sessions[slug]}",
                         json={"description": {"en": f"Changed {round_}."}},
                         headers=api,
                     ).raise_for_status()
-                    _wait_for_warmer(app, before)
+                    _wait_for_warmer(app, name, event_ids[slug], old)
                     after_change.append(_timed(client, url))
                 after_change.sort()
                 cold = []
