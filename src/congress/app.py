@@ -26,6 +26,7 @@ from congress import __version__
 from congress.db.engine import make_engine
 from congress.documents.render import shutdown_pool
 from congress.domain.checkin.batch import CheckInBatcher
+from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SQLAlchemyPlugin(config=alchemy),
             HTMXPlugin(),
             FlashPlugin(config=FlashConfig(template_config=template_config)),
+            # Re-makes the cached public pages and open formats after each change.
+            CacheWarmer(),
         ],
         # Outermost first: the session is loaded before authentication reads it.
         middleware=[

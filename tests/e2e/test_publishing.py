@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, expect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +18,6 @@ from congress.db.engine import make_engine
 from congress.demo import DEMO_SLUG, load_demo
 from congress.domain.accounts.enums import Role
 from congress.domain.programme.models import Speech
-from congress.domain.publishing.models import Record
 from congress.settings import Settings
 from tests.conftest import make_staff
 from tests.e2e.conftest import LiveServer, screenshot
@@ -29,22 +30,8 @@ async def _seed(settings: Settings) -> tuple[str, int]:
     async with AsyncSession(engine, expire_on_commit=False) as db:
         await load_demo(db)
         await db.commit()
-        event_id = await db.scalar(select(Record.event_id).limit(1))
-        db.add(
-            Record(
-                event_id=event_id,
-                slug="second-day",
-                headline={
-                    "en": "The second day of the congress",
-                    "ru": "Второй день конгресса",
-                    "zh": "大会第二天",
-                    "de": "Der zweite Kongresstag",
-                },
-                lead={"en": "Reports of the executive committees.", "ru": "Доклады исполкомов."},
-                body={"en": "<p>The plenary heard the reports.</p>"},
-            )
-        )
-        _, token = await make_staff(db, Role.EDITOR)
+        user, token = await make_staff(db, Role.EDITOR)
+        user.name = "Olga Smirnova"
         speech_id = await db.scalar(select(func.min(Speech.id)))
         await db.commit()
     await engine.dispose()
@@ -71,18 +58,39 @@ def test_publish_read_comment_moderate(
         viewport={"width": 1280, "height": 900}, locale="en-GB"
     ).new_page()
 
+    # The editor writes the report on the desk, in four languages, as a draft.
+    editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
+    editor.get_by_role("link", name="New report").click()
+    editor.get_by_role("button", name="Create the draft").click()  # nothing typed yet
+    expect(editor.locator("#headline-error")).to_be_visible()
+    headlines = {
+        "en": "The second day of the congress",
+        "ru": "Второй день конгресса",
+        "zh": "大会第二天",
+        "de": "Der zweite Kongresstag",
+    }
+    for code, text in headlines.items():
+        editor.fill(f"#f-headline\\.{code}", text)
+    editor.fill("#f-lead\\.en", "Reports of the executive committees.")
+    editor.fill("#f-lead\\.ru", "Доклады исполкомов.")
+    editor.fill("#f-body\\.en", "<p>The plenary heard the reports.</p><script>alert(1)</script>")
+    editor.fill("#f-slug", "second-day")
+    editor.fill("#f-new_tags", "plenary, committees")
+    editor.get_by_role("button", name="Create the draft").click()
+    expect(editor.locator(".flash")).to_have_text("The report was created as a draft.")
+    screenshot(editor, "publishing-desk-record")
+
     # The draft is invisible.
     assert visitor.goto(f"{base}/events/{DEMO_SLUG}/records/second-day").status == 404
 
+    workflow = editor.locator("#workflow")
+    workflow.get_by_role("button", name="Send to review").click()
+    expect(editor.locator("#workflow .pill")).to_have_text("review")
+    editor.locator("#workflow").get_by_role("button", name="Publish now").click()
+    expect(editor.locator("#workflow .pill")).to_have_text("published")
     editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
     row = editor.locator("tr", has_text="The second day of the congress")
-    row.get_by_role("button", name="Send to review").click()
-    row = editor.locator("tr", has_text="The second day of the congress")
-    expect(row.locator(".status")).to_have_text("review")
-    row.get_by_role("button", name="Publish now").click()
-    expect(editor.locator("tr", has_text="The second day").locator(".status")).to_have_text(
-        "published"
-    )
+    expect(row.locator(".pill")).to_have_text("published")
     screenshot(editor, "publishing-desk")
 
     # A visitor finds it, switches to Russian, reads a speech by its URL and comments.
@@ -107,10 +115,12 @@ def test_publish_read_comment_moderate(
     expect(visitor.locator(".comment", has_text="Спасибо за репортаж!")).to_have_count(0)
 
     editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
+    expect(editor.locator(".comment", has_text="Спасибо за репортаж!")).to_be_visible()
+    screenshot(editor, "publishing-desk-moderation")
     editor.locator(".comment", has_text="Спасибо за репортаж!").get_by_role(
         "button", name="Approve"
     ).click()
-    expect(editor.locator(".notice")).to_be_visible()
+    expect(editor.locator(".flash")).to_be_visible()
 
     visitor.goto(record_url)
     expect(visitor.locator(".comment", has_text="Спасибо за репортаж!")).to_have_count(1)
@@ -136,3 +146,59 @@ def test_pages_in_every_language(
     page.goto(f"{live_server.url}/search?q=%E5%8F%8B%E5%A5%BD&lang=zh")
     expect(page.locator(".result").first).to_be_visible()
     screenshot(page, "publishing-search-zh")
+
+
+def _photo(colour: tuple[int, int, int]) -> bytes:
+    image = Image.new("RGB", (1600, 1067), colour)
+    draw = ImageDraw.Draw(image)
+    for x in range(-1000, 1600, 90):
+        draw.line([(x, 0), (x + 1067, 1067)], fill=(255, 255, 255), width=8)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_desk_photos(live_server: LiveServer, browser: Browser, settings: Settings) -> None:
+    token, _ = seed(settings)
+    base = live_server.url
+    editor = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        extra_http_headers={"Authorization": f"Bearer {token}"},
+    ).new_page()
+    desk = f"{base}/manage/events/{DEMO_SLUG}/record"
+    for name, colour, caption in (
+        ("presidium.jpg", (38, 84, 150), "The presidium of the opening ceremony"),
+        ("badge.jpg", (150, 62, 48), "A commemorative badge for a video blogger"),
+        ("hall.jpg", (52, 122, 86), "Delegates in the Great Hall"),
+    ):
+        editor.goto(desk)
+        editor.set_input_files(
+            "#f-file", files=[{"name": name, "mimeType": "image/jpeg", "buffer": _photo(colour)}]
+        )
+        editor.fill("#f-caption\\.en", caption)
+        editor.fill("#f-credit", "Photo: A. Petrov")
+        editor.get_by_role("button", name="Upload").click()
+        expect(editor.locator(".flash")).to_contain_text("The photo was uploaded")
+
+    # The last one: captions in the other languages and the people it shows.
+    editor.fill("#f-caption\\.ru", "Делегаты в Большом зале")
+    editor.fill("#f-caption\\.zh", "大会堂里的代表们")
+    editor.locator(".people-checks label").first.locator("input").check()
+    screenshot(editor, "publishing-desk-photo")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.locator(".flash")).to_have_text("The photo was saved.")
+    expect(editor.locator(".thumbs figure")).to_have_count(3)
+    screenshot(editor, "publishing-desk-photos")
+
+    editor.locator("figure", has_text="A commemorative badge").get_by_role(
+        "link", name="Delete"
+    ).click()
+    expect(editor.locator("h2", has_text="Delete this photo?")).to_be_visible()
+    screenshot(editor, "publishing-desk-photo-delete")
+    editor.get_by_role("button", name="Delete photo").click()
+    expect(editor.locator(".flash")).to_have_text("The photo was deleted.")
+    expect(editor.locator(".thumbs figure")).to_have_count(2)
+
+    public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    public.goto(f"{base}/events/{DEMO_SLUG}?lang=zh")
+    expect(public.locator(".gallery figure", has_text="大会堂里的代表们")).to_have_count(1)

@@ -202,7 +202,7 @@ CASES: dict[str, Case] = {
         f"{EVENT}/records",
         "/api/v1/records",
         lambda ids: {"slug": "day-one", "headline": {"en": "Day one"}},
-        {"status": "published"},
+        {"status": "review"},
         "status",
     ),
     "users": (

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import shutil
 import uuid
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,9 +31,13 @@ from congress.domain.publishing.archive import (
     OWNED,
     SHARED,
     export_event,
+    import_archive,
     import_event,
+    read_archive,
+    write_archive,
 )
 from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
+from congress.domain.publishing.media import LocalStorage, thumbnail_key
 from congress.domain.publishing.models import Comment, MediaItem, Record
 from congress.domain.registration.enums import ParticipantCategory
 from congress.domain.registration.models import Delegation, Participant
@@ -39,6 +45,10 @@ from congress.errors import Conflict, Invalid
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url, make_staff
 from tests.publishing_data import build_event
+
+# Stand-ins for a photo and its thumbnail: any bytes must come back unchanged.
+PHOTO = b"\xff\xd8\xff\xe0 original photo bytes " + bytes(range(256)) * 40
+THUMBNAIL = b"\xff\xd8\xff\xe0 thumbnail bytes"
 
 
 @pytest.fixture
@@ -64,8 +74,9 @@ async def other_db(empty_settings: Settings) -> AsyncIterator[AsyncSession]:
     await engine.dispose()
 
 
-async def full_event(db: AsyncSession) -> Event:
-    """A generated event plus registration, attendance, media, comments and a staff author."""
+async def full_event(db: AsyncSession, media: Path | None = None) -> Event:
+    """A generated event plus registration, attendance, media, comments and a staff author;
+    with ``media``, the photo's files (original and thumbnail) in that media folder."""
     event = await build_event(db, sessions=4, speeches_per_session=2)
     author, _ = await make_staff(db, Role.EDITOR)
     person = (await db.scalars(select(Person).order_by(Person.id))).first()
@@ -103,7 +114,7 @@ async def full_event(db: AsyncSession) -> Event:
             participant_id=participant.id, session_id=session.id, state=AttendanceState.PRESENT
         )
     )
-    media = MediaItem(
+    media_item = MediaItem(
         event_id=event.id,
         session_id=session.id,
         kind=MediaKind.PHOTO,
@@ -114,8 +125,12 @@ async def full_event(db: AsyncSession) -> Event:
         caption={"en": "The hall", "ru": "Зал"},
         credit="Photo: A. Petrov",
     )
-    media.people = [person]
-    db.add(media)
+    media_item.people = [person]
+    db.add(media_item)
+    if media is not None:
+        storage = LocalStorage(media)
+        storage.save(media_item.storage_key, PHOTO)
+        storage.save(thumbnail_key(media_item.storage_key), THUMBNAIL)
     record = (await db.scalars(select(Record).where(Record.event_id == event.id))).one()
     record.author_id = author.id
     db.add_all(
@@ -263,3 +278,109 @@ def test_cli_export_and_import(
     (tmp_path / "bad.json").write_text("{not json")
     assert main(["import", str(tmp_path / "bad.json")]) == 1
     assert "is not JSON" in capsys.readouterr().err
+
+
+async def test_archive_round_trip_keeps_the_photos(
+    db: AsyncSession, other_db: AsyncSession, settings: Settings, empty_settings: Settings
+) -> None:
+    event = await full_event(db, settings.media_dir)
+    before = await export_event(db, event)
+    archive = write_archive(before, LocalStorage(settings.media_dir))
+    data, files = read_archive(archive)
+    assert data["missing_files"] == []
+    key = before["tables"]["media_item"][0]["storage_key"]
+    assert files == {key: PHOTO, thumbnail_key(key): THUMBNAIL}
+
+    target = LocalStorage(empty_settings.media_dir)
+    new_id = await import_archive(other_db, archive, target)
+    await other_db.commit()
+    imported = await other_db.get(Event, new_id)
+    assert imported is not None
+    after = await export_event(other_db, imported)
+    assert canonical(after) == canonical(before)
+    assert target.read(key) == PHOTO and target.read(thumbnail_key(key)) == THUMBNAIL
+    # Nothing is lost: the archive of the copy holds the same rows and the same files.
+    assert read_archive(write_archive(after, target))[1] == files
+
+
+async def test_archive_notes_missing_files_and_refuses_junk(
+    db: AsyncSession, other_db: AsyncSession, settings: Settings, empty_settings: Settings
+) -> None:
+    event = await full_event(db)  # the photo's row, but no file
+    data, files = read_archive(
+        write_archive(await export_event(db, event), LocalStorage(settings.media_dir))
+    )
+    key = data["tables"]["media_item"][0]["storage_key"]
+    assert files == {} and data["missing_files"] == [key, thumbnail_key(key)]
+    with pytest.raises(Invalid) as caught:
+        await import_archive(
+            other_db, b"PK\x03\x04 not really a zip", LocalStorage(empty_settings.media_dir)
+        )
+    assert caught.value.errors[0].field == "archive"
+
+
+async def test_archive_over_http(
+    client: Any, db: AsyncSession, admin: dict[str, str], settings: Settings
+) -> None:
+    event = await full_event(db, settings.media_dir)
+    public = await client.get(f"/events/{event.slug}/export.zip")
+    assert public.status_code == 200 and public.headers["content-type"] == "application/zip"
+    data, files = read_archive(public.content)
+    assert data["public"] is True and "participant" not in data["tables"] and len(files) == 2
+    page = await client.get(f"/events/{event.slug}")
+    assert f'href="/events/{event.slug}/export.zip"' in page.text
+
+    full = await client.get(f"/events/{event.slug}/export.zip", headers=admin)
+    assert "participant" in read_archive(full.content)[0]["tables"]
+    # The public archive, imported into the same database under another address.
+    data, files = read_archive(public.content)
+    data["tables"]["event"][0]["slug"] = "moved-congress"
+    for row in data["tables"]["media_item"]:
+        row["storage_key"] = row["storage_key"].replace(event.slug, "moved-congress")
+    renamed = {key.replace(event.slug, "moved-congress"): body for key, body in files.items()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("event.json", json.dumps(data))
+        for key, body in renamed.items():
+            archive.writestr(f"media/{key}", body)
+    response = await client.post(
+        "/api/v1/events/import-archive",
+        content=buffer.getvalue(),
+        headers={**admin, "content-type": "application/zip"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["slug"] == "moved-congress"
+    key = data["tables"]["media_item"][0]["storage_key"]
+    assert (await client.get(f"/media/{key}")).content == PHOTO
+    refused = await client.post(
+        "/api/v1/events/import-archive",
+        content=b"junk",
+        headers={**admin, "content-type": "application/zip"},
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "archive"
+
+
+def test_cli_archive_export_and_import(
+    tmp_path: Path,
+    settings: Settings,
+    empty_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def setup() -> tuple[str, str]:
+        engine = make_engine(settings, poolclass=NullPool)
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            event = await full_event(session, settings.media_dir)
+            key = await session.scalar(select(MediaItem.storage_key))
+        await engine.dispose()
+        return event.slug, str(key)
+
+    slug, key = asyncio.run(setup())
+    out = tmp_path / "event.zip"
+    monkeypatch.setattr("congress.__main__.get_settings", lambda: settings)
+    assert main(["export", slug, "-o", str(out)]) == 0
+    assert "2 files" in capsys.readouterr().err
+    monkeypatch.setattr("congress.__main__.get_settings", lambda: empty_settings)
+    assert main(["import", str(out)]) == 0
+    assert f"imported {slug}" in capsys.readouterr().out
+    assert LocalStorage(empty_settings.media_dir).read(key) == PHOTO

@@ -1,4 +1,5 @@
-"""A complete export of one event as JSON, and its import into another database.
+"""A complete export of one event as JSON, and its import into another database; with the
+photos' files, as a ZIP archive.
 
 The export is table-shaped: every row the event owns (sessions, agenda, speeches, registration,
 attendance, records, comments, media metadata) and every shared row they point at (venue, rooms,
@@ -8,12 +9,19 @@ every reference, inside the caller's transaction: a failure leaves the database 
 
 The public variant (for anonymous visitors) leaves out registration, attendance, comments, staff
 users, unpublished records and people's private contacts.
+
+The archive (``export.zip``) holds the same JSON as ``event.json`` and every file of the event's
+media items under ``media/`` (the original and its thumbnail, by storage key), so that an event
+moved to another installation keeps its photos.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
+import json
+import zipfile
 from collections import defaultdict
 from typing import Any
 
@@ -24,6 +32,7 @@ from congress import __version__
 from congress.db.base import metadata, utc_now
 from congress.domain.events.models import Event
 from congress.domain.publishing.enums import RecordStatus
+from congress.domain.publishing.media import MediaStorage, thumbnail_key
 from congress.errors import Conflict, FieldError, Invalid
 
 FORMAT = "congress-event"
@@ -294,3 +303,76 @@ async def _insert(
                 parent_id = new_ids[table.name][row[column_name]]
                 updated_at = _convert(table.c.updated_at, row["updated_at"])
                 deferred.append((table, column_name, new_id, parent_id, updated_at))
+
+
+# ---- the archive: the export with the media files --------------------------------------------
+
+ARCHIVE_DATA = "event.json"
+ARCHIVE_MEDIA = "media/"
+# Refused when unpacked: more than this in all (an archive is read into memory).
+MAX_ARCHIVE_BYTES = 2 * 1024**3
+
+
+def media_keys(data: dict[str, Any]) -> list[str]:
+    """The storage keys of every file the export's media items name (originals, thumbnails)."""
+    keys = [row["storage_key"] for row in data["tables"].get("media_item", [])]
+    return [name for key in keys for name in (key, thumbnail_key(key))]
+
+
+def write_archive(data: dict[str, Any], storage: MediaStorage) -> bytes:
+    """The export and its media files as a ZIP archive (in a worker thread: it reads files).
+
+    A file missing from the storage is listed under ``missing_files`` in event.json."""
+    buffer = io.BytesIO()
+    missing = []
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for key in media_keys(data):
+            try:
+                content = storage.read(key)
+            except (OSError, ValueError):
+                missing.append(key)
+                continue
+            # Photos are JPEG already: storing them as they are costs nothing in size.
+            archive.writestr(ARCHIVE_MEDIA + key, content, compress_type=zipfile.ZIP_STORED)
+        text = json.dumps({**data, "missing_files": missing}, ensure_ascii=False, indent=1)
+        archive.writestr(ARCHIVE_DATA, text, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def read_archive(content: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The export and the media files of an archive made by :func:`write_archive`; only files
+    that the export's media items name are taken."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            if ARCHIVE_DATA not in names:
+                raise Invalid.field("archive", f"the archive holds no {ARCHIVE_DATA}")
+            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
+                raise Invalid.field("archive", "the archive unpacks to more than 2 GB")
+            data = json.loads(archive.read(ARCHIVE_DATA))
+            if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
+                raise Invalid.field("format", f"not a {FORMAT} export")
+            try:
+                keys = media_keys(data)
+            except (KeyError, TypeError) as exc:
+                raise Invalid.field("tables.media_item", f"malformed row: {exc}") from None
+            files = {
+                key: archive.read(ARCHIVE_MEDIA + key)
+                for key in keys
+                if ARCHIVE_MEDIA + key in names
+            }
+    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Invalid.field("archive", f"not a readable event archive: {exc}") from None
+    return data, files
+
+
+async def import_archive(db: AsyncSession, content: bytes, storage: MediaStorage) -> int:
+    """Insert an archived event and store its media files; returns the new event id. The rows
+    are written in the caller's transaction; the files are stored once the rows are in."""
+    from anyio import to_thread
+
+    data, files = await to_thread.run_sync(read_archive, content)
+    event_id = await import_event(db, data)
+    for key, body in files.items():
+        await to_thread.run_sync(storage.save, key, body)
+    return event_id

@@ -1,4 +1,5 @@
-"""`congress export EVENT -o FILE` and `congress import FILE`: one event as a JSON file."""
+"""`congress export EVENT -o FILE` and `congress import FILE`: one event as a JSON file, or
+with its photos as a ZIP archive when FILE ends in .zip."""
 
 from __future__ import annotations
 
@@ -44,31 +45,51 @@ async def _any_event(db: Any, ref: str) -> Any:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     from congress.__main__ import _run, prepare_database
+    from congress.domain.publishing.archive import media_keys, write_archive
+    from congress.domain.publishing.media import LocalStorage
 
     prepare_database(settings)
     data = _run(_export, settings, args.event, args.public)
+    rows = sum(len(rows) for rows in data["tables"].values())
+    if args.output.endswith(".zip"):
+        archive = write_archive(data, LocalStorage(settings.media_dir))
+        Path(args.output).write_bytes(archive)
+        files = len(media_keys(data))
+        print(
+            f"exported {data['event']} ({rows} rows, {files} files) to {args.output}",
+            file=sys.stderr,
+        )
+        return
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if args.output == "-":
         sys.stdout.write(text + "\n")
         return
     Path(args.output).write_text(text + "\n", encoding="utf-8")
-    rows = sum(len(rows) for rows in data["tables"].values())
     print(f"exported {data['event']} ({rows} rows) to {args.output}", file=sys.stderr)
 
 
 async def _import(settings: Settings, data: Any) -> tuple[int, str]:
+    """``data``: the export (a dict), or the bytes of an archive."""
+    from sqlalchemy import select
+
     from congress.__main__ import CommandError, _session
-    from congress.domain.publishing.archive import import_event
+    from congress.domain.events.models import Event
+    from congress.domain.publishing.archive import import_archive, import_event
+    from congress.domain.publishing.media import LocalStorage
     from congress.errors import ProblemError
 
     async with _session(settings) as db:
         try:
-            event_id = await import_event(db, data)
+            if isinstance(data, bytes):
+                event_id = await import_archive(db, data, LocalStorage(settings.media_dir))
+            else:
+                event_id = await import_event(db, data)
         except ProblemError as exc:
             await db.rollback()
             raise CommandError(exc.detail) from None
+        slug = await db.scalar(select(Event.slug).where(Event.id == event_id))
         await db.commit()
-    return event_id, data["tables"]["event"][0]["slug"]
+    return event_id, str(slug)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
@@ -76,7 +97,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
     path = Path(args.file)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        data: Any = content if content[:4] == b"PK\x03\x04" else json.loads(content)
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -87,7 +109,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def add_commands(commands: Any) -> None:
-    export = commands.add_parser("export", help="write one event (everything about it) as JSON")
+    export = commands.add_parser(
+        "export", help="write one event (everything about it) as JSON, or as .zip with its photos"
+    )
     export.add_argument("event", help="the event's id or slug")
     export.add_argument("-o", "--output", required=True, help="file to write, - for stdout")
     export.add_argument(
@@ -95,5 +119,5 @@ def add_commands(commands: Any) -> None:
     )
     export.set_defaults(handler=cmd_export)
     load = commands.add_parser("import", help="add an event exported with `congress export`")
-    load.add_argument("file", help="the JSON file")
+    load.add_argument("file", help="the JSON file or ZIP archive")
     load.set_defaults(handler=cmd_import)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from congress.domain.people.models import Organization, Person
 from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session, Speech
 from congress.domain.publishing.models import Record
+from congress.domain.publishing.services import ascii_slug
 from congress.translation import resolve
 
 GENERATOR = "congress"
@@ -38,13 +38,6 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://congress.invalid/guid")
 
 def guid(*parts: object) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in parts)))
-
-
-def ascii_slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens (letters outside ASCII are dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = decomposed.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def acronym_of(event: Event) -> str:
@@ -331,45 +324,96 @@ def _json_event(slot: Slot) -> dict[str, Any]:
 # ---- iCalendar -------------------------------------------------------------------------------
 
 
+# Zones that iCalendar writes as UTC times ("…Z") without a VTIMEZONE.
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "GMT", "Etc/GMT", "Universal", "Zulu"})
+
+
 def icalendar_of(event: Event, sessions: Sequence[Session], site: PublicSite) -> bytes:
-    """RFC 5545 calendar: one VEVENT per session, local times with their VTIMEZONE."""
+    """RFC 5545 calendar: one VEVENT per session, local times with their VTIMEZONE.
+
+    The calendar's frame and its VTIMEZONE come from the icalendar library. The VEVENTs are
+    written here, with the library's escaping of text values: its property objects and its
+    line folding (a Python loop over every character) cost about 0.3 ms per event, a third of
+    a second for a 300-talk congress, ten times what the rest of this export costs.
+    """
     host = urlsplit(site.base_url).hostname or GENERATOR
     zone = zoneinfo.ZoneInfo(event.timezone)
+    zone_id = None if event.timezone in UTC_ZONES else event.timezone
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{GENERATOR} {__version__}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", site.text(event, event.name))
     calendar.add("x-wr-timezone", event.timezone)
+    if sessions and zone_id is not None:
+        first = min(session.planned_start for session in sessions).astimezone(zone).date()
+        last = max(session.planned_end for session in sessions).astimezone(zone).date()
+        calendar.add_component(
+            icalendar.Timezone.from_tzid(
+                zone_id, first_date=first, last_date=last + dt.timedelta(days=1)
+            )
+        )
     location = site.text(event, event.venue.name) if event.venue else None
+    lines: list[str] = []
     for session in sessions:
-        vevent = icalendar.Event()
-        vevent.add("uid", f"{guid(event.slug, 'session', session.id)}@{host}")
+        lines.append("BEGIN:VEVENT")
+        lines.append(f"UID:{guid(event.slug, 'session', session.id)}@{host}")
         # Without METHOD, DTSTAMP is the time the information last changed (RFC 5545 3.8.7.2).
-        vevent.add("dtstamp", session.updated_at.astimezone(dt.UTC))
-        vevent.add("dtstart", local(session.planned_start, zone))
-        vevent.add("dtend", local(session.planned_end, zone))
-        vevent.add("summary", site.text(event, session.title))
+        lines.append(f"DTSTAMP:{session.updated_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}")
+        lines.append(_ical_time("DTSTART", session.planned_start, zone, zone_id))
+        lines.append(_ical_time("DTEND", session.planned_end, zone, zone_id))
+        lines.append(f"SUMMARY:{_ical_text(site.text(event, session.title))}")
         description = site.text(event, session.description)
         names = ", ".join(site.name(event, person) for person in speakers_of(session))
         if names:
             description = f"{description}\n\n{names}".strip()
         if description:
-            vevent.add("description", description)
+            lines.append(f"DESCRIPTION:{_ical_text(description)}")
         room = site.text(event, session.room.name) if session.room else None
         where = ", ".join(part for part in (room, location) if part)
         if where:
-            vevent.add("location", where)
-        vevent.add("url", site.session_url(event, session))
-        vevent.add("categories", [session.kind.value])
+            lines.append(f"LOCATION:{_ical_text(where)}")
+        lines.append(f"URL:{site.session_url(event, session)}")
+        lines.append(f"CATEGORIES:{_ical_text(session.kind.value)}")
         if event.status is EventStatus.CANCELLED:
-            vevent.add("status", "CANCELLED")
-        calendar.add_component(vevent)
-    if sessions:
-        first = min(session.planned_start for session in sessions).date()
-        last = max(session.planned_end for session in sessions).date()
-        calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
-    return calendar.to_ical()
+            lines.append("STATUS:CANCELLED")
+        lines.append("END:VEVENT")
+    frame = calendar.to_ical()
+    end = frame.rindex(b"END:VCALENDAR")
+    events = b"".join(_ical_fold(line) + b"\r\n" for line in lines)
+    return frame[:end] + events + frame[end:]
+
+
+def _ical_text(value: str) -> str:
+    return icalendar.vText(value).to_ical().decode()
+
+
+def _ical_time(name: str, moment: dt.datetime, zone: dt.tzinfo, zone_id: str | None) -> str:
+    if zone_id is None:
+        return f"{name}:{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    return f"{name};TZID={zone_id}:{moment.astimezone(zone):%Y%m%dT%H%M%S}"
+
+
+def _ical_fold(line: str) -> bytes:
+    """A content line folded after at most 75 octets, never inside a character (RFC 5545 3.1)
+    nor between a backslash and the character it escapes."""
+    data = line.encode()
+    if len(data) <= 75:
+        return data
+    parts: list[bytes] = []
+    current: list[str] = []
+    size, limit = 0, 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            carried = [current.pop()] if current[-1] == "\\" else []
+            parts.append("".join(current).encode())
+            current, limit = carried, 74  # a continuation line starts with a space
+            size = len(carried)
+        current.append(char)
+        size += width
+    parts.append("".join(current).encode())
+    return b"\r\n ".join(parts)
 
 
 # ---- schema.org JSON-LD ----------------------------------------------------------------------

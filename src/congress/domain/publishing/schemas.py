@@ -87,8 +87,14 @@ class RecordCreate(Schema):
     lead: TranslatableOptional | None = None
     body: TranslatableOptional = Field(default_factory=dict, description="HTML; sanitised on save")
     category_id: Id | None = None
-    status: RecordStatus = RecordStatus.DRAFT
-    publish_at: AwareDatetime | None = None
+    author_id: Id | None = Field(default=None, description="Staff user shown as the author")
+    status: RecordStatus = Field(
+        default=RecordStatus.DRAFT,
+        description="draft → review → published; a new record starts as a draft or in review",
+    )
+    publish_at: AwareDatetime | None = Field(
+        default=None, description="With status published: invisible to the public until then"
+    )
     tag_ids: list[Id] = Field(default_factory=list)
 
 

@@ -3,21 +3,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 import time
+import unicodedata
+from types import SimpleNamespace
 from typing import Any
 
 import nh3
-from sqlalchemy import Select, delete, func, or_, select, union, update
+from sqlalchemy import Select, delete, func, or_, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, noload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from congress.domain.crud import EntityService
-from congress.domain.events.models import Event, Venue
+from congress.domain.events.models import Event, Room, Venue
 from congress.domain.events.services import PUBLIC_EVENT, EventScoped, EventService
 from congress.domain.people.models import Organization, Person, Position
 from congress.domain.programme.models import (
@@ -39,7 +41,7 @@ from congress.domain.publishing.models import (
     Tag,
     ViewSalt,
 )
-from congress.errors import Conflict, FieldError, Invalid, NotFound
+from congress.errors import FieldError, Invalid, NotFound
 
 EDITORS = frozenset({Role.EDITOR})
 
@@ -67,6 +69,7 @@ class MediaItemService(EventScoped, EntityService[MediaItem]):
     write_roles = EDITORS
 
     async def validate(self, values: dict[str, Any], current: MediaItem | None) -> None:
+        await _check_session_of_event(self.db, values)
         if "person_ids" in values:
             values["_people"] = await _load_all(self, Person, values["person_ids"], "person_ids")
 
@@ -85,6 +88,35 @@ class TagService(EntityService[Tag]):
     model = Tag
     order_by = ("slug",)
     write_roles = EDITORS
+
+
+# The editorial workflow: a report is written as a draft, checked in review and then published
+# (at once or at a set time); it can be taken back to review or to draft at any step.
+NEXT_STATUSES: dict[RecordStatus, frozenset[RecordStatus]] = {
+    RecordStatus.DRAFT: frozenset({RecordStatus.DRAFT, RecordStatus.REVIEW}),
+    RecordStatus.REVIEW: frozenset(RecordStatus),
+    RecordStatus.PUBLISHED: frozenset(RecordStatus),
+}
+
+
+def check_workflow(before: RecordStatus, after: RecordStatus) -> None:
+    """422 on ``status`` for a step the workflow does not allow (a new report starts as a draft)."""
+    if after not in NEXT_STATUSES[before]:
+        raise Invalid.field(
+            "status",
+            f"a {before.value} report cannot be {after.value}: "
+            "it goes through review first (send it to review, then publish it)",
+        )
+
+
+async def _check_session_of_event(db: AsyncSession, values: dict[str, Any]) -> None:
+    """A record or photo about a session must be about a session of its own event."""
+    session_id = values.get("session_id")
+    if session_id is None or values.get("event_id") is None:
+        return
+    event_id = await db.scalar(select(Session.event_id).where(Session.id == session_id))
+    if event_id is not None and event_id != values["event_id"]:
+        raise Invalid.field("session_id", "this session belongs to another event")
 
 
 def published_now() -> Any:
@@ -107,9 +139,14 @@ class RecordService(EventScoped, EntityService[Record]):
         }
         if "tag_ids" in values:
             values["_tags"] = await _load_all(self, Tag, values["tag_ids"], "tag_ids")
-        if current is None and self.user is not None:
+        if current is None and self.user is not None and values.get("author_id") is None:
             values["author_id"] = self.user.id
-        if values.get("status") is RecordStatus.PUBLISHED and values.get("published_at") is None:
+        await _check_session_of_event(self.db, values)
+        before = current.status if current is not None else RecordStatus.DRAFT
+        after = RecordStatus(values.get("status") or RecordStatus.DRAFT)
+        check_workflow(before, after)
+        rescheduled = current is not None and values.get("publish_at") != current.publish_at
+        if after is RecordStatus.PUBLISHED and (before is not after or rescheduled):
             values["published_at"] = values.get("publish_at") or utc_now()
 
     def apply(self, instance: Record, values: dict[str, Any]) -> None:
@@ -143,7 +180,11 @@ class CommentService(EntityService[Comment]):
 
 async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
     """The event with its venue and organizers, as this user may see it (404 for drafts)."""
-    event = await EventService(db, user).resolve(slug)
+    return await with_details(db, await EventService(db, user).resolve(slug))
+
+
+async def with_details(db: AsyncSession, event: Event) -> Event:
+    """The event with its venue and organizers loaded."""
     statement = (
         select(Event)
         .where(Event.id == event.id)
@@ -153,88 +194,217 @@ async def public_event(db: AsyncSession, user: User | None, slug: str) -> Event:
     return (await db.scalars(statement)).one()
 
 
+class _Columns:
+    """The column attributes of one model inside a (possibly joined) select, read back from
+    each result row into a plain object with the model's attribute names."""
+
+    def __init__(self, model: Any, skip: frozenset[str] = frozenset()) -> None:
+        props = [prop for prop in model.__mapper__.column_attrs if prop.key not in skip]
+        self.keys = tuple(prop.key for prop in props)
+        self.columns = tuple(prop.columns[0] for prop in props)
+        self.id_index = self.keys.index("id")
+
+    def read(self, values: tuple[Any, ...], start: int) -> SimpleNamespace | None:
+        """The row's part from ``start`` on; None when an outer join found nothing."""
+        part = values[start : start + len(self.keys)]
+        if part[self.id_index] is None:
+            return None
+        return SimpleNamespace(**dict(zip(self.keys, part, strict=True)))
+
+
+async def _read(db: AsyncSession, parts: list[_Columns], statement: Select[Any]) -> list[list[Any]]:
+    """Each result row split into its parts (see _Columns)."""
+    result = await db.execute(statement)
+    rows = []
+    for row in result.all():
+        values, start, read = tuple(row), 0, []
+        for part in parts:
+            read.append(part.read(values, start))
+            start += len(part.keys)
+        rows.append(read)
+    return rows
+
+
+# Left out of the plain rows: bookkeeping (only a session's updated_at is published, as the
+# version of the schedule), private contacts (never on a public page), and what only the
+# ``full`` reading needs (transcripts, the agenda's times and notes).
+_AUDIT = frozenset({"created_at", "updated_at"})
+_SESSION, _ROOM = _Columns(Session, frozenset({"created_at"})), _Columns(Room, _AUDIT)
+_ITEM = _Columns(AgendaItem, _AUDIT)
+_ITEM_BRIEF = _Columns(
+    AgendaItem, _AUDIT | {"notes", "planned_start", "planned_end", "actual_start", "actual_end"}
+)
+_SPEECH = _Columns(Speech, _AUDIT)
+_SPEECH_BRIEF = _Columns(Speech, _AUDIT | {"transcript", "approved_at"})
+_AWARD, _GIFT, _SEAT = (
+    _Columns(Award, _AUDIT),
+    _Columns(Gift, _AUDIT),
+    _Columns(PresidiumSeat, _AUDIT),
+)
+_SPEAKER, _POSITION = _Columns(SpeechSpeaker, _AUDIT), _Columns(Position, _AUDIT)
+_PERSON = _Columns(Person, _AUDIT | {"email", "phone", "notes"})
+_ORGANIZATION = _Columns(Organization, _AUDIT)
+
+
 async def load_programme(
     db: AsyncSession, event: Event, *, full: bool = False, session_id: int | None = None
-) -> list[Session]:
-    """The event's sessions in time order with their agenda, speeches and speakers; with
-    ``full`` also the presidium, awards and gifts.
+) -> list[Any]:
+    """The event's sessions in time order with their room, agenda, speeches and speakers; with
+    ``full`` also transcripts, the presidium, awards, gifts, and the speakers' positions.
 
-    One query per kind of row, each selecting by event (not by a list of ids), so that the
-    number of queries stays the same from a 3-session meeting to a 600-session congress.
+    The rows are plain objects with the attribute names of the models (``session.agenda[0]
+    .speech.speakers[0].person.family_name``), read with a few columns-only queries: for a
+    large event this is several times faster than building ORM objects, which the exports and
+    the public pages do not need (they only read). One query per kind of row, each selecting
+    by event (never by a list of ids), so that the number of queries stays the same from a
+    3-session meeting to a 600-session congress: 4, or 7 with ``full``.
     """
     in_scope: list[Any] = [Session.event_id == event.id]
     if session_id is not None:
         in_scope.append(Session.id == session_id)
-    sessions = list(
-        (
-            await db.scalars(
-                select(Session)
-                .where(*in_scope)
-                .options(joinedload(Session.room))
-                .order_by(Session.planned_start, Session.id)
-            )
-        ).all()
-    )
+    sessions: dict[int, Any] = {}
+    for session, room in await _read(
+        db,
+        [_SESSION, _ROOM],
+        select(*_SESSION.columns, *_ROOM.columns)
+        .outerjoin(Room, Room.id == Session.room_id)
+        .where(*in_scope)
+        .order_by(Session.planned_start, Session.id),
+    ):
+        session.room, session.agenda, session.presidium = room, [], []
+        sessions[session.id] = session
+
+    parts = [_ITEM, _SPEECH] if full else [_ITEM_BRIEF, _SPEECH_BRIEF]
     items_query = (
         select(AgendaItem)
         .join(Session, Session.id == AgendaItem.session_id)
-        .where(*in_scope)
-        .options(joinedload(AgendaItem.speech))
-        .order_by(AgendaItem.session_id, AgendaItem.position)
+        .outerjoin(Speech, Speech.agenda_item_id == AgendaItem.id)
     )
     if full:
-        items_query = items_query.options(
-            joinedload(AgendaItem.award).joinedload(Award.recipient),
-            joinedload(AgendaItem.award).joinedload(Award.presenter),
-            joinedload(AgendaItem.gift).joinedload(Gift.giver),
-            joinedload(AgendaItem.gift).joinedload(Gift.recipient),
-            joinedload(AgendaItem.gift).joinedload(Gift.received_by),
+        parts += [_AWARD, _GIFT]
+        items_query = items_query.outerjoin(Award, Award.agenda_item_id == AgendaItem.id)
+        items_query = items_query.outerjoin(Gift, Gift.agenda_item_id == AgendaItem.id)
+    items_query = items_query.with_only_columns(
+        *(column for part in parts for column in part.columns)
+    ).where(*in_scope)
+    speeches: dict[int, Any] = {}
+    awards, gifts = [], []
+    for item, speech, *more in await _read(
+        db, parts, items_query.order_by(AgendaItem.session_id, AgendaItem.position)
+    ):
+        item.speech, (item.award, item.gift) = speech, (more if full else (None, None))
+        sessions[item.session_id].agenda.append(item)
+        if speech is not None:
+            speech.speakers = []
+            speeches[speech.id] = speech
+        awards += [item.award] if item.award else []
+        gifts += [item.gift] if item.gift else []
+
+    speaker_rows = select(SpeechSpeaker).join(Speech, Speech.id == SpeechSpeaker.speech_id)
+    speaker_rows = speaker_rows.join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+    speaker_rows = speaker_rows.join(Session, Session.id == AgendaItem.session_id).where(*in_scope)
+    speakers = [
+        speaker
+        for (speaker,) in await _read(
+            db,
+            [_SPEAKER],
+            speaker_rows.with_only_columns(*_SPEAKER.columns).order_by(
+                SpeechSpeaker.speech_id, SpeechSpeaker.order
+            ),
         )
-    else:
-        items_query = items_query.options(noload(AgendaItem.award), noload(AgendaItem.gift))
-    items = list((await db.scalars(items_query)).unique().all())
-    speakers = (
-        await db.scalars(
-            select(SpeechSpeaker)
-            .join(Speech, Speech.id == SpeechSpeaker.speech_id)
-            .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
-            .join(Session, Session.id == AgendaItem.session_id)
-            .where(*in_scope)
-            .options(
-                joinedload(SpeechSpeaker.person),
-                joinedload(SpeechSpeaker.position).joinedload(Position.organization),
-                joinedload(SpeechSpeaker.on_behalf_of),
+    ]
+    seat_rows = select(PresidiumSeat).join(Session, Session.id == PresidiumSeat.session_id)
+    seat_rows = seat_rows.where(*in_scope)
+    seats = (
+        [
+            seat
+            for (seat,) in await _read(
+                db,
+                [_SEAT],
+                seat_rows.with_only_columns(*_SEAT.columns).order_by(
+                    PresidiumSeat.session_id, PresidiumSeat.seat_number
+                ),
             )
-            .order_by(SpeechSpeaker.speech_id, SpeechSpeaker.order)
-        )
-    ).all()
-    by_speech: dict[int, list[SpeechSpeaker]] = {}
-    for speaker in speakers:
-        by_speech.setdefault(speaker.speech_id, []).append(speaker)
-    by_session: dict[int, list[AgendaItem]] = {}
-    for item in items:
-        by_session.setdefault(item.session_id, []).append(item)
-        if item.speech is not None:
-            set_committed_value(item.speech, "speakers", by_speech.get(item.speech.id, []))
-    seats: dict[int, list[PresidiumSeat]] = {}
+        ]
+        if full
+        else []
+    )
+
+    # The people, positions and bodies named, each read once (a person speaks many times).
+    person_ids: list[Any] = [speaker_rows.with_only_columns(SpeechSpeaker.person_id)]
     if full:
-        found = await db.scalars(
-            select(PresidiumSeat)
-            .join(Session, Session.id == PresidiumSeat.session_id)
-            .where(*in_scope)
-            .options(
-                joinedload(PresidiumSeat.person),
-                joinedload(PresidiumSeat.position).joinedload(Position.organization),
+        person_ids.append(seat_rows.with_only_columns(PresidiumSeat.person_id))
+        for column in (
+            Award.recipient_id,
+            Award.presenter_id,
+            Gift.giver_id,
+            Gift.recipient_id,
+            Gift.received_by_id,
+        ):
+            table = column.class_
+            person_ids.append(
+                select(column)
+                .join(AgendaItem, AgendaItem.id == table.agenda_item_id)
+                .join(Session, Session.id == AgendaItem.session_id)
+                .where(*in_scope)
             )
-            .order_by(PresidiumSeat.session_id, PresidiumSeat.seat_number)
+    people = {
+        person.id: person
+        for (person,) in await _read(
+            db,
+            [_PERSON],
+            select(*_PERSON.columns).where(Person.id.in_(union(*person_ids).scalar_subquery())),
         )
-        for seat in found:
-            seats.setdefault(seat.session_id, []).append(seat)
-    for session in sessions:
-        set_committed_value(session, "agenda", by_session.get(session.id, []))
+    }
+    positions: dict[int, Any] = {}
+    organizations: dict[int, Any] = {}
+    if full:
+        position_ids = union(
+            speaker_rows.with_only_columns(SpeechSpeaker.position_id),
+            seat_rows.with_only_columns(PresidiumSeat.position_id),
+        ).scalar_subquery()
+        positions = {
+            position.id: position
+            for (position,) in await _read(
+                db,
+                [_POSITION],
+                select(*_POSITION.columns).where(Position.id.in_(position_ids)),
+            )
+        }
+        organizations = {
+            organization.id: organization
+            for (organization,) in await _read(
+                db,
+                [_ORGANIZATION],
+                select(*_ORGANIZATION.columns).where(
+                    Organization.id.in_(
+                        union(
+                            select(Position.organization_id).where(Position.id.in_(position_ids)),
+                            speaker_rows.with_only_columns(SpeechSpeaker.on_behalf_of_id),
+                        ).scalar_subquery()
+                    )
+                ),
+            )
+        }
+        for position in positions.values():
+            position.organization = organizations.get(position.organization_id)
+
+    for speaker in speakers:
+        speaker.person = people[speaker.person_id]
         if full:
-            set_committed_value(session, "presidium", seats.get(session.id, []))
-    return sessions
+            speaker.position = positions.get(speaker.position_id)
+            speaker.on_behalf_of = organizations.get(speaker.on_behalf_of_id)
+        speeches[speaker.speech_id].speakers.append(speaker)
+    for seat in seats:
+        seat.person, seat.position = people[seat.person_id], positions.get(seat.position_id)
+        sessions[seat.session_id].presidium.append(seat)
+    for award in awards:
+        award.recipient = people[award.recipient_id]
+        award.presenter = people.get(award.presenter_id)
+    for gift in gifts:
+        gift.giver, gift.recipient = people[gift.giver_id], people[gift.recipient_id]
+        gift.received_by = people.get(gift.received_by_id)
+    return list(sessions.values())
 
 
 def speeches_of(session: Session) -> list[Speech]:
@@ -407,9 +577,13 @@ async def count_view(db: AsyncSession, record: Record, visitor: str) -> bool:
     )
     if not getattr(result, "rowcount", 0):
         return False
-    # An ORM update: the loaded record is brought up to date with the new count as well.
+    # An ORM update: the loaded record is brought up to date with the new count as well. A reader
+    # changes nothing that is published, so updated_at (part of data_version) stays as it was:
+    # otherwise every new reader would make the cached pages of the whole event stale.
     await db.execute(
-        update(Record).where(Record.id == record.id).values(view_count=Record.view_count + 1)
+        update(Record)
+        .where(Record.id == record.id)
+        .values(view_count=Record.view_count + 1, updated_at=Record.updated_at)
     )
     return True
 
@@ -508,39 +682,130 @@ async def pending_comments(db: AsyncSession, event: Event) -> list[Comment]:
     return list((await db.scalars(statement)).all())
 
 
-# What each button on the editors' desk does to a record: the workflow draft → review → published.
+async def session_choices(db: AsyncSession, event: Event) -> list[tuple[int, dict[str, str]]]:
+    """(id, title) of the event's sessions in time order, for the desk's choosers."""
+    rows = await db.execute(
+        select(Session.id, Session.title)
+        .where(Session.event_id == event.id)
+        .order_by(Session.planned_start, Session.id)
+    )
+    return [(session_id, title) for session_id, title in rows]
+
+
+async def event_people(db: AsyncSession, event: Event, also: list[int]) -> list[Person]:
+    """People who appear in the event's programme (speakers, presidium, awards, gifts), and
+    the people with the ids in ``also``: whom a photo of the event may show."""
+    in_event = Session.event_id == event.id
+    on_agenda = [
+        (AgendaItem, AgendaItem.id == Speech.agenda_item_id),
+        (Session, Session.id == AgendaItem.session_id),
+    ]
+    speakers = select(SpeechSpeaker.person_id).join(Speech, Speech.id == SpeechSpeaker.speech_id)
+    for target, on in on_agenda:
+        speakers = speakers.join(target, on)
+    ids = union(
+        speakers.where(in_event),
+        select(PresidiumSeat.person_id)
+        .join(Session, Session.id == PresidiumSeat.session_id)
+        .where(in_event),
+        *(
+            select(column)
+            .join(AgendaItem, AgendaItem.id == table.agenda_item_id)
+            .join(Session, Session.id == AgendaItem.session_id)
+            .where(in_event, column.is_not(None))
+            for table, column in (
+                (Award, Award.recipient_id),
+                (Award, Award.presenter_id),
+                (Gift, Gift.giver_id),
+                (Gift, Gift.recipient_id),
+                (Gift, Gift.received_by_id),
+            )
+        ),
+    ).subquery()
+    statement = select(Person).where(
+        or_(Person.id.in_(select(ids.c[0])), Person.id.in_(also or [-1]))
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def possible_authors(db: AsyncSession) -> list[User]:
+    """Staff who may sign a report: active editors, organizers and administrators."""
+    statement = (
+        select(User)
+        .where(User.is_active, User.role.in_((Role.EDITOR, Role.ORGANIZER, Role.ADMIN)))
+        .order_by(User.name, User.email)
+    )
+    return list((await db.scalars(statement)).all())
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens (letters outside ASCII are dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = decomposed.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _slug_for(name: str, prefix: str) -> str:
+    words = ascii_slug(name)[:90].strip("-")
+    # Names without Latin letters (Chinese, Russian) get a stable slug of their own.
+    return words or f"{prefix}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
+
+
+async def tags_named(service: TagService, text: str, language: str) -> list[Tag]:
+    """The tags named in ``text`` (separated by commas), created when they are new."""
+    tags: list[Tag] = []
+    for name in dict.fromkeys(part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        slug = _slug_for(name, "tag")
+        found = (await service.db.scalars(select(Tag).where(Tag.slug == slug))).first()
+        tags.append(found or await service.create({"slug": slug, "name": {language: name}}))
+    return tags
+
+
+async def category_named(service: CategoryService, name: str, language: str) -> Category:
+    """The category called ``name``, created when it is new."""
+    slug = _slug_for(name.strip(), "category")
+    found = (await service.db.scalars(select(Category).where(Category.slug == slug))).first()
+    return found or await service.create({"slug": slug, "name": {language: name.strip()}})
+
+
+# What each button on the editors' desk asks for; RecordService checks the step.
 RECORD_ACTIONS: dict[str, RecordStatus] = {
     "review": RecordStatus.REVIEW,
     "publish": RecordStatus.PUBLISHED,
     "schedule": RecordStatus.PUBLISHED,
     "draft": RecordStatus.DRAFT,
 }
-ALLOWED_FROM: dict[str, set[RecordStatus]] = {
-    "review": {RecordStatus.DRAFT},
-    "publish": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-    "schedule": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-    "draft": {RecordStatus.REVIEW, RecordStatus.PUBLISHED},
-}
 
 
 async def move_record(
     service: RecordService, record: Record, action: str, publish_at: dt.datetime | None = None
 ) -> Record:
-    """One step of the editorial workflow (a draft goes through review before it is published)."""
+    """One step of the editorial workflow, as the desk's buttons offer it."""
     if action not in RECORD_ACTIONS:
         raise Invalid.field("action", f"unknown action {action!r}")
-    if record.status not in ALLOWED_FROM[action]:
-        raise Conflict.field("action", f"a {record.status.value} report cannot be sent to {action}")
     values: dict[str, Any] = {"status": RECORD_ACTIONS[action]}
     if action == "schedule":
         if publish_at is None:
             raise Invalid.field("publish_at", "give the date and time of publication")
         if publish_at <= utc_now():
             raise Invalid.field("publish_at", "must be in the future (or use Publish now)")
-        values.update(publish_at=publish_at, published_at=publish_at)
+        values["publish_at"] = publish_at
     elif action == "publish":
-        values.update(publish_at=None, published_at=utc_now())
+        values["publish_at"] = None
     return await service.update(record.id, values)
+
+
+async def next_publication(db: AsyncSession, event: Event) -> dt.datetime | None:
+    """When the event's next scheduled record comes due (its pages change then)."""
+    return await db.scalar(
+        select(func.min(Record.publish_at)).where(
+            Record.event_id == event.id,
+            Record.status == RecordStatus.PUBLISHED,
+            Record.publish_at > utc_now(),
+        )
+    )
 
 
 async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
@@ -549,16 +814,13 @@ async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
     It changes whenever a row is added, changed or removed (latest change and count per table),
     and when a scheduled record comes due; pages and exports are cached under it.
     """
-    from congress.domain.events.models import Room
 
-    def latest(model: Any, *where: Any, join: Any = None) -> list[Any]:
-        columns = []
-        for aggregate in (func.max(model.updated_at), func.count(model.id)):
-            statement = select(aggregate).select_from(model)
-            for target, on in join or ():
-                statement = statement.join(target, on)
-            columns.append(statement.where(*where).scalar_subquery())
-        return columns
+    def latest(model: Any, *where: Any, join: Any = None) -> Any:
+        """Latest change and number of rows, in one pass over the rows."""
+        statement = select(func.max(model.updated_at), func.count(model.id)).select_from(model)
+        for target, on in join or ():
+            statement = statement.join(target, on)
+        return statement.where(*where).subquery()
 
     in_event = Session.event_id == event.id
     item_join = [(Session, Session.id == AgendaItem.session_id)]
@@ -590,6 +852,10 @@ async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
         latest(Tag),
     ]
     due = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
-    columns = [column for part in parts for column in part]
-    row = (await db.execute(select(*columns, due.scalar_subquery()))).one()
+    # One row of one-row parts, side by side.
+    frame = parts[0]
+    for part in parts[1:]:
+        frame = frame.join(part, true())
+    columns = [column for part in parts for column in part.c]
+    row = (await db.execute(select(*columns, due.scalar_subquery()).select_from(frame))).one()
     return (event.id, event.updated_at, *row)

@@ -1,21 +1,37 @@
-"""What every public page's template receives: the language, its words, and text helpers."""
+"""What every public page's template receives (the language, its words, text helpers), and
+the cache of the answers that grow with the event: its open formats, its page and programme."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import zoneinfo
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from anyio import to_thread
 from babel.dates import format_date, format_datetime, format_time
 from litestar import Request
 from litestar.response import Template
+from litestar.template import TemplateEngineProtocol
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.events.models import Event
+from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
+from congress.domain.publishing import exporters
+from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.labels import LABELS, Labels, language_name
+from congress.domain.publishing.services import (
+    data_version,
+    load_programme,
+    photos,
+    published_records,
+    with_details,
+)
 from congress.server.security import current_user
 from congress.translation import Translated, resolve
 
@@ -86,43 +102,90 @@ class RenderCache:
     """Recently rendered pages and exports with the data version they were made from.
 
     Per process and bounded; an entry is used only while ``data_version`` is unchanged, so a
-    change anywhere in the event shows at once.
+    change anywhere in the event shows at once. One render at a time per entry: whoever comes
+    while it is being made (a visitor, or the warmer in jobs.py) waits for it instead of
+    making it a second time.
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self.items: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        self.items: OrderedDict[Rendition, tuple[Any, Any]] = OrderedDict()
+        self.locks: dict[Rendition, asyncio.Lock] = {}
 
-    def get(self, key: Any, version: Any) -> Any:
+    def get(self, key: Rendition, version: Any) -> Any:
         found = self.items.get(key)
         if found is None or found[0] != version:
             return None
         self.items.move_to_end(key)
         return found[1]
 
-    def put(self, key: Any, version: Any, value: Any) -> None:
+    def version_of(self, key: Rendition) -> Any:
+        found = self.items.get(key)
+        return None if found is None else found[0]
+
+    def put(self, key: Rendition, version: Any, value: Any) -> None:
         self.items[key] = (version, value)
         self.items.move_to_end(key)
         while len(self.items) > self.size:
-            self.items.popitem(last=False)
+            old, _ = self.items.popitem(last=False)
+            self.locks.pop(old, None)
+
+    def forget(self, key: Rendition) -> None:
+        self.items.pop(key, None)
+        self.locks.pop(key, None)
 
     def clear(self) -> None:
         self.items.clear()
 
+    async def get_or_make(
+        self, key: Rendition, version: Any, make: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        found = self.get(key, version)
+        if found is not None:
+            return found
+        async with self.locks.setdefault(key, asyncio.Lock()):
+            found = self.get(key, version)
+            if found is None:
+                found = await make()
+                self.put(key, version, found)
+            return found
 
-def render_cache(request: Request[Any, Any, Any]) -> RenderCache:
-    state = request.app.state
+
+def render_cache(state: Any) -> RenderCache:
+    """The application's cache (``app.state``)."""
     if "publishing_cache" not in state:
         state["publishing_cache"] = RenderCache()
     cache: RenderCache = state["publishing_cache"]
     return cache
 
 
-def render_html(request: Request[Any, Any, Any], template: Template) -> str:
-    """A template response rendered to text here (to be cached)."""
-    engine = request.app.template_engine
-    assert engine is not None and template.template_name is not None
-    return str(engine.get_template(template.template_name).render(**template.context))
+def page_context(
+    *,
+    lang: str,
+    event: Event | None,
+    path: str,
+    base_url: str,
+    user: Any = None,
+    **context: Any,
+) -> dict[str, Any]:
+    """What every public template receives (see the module docstring)."""
+    languages = event.languages if event else SITE_LANGUAGES
+    zone = zoneinfo.ZoneInfo(event.timezone) if event else dt.UTC
+    text = PageText(lang, languages, zone)
+    alternates = [(code, language_name(code), with_lang(path, code)) for code in languages]
+    return {
+        "lang": lang,
+        "languages": languages,
+        "L": text.labels,
+        "t": text,
+        "event": event,
+        "alternates": alternates,
+        "canonical": base_url + path,
+        "base_url": base_url,
+        "user": user,
+        "search_query": "",
+        **context,
+    }
 
 
 def render(
@@ -134,25 +197,140 @@ def render(
     **context: Any,
 ) -> Template:
     languages = event.languages if event else SITE_LANGUAGES
-    lang = choose_language(request, languages)
-    zone = zoneinfo.ZoneInfo(event.timezone) if event else dt.UTC
-    text = PageText(lang, languages, zone)
-    path = request.url.path
-    alternates = [(code, language_name(code), with_lang(path, code)) for code in languages]
     return Template(
         f"public/{template}",
         status_code=status_code,
-        context={
-            "lang": lang,
-            "languages": languages,
-            "L": text.labels,
-            "t": text,
-            "event": event,
-            "alternates": alternates,
-            "canonical": str(request.base_url).rstrip("/") + path,
-            "base_url": str(request.base_url).rstrip("/"),
-            "user": current_user(request),
-            "search_query": "",
+        context=page_context(
+            lang=choose_language(request, languages),
+            event=event,
+            path=request.url.path,
+            base_url=str(request.base_url).rstrip("/"),
+            user=current_user(request),
             **context,
-        },
+        ),
     )
+
+
+# ---- the cached answers: exports and the two pages that grow with the event -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    """One cached answer: an open format or a page of one event, in one language, with the
+    absolute addresses of one site (the exports link back to it)."""
+
+    name: str  # a key of EXPORTS or PAGES
+    event_id: int
+    base_url: str
+    lang: str
+
+    @property
+    def site(self) -> PublicSite:
+        return PublicSite(self.base_url, self.lang)
+
+
+# name -> (exporter, whether it needs the full programme)
+EXPORTS: dict[str, tuple[Callable[[Event, list[Any], PublicSite], Any], bool]] = {
+    "schedule.xml": (exporters.schedule_xml, False),
+    "schedule.json": (exporters.schedule_json, False),
+    "calendar.ics": (exporters.icalendar_of, False),
+    "proceedings.akn.xml": (exporters.akoma_ntoso, True),
+}
+
+
+def open_formats(event: Event) -> list[tuple[str, str]]:
+    """(label key, path) of every download beside the event page."""
+    base = f"/events/{event.slug}"
+    return [
+        ("programme_pdf", f"{base}/programme.pdf"),
+        ("pdf", f"{base}/proceedings.pdf"),
+        ("akn", f"{base}/proceedings.akn.xml"),
+        ("schedule_xml", f"{base}/schedule.xml"),
+        ("schedule_json", f"{base}/schedule.json"),
+        ("ical", f"{base}/calendar.ics"),
+        ("atom", f"{base}/feed.atom"),
+        ("export", f"{base}/export.json"),
+        ("export_zip", f"{base}/export.zip"),
+    ]
+
+
+async def _event_page(db: AsyncSession, event: Event, site: PublicSite) -> dict[str, Any]:
+    sessions = await load_programme(db, event)
+    return {
+        "sessions": sessions,
+        "records": await published_records(db, event, limit=20),
+        "gallery": await photos(db, event, limit=12),
+        "json_ld": exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
+        "formats": open_formats(event),
+    }
+
+
+async def _programme_page(db: AsyncSession, event: Event, site: PublicSite) -> dict[str, Any]:
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    days: dict[Any, list[Any]] = {}
+    for session in await load_programme(db, event):
+        days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
+    return {"days": days, "formats": open_formats(event)}
+
+
+# name -> (template, path below /events/{slug}, what the page shows)
+PAGES: dict[str, tuple[str, str, Callable[..., Awaitable[dict[str, Any]]]]] = {
+    "event": ("event.html", "", _event_page),
+    "programme": ("programme.html", "/programme", _programme_page),
+}
+
+
+async def page_template(
+    db: AsyncSession, event: Event, site: PublicSite, name: str, user: Any = None
+) -> Template:
+    """One of PAGES as a template response (for staff, who see it uncached)."""
+    template, path, content = PAGES[name]
+    context = page_context(
+        lang=site.lang,
+        event=event,
+        path=f"/events/{event.slug}{path}",
+        base_url=site.base_url,
+        user=user,
+        **await content(db, event, site),
+    )
+    return Template(f"public/{template}", context=context)
+
+
+async def produce(
+    db: AsyncSession, templates: TemplateEngineProtocol[Any, Any], key: Rendition, event: Event
+) -> Any:
+    """Make one cached answer: read what it shows, then write it in a worker thread (the
+    event loop keeps serving other visitors meanwhile)."""
+    if key.name in EXPORTS:
+        exporter, full = EXPORTS[key.name]
+        sessions = await load_programme(db, event, full=full)
+        return await to_thread.run_sync(exporter, event, sessions, key.site)
+    page = await page_template(db, event, key.site, key.name)
+    assert page.template_name is not None
+    template = templates.get_template(page.template_name)
+    return await to_thread.run_sync(lambda: str(template.render(**page.context)))
+
+
+async def cached(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: str, name: str
+) -> tuple[Event, Any]:
+    """The event and one of its EXPORTS or PAGES as anonymous visitors see it: from the cache
+    while the event's data version is unchanged, else made now (and kept)."""
+    # A cached answer needs only the event's row (its id, languages and last change); the
+    # venue and organizers are read when the answer has to be made.
+    event = await EventService(db, current_user(request)).resolve(slug)
+    key = Rendition(
+        name,
+        event.id,
+        str(request.base_url).rstrip("/"),
+        choose_language(request, event.languages),
+    )
+    version = await data_version(db, event)
+    engine = request.app.template_engine
+    assert engine is not None
+    cache = render_cache(request.app.state)
+
+    async def make() -> Any:
+        return await produce(db, engine, key, await with_details(db, event))
+
+    return event, await cache.get_or_make(key, version, make)

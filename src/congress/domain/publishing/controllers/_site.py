@@ -1,17 +1,13 @@
-"""The public site of published events and its open formats."""
+"""The public site of published events, its open formats and the media files."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
@@ -19,40 +15,33 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.publishing import exporters
-from congress.domain.publishing.archive import export_event, import_event
-from congress.domain.publishing.enums import CommentStatus
+from congress.domain.publishing.archive import (
+    MAX_ARCHIVE_BYTES,
+    export_event,
+    import_archive,
+    import_event,
+    write_archive,
+)
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.media import (
-    MAX_UPLOAD_BYTES,
     THUMBS,
     LocalStorage,
     MediaStorage,
-    new_key,
-    process_photo,
-    thumbnail_key,
 )
 from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.search import search
 from congress.domain.publishing.services import (
-    CommentService,
-    MediaItemService,
-    RecordService,
     approved_comments,
     attending_organizations,
     author_names,
     by_slug,
     count_view,
-    data_version,
-    editor_records,
     form_stamp,
     load_programme,
-    move_record,
-    pending_comments,
     photos,
     public_event,
     public_record,
@@ -62,8 +51,8 @@ from congress.domain.publishing.services import (
     submit_comment,
     venues_of,
 )
-from congress.domain.publishing.views import choose_language, render, render_cache, render_html
-from congress.errors import Conflict, Invalid, NotFound
+from congress.domain.publishing.views import cached, choose_language, page_template, render
+from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
 XML = "application/xml; charset=utf-8"
@@ -87,28 +76,6 @@ def site_for(request: Request[Any, Any, Any], event: Event) -> PublicSite:
     )
 
 
-async def _export(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    produce: Callable[[Event, list[Any], PublicSite], Any],
-    *,
-    full: bool = False,
-) -> tuple[Event, Any]:
-    """An export of the event, made in a worker thread, or the cached one if nothing changed."""
-    event = await public_event(db, current_user(request), slug)
-    site = site_for(request, event)
-    cache = render_cache(request)
-    key = (produce.__name__, event.id, site.base_url, site.lang)
-    version = await data_version(db, event)
-    body = cache.get(key, version)
-    if body is None:
-        sessions = await load_programme(db, event, full=full)
-        body = await to_thread.run_sync(produce, event, sessions, site)
-        cache.put(key, version, body)
-    return event, body
-
-
 def _download(content: bytes | str, media_type: str, filename: str | None = None) -> Response[Any]:
     headers = {"Access-Control-Allow-Origin": "*"}
     if filename:
@@ -121,7 +88,7 @@ async def schedule_xml(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab-compatible schedule (c3voc schedule.xml)."""
-    _, body = await _export(db_session, request, slug, exporters.schedule_xml)
+    _, body = await cached(db_session, request, slug, "schedule.xml")
     return _download(body, XML)
 
 
@@ -130,7 +97,7 @@ async def schedule_json(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """frab/pretalx-compatible schedule (c3voc schema.json)."""
-    _, body = await _export(db_session, request, slug, exporters.schedule_json)
+    _, body = await cached(db_session, request, slug, "schedule.json")
     return _download(body, "application/json")
 
 
@@ -139,7 +106,7 @@ async def event_calendar(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of every session of the event."""
-    event, body = await _export(db_session, request, slug, exporters.icalendar_of)
+    event, body = await cached(db_session, request, slug, "calendar.ics")
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
 
 
@@ -169,7 +136,7 @@ async def proceedings_akn(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Response[Any]:
     """The proceedings as an Akoma Ntoso 3.0 debate record."""
-    _, body = await _export(db_session, request, slug, exporters.akoma_ntoso, full=True)
+    _, body = await cached(db_session, request, slug, "proceedings.akn.xml")
     return _download(body, XML)
 
 
@@ -191,12 +158,29 @@ async def event_export(
 ) -> Response[Any]:
     """Everything about the event as JSON. Organizers and administrators get the full export
     (registration, attendance, comments…); everybody else what the public pages show."""
-    user = current_user(request)
-    event = await public_event(db_session, user, slug)
-    full = user is not None and user.role in {Role.ADMIN, Role.ORGANIZER}
-    data = await export_event(db_session, event, public=not full)
+    event, data = await _event_data(db_session, request, slug)
     body = await to_thread.run_sync(partial(json.dumps, data, ensure_ascii=False))
     return _download(body, "application/json", f"{event.slug}.json")
+
+
+@get("/events/{slug:str}/export.zip", guards=[public], tags=["open formats"])
+async def event_archive(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Response[Any]:
+    """The export.json of the event (as ``event.json``) with the files of its photos (under
+    ``media/``), as a ZIP archive; the same two levels of detail as export.json."""
+    event, data = await _event_data(db_session, request, slug)
+    body = await to_thread.run_sync(write_archive, data, media_storage(request))
+    return _download(body, "application/zip", f"{event.slug}.zip")
+
+
+async def _event_data(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: str
+) -> tuple[Event, dict[str, Any]]:
+    user = current_user(request)
+    event = await public_event(db, user, slug)
+    full = user is not None and user.role in {Role.ADMIN, Role.ORGANIZER}
+    return event, await export_event(db, event, public=not full)
 
 
 @post(
@@ -214,6 +198,25 @@ async def event_import(
     return {"id": event_id, "slug": data["tables"]["event"][0]["slug"]}
 
 
+@post(
+    "/api/v1/events/import-archive",
+    guards=[roles(Role.ORGANIZER)],
+    tags=["events"],
+    status_code=201,
+    summary="Import an event with its photos from /events/{slug}/export.zip",
+    description="The request body is the ZIP archive (Content-Type: application/zip).",
+    security=[{"BearerToken": []}],
+    request_max_body_size=MAX_ARCHIVE_BYTES,
+)
+async def event_import_archive(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> dict[str, Any]:
+    content = await request.body()
+    event_id = await import_archive(db_session, content, media_storage(request))
+    slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
+    return {"id": event_id, "slug": slug}
+
+
 # ---- public pages ------------------------------------------------------------------------------
 
 
@@ -229,59 +232,27 @@ async def home(
 @get("/events/{slug:str}", guards=[public], include_in_schema=False)
 async def event_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Response[Any]:
-    async def page(event: Event, site: PublicSite) -> Template:
-        sessions = await load_programme(db_session, event)
-        return render(
-            request,
-            "event.html",
-            event=event,
-            sessions=sessions,
-            records=await published_records(db_session, event, limit=20),
-            gallery=await photos(db_session, event, limit=12),
-            json_ld=exporters.json_ld_script(exporters.event_ld(event, sessions, site)),
-            formats=open_formats(event),
-        )
-
-    return await _cached_page(db_session, request, slug, page)
+) -> Response[Any] | Template:
+    return await _page(db_session, request, slug, "event")
 
 
 @get("/events/{slug:str}/programme", guards=[public], include_in_schema=False)
 async def programme_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Response[Any]:
-    async def page(event: Event, site: PublicSite) -> Template:
-        zone = ZoneInfo(event.timezone)
-        days: dict[Any, list[Any]] = {}
-        for session in await load_programme(db_session, event):
-            days.setdefault(session.planned_start.astimezone(zone).date(), []).append(session)
-        return render(
-            request, "programme.html", event=event, days=days, formats=open_formats(event)
-        )
-
-    return await _cached_page(db_session, request, slug, page)
+) -> Response[Any] | Template:
+    return await _page(db_session, request, slug, "programme")
 
 
-async def _cached_page(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    page: Callable[[Event, PublicSite], Awaitable[Template]],
-) -> Response[Any]:
-    """A page the same for every anonymous visitor: rendered once per language and data version."""
+async def _page(
+    db: AsyncSession, request: Request[Any, Any, Any], slug: str, name: str
+) -> Response[Any] | Template:
+    """A page the same for every anonymous visitor, from the cache; staff see it made anew
+    (with their own header, and drafts)."""
     user = current_user(request)
-    event = await public_event(db, user, slug)
-    site = site_for(request, event)
     if user is not None:
-        template = await page(event, site)
-        return Response(render_html(request, template), media_type="text/html")
-    cache = render_cache(request)
-    key = ("page", request.url.path, event.id, site.base_url, site.lang)
-    version = await data_version(db, event)
-    html = cache.get(key, version)
-    if html is None:
-        html = render_html(request, await page(event, site))
-        cache.put(key, version, html)
+        event = await public_event(db, user, slug)
+        return await page_template(db, event, site_for(request, event), name, user)
+    _, html = await cached(db, request, slug, name)
     return Response(html, media_type="text/html")
 
 
@@ -456,185 +427,6 @@ async def search_page(
     )
 
 
-# ---- the editors' desk: /manage/events/{slug}/record ----------------------------------------
-
-EDITOR_GUARD = roles(Role.EDITOR)
-
-
-async def _desk(
-    db: AsyncSession,
-    request: Request[Any, Any, Any],
-    slug: str,
-    *,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    status_code: int = 200,
-) -> Template:
-    event = await public_event(db, current_user(request), slug)
-    return Template(
-        "publishing/desk.html",
-        status_code=status_code,
-        context={
-            "event": event,
-            "lang": event.primary_language,
-            "records": await editor_records(db, event),
-            "comments": await pending_comments(db, event),
-            "gallery": await photos(db, event, limit=500),
-            "sessions": await load_programme(db, event),
-            "errors": errors or {},
-            "message": message or request.query_params.get("done"),
-            "now": utc_now(),
-        },
-    )
-
-
-@get("/manage/events/{slug:str}/record", guards=[EDITOR_GUARD], include_in_schema=False)
-async def editor_desk(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    """Reports with their workflow, comments waiting for moderation, and photos."""
-    return await _desk(db_session, request, slug)
-
-
-def _back(slug: str, done: str) -> Redirect:
-    return Redirect(f"/manage/events/{slug}/record?done={done}", status_code=303)
-
-
-@post(
-    "/manage/events/{slug:str}/records/{record_id:int}/status",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_record_status(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    record_id: FromPath[int],
-) -> Template | Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    form = await request.form()
-    service = RecordService(db_session, current_user(request))
-    record = await service.get(record_id)
-    if record.event_id != event.id:
-        raise NotFound(f"no report {record_id} in this event")
-    try:
-        publish_at = _local_datetime(str(form.get("publish_at") or ""), event)
-        await move_record(service, record, str(form.get("action") or ""), publish_at)
-    except (Invalid, Conflict) as exc:
-        errors = {f"{record_id}.{error.field}": error.message for error in exc.errors}
-        await db_session.rollback()
-        return await _desk(db_session, request, slug, errors=errors, status_code=exc.status)
-    return _back(slug, f"record-{record_id}")
-
-
-def _local_datetime(value: str, event: Event) -> dt.datetime | None:
-    """A datetime-local form value, read in the event's time zone."""
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid.field("publish_at", "not a date and time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(event.timezone))
-
-
-@post(
-    "/manage/events/{slug:str}/comments/{comment_id:int}",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_moderate(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    comment_id: FromPath[int],
-) -> Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    form = await request.form()
-    try:
-        status = CommentStatus(str(form.get("status") or ""))
-    except ValueError:
-        raise Invalid.field("status", "approve, reject or mark as spam") from None
-    service = CommentService(db_session, current_user(request))
-    comment = await service.get(comment_id)
-    if await service.event_id_for(comment) != event.id:
-        raise NotFound(f"no comment {comment_id} in this event")
-    await service.update(comment_id, {"status": status})
-    return _back(slug, f"comment-{status.value}")
-
-
-@post(
-    "/manage/events/{slug:str}/photos",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-    request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024,
-)
-async def editor_upload(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template | Redirect:
-    user = current_user(request)
-    event = await public_event(db_session, user, slug)
-    form = await request.form()
-    upload = form.get("file")
-    try:
-        if not isinstance(upload, UploadFile):
-            raise Invalid.field("file", "choose a photo to upload")
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        photo = await to_thread.run_sync(process_photo, data)
-        session_id = int(str(form.get("session_id") or 0)) or None
-        caption = {
-            language: str(form.get(f"caption_{language}") or "").strip()
-            for language in event.languages
-        }
-        key = new_key(event.slug)
-        storage = media_storage(request)
-        values: dict[str, Any] = {
-            "event_id": event.id,
-            "session_id": session_id,
-            "storage_key": key,
-            "filename": (upload.filename or "photo")[:300],
-            "content_type": photo.content_type,
-            "size": len(photo.data),
-            "width": photo.width,
-            "height": photo.height,
-            "caption": {language: text for language, text in caption.items() if text} or None,
-            "credit": str(form.get("credit") or "").strip()[:300] or None,
-            "position": len(await photos(db_session, event, limit=10_000)) + 1,
-            "person_ids": [],
-        }
-        item = await MediaItemService(db_session, user).create(values)
-        await to_thread.run_sync(storage.save, key, photo.data)
-        await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
-    except Invalid as exc:
-        await db_session.rollback()
-        errors = {f"photo.{error.field}": error.message for error in exc.errors}
-        return await _desk(db_session, request, slug, errors=errors, status_code=422)
-    return _back(slug, f"photo-{item.id}")
-
-
-@post(
-    "/manage/events/{slug:str}/photos/{item_id:int}/delete",
-    guards=[EDITOR_GUARD],
-    include_in_schema=False,
-)
-async def editor_delete_photo(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    slug: FromPath[str],
-    item_id: FromPath[int],
-) -> Redirect:
-    event = await public_event(db_session, current_user(request), slug)
-    service = MediaItemService(db_session, current_user(request))
-    item = await service.get(item_id)
-    if item.event_id != event.id:
-        raise NotFound(f"no photo {item_id} in this event")
-    await service.delete(item_id)
-    storage = media_storage(request)
-    for key in (item.storage_key, thumbnail_key(item.storage_key)):
-        await to_thread.run_sync(storage.delete, key)
-    return _back(slug, "photo-deleted")
-
-
 def media_storage(request: Request[Any, Any, Any]) -> MediaStorage:
     return LocalStorage(request.app.state.settings.media_dir)
 
@@ -662,21 +454,6 @@ async def media_file(
     return Response(content=data, media_type=item.content_type, headers={"Cache-Control": cache})
 
 
-def open_formats(event: Event) -> list[tuple[str, str]]:
-    """(label key, path) of every download beside the event page."""
-    base = f"/events/{event.slug}"
-    return [
-        ("programme_pdf", f"{base}/programme.pdf"),
-        ("pdf", f"{base}/proceedings.pdf"),
-        ("akn", f"{base}/proceedings.akn.xml"),
-        ("schedule_xml", f"{base}/schedule.xml"),
-        ("schedule_json", f"{base}/schedule.json"),
-        ("ical", f"{base}/calendar.ics"),
-        ("atom", f"{base}/feed.atom"),
-        ("export", f"{base}/export.json"),
-    ]
-
-
 ROUTES: list[Any] = [
     home,
     event_page,
@@ -688,11 +465,6 @@ ROUTES: list[Any] = [
     tag_page,
     category_page,
     search_page,
-    editor_desk,
-    editor_record_status,
-    editor_moderate,
-    editor_upload,
-    editor_delete_photo,
     media_file,
     schedule_xml,
     schedule_json,
@@ -701,5 +473,7 @@ ROUTES: list[Any] = [
     proceedings_akn,
     record_feed,
     event_export,
+    event_archive,
     event_import,
+    event_import_archive,
 ]

@@ -1,0 +1,9 @@
+"""Publishing's routes: the public site and its open formats, and the editors' desk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congress.domain.publishing.controllers import _desk, _site
+
+ROUTES: list[Any] = [*_site.ROUTES, *_desk.ROUTES]
