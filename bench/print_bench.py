@@ -17,6 +17,7 @@ Measured, in one run:
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -130,6 +131,8 @@ def free_port() -> int:
 
 
 def health_during_render(env: dict[str, str]) -> str:
+    # The server keeps rendered documents on disk: start from none, so that it renders.
+    shutil.rmtree(Path(env["CONGRESS_DATA_DIR"]) / "cache" / "print", ignore_errors=True)
     port = free_port()
     server = subprocess.Popen(
         [*CONGRESS, "serve", "--port", str(port)],
