@@ -310,15 +310,24 @@ def test_groups_are_split_into_parts_at_table_boundaries() -> None:
         chunks = [[(i, None) for i in range(size)] for size in sizes]
         return Group(name, sum(sizes), chunks)  # type: ignore[arg-type]
 
+    def rows(runs: list[list[Group]]) -> list[int]:
+        return [sum(len(chunk) for g in run for chunk in g.chunks) for run in runs]
+
+    # Forty delegations of 125: four parts of ten whole delegations each.
+    even = split_groups([group(str(i), [40, 40, 40, 5]) for i in range(40)], 4)
+    assert rows(even) == [1250] * 4
+    assert all(not g.continued for run in even for g in run)
+    # 210 rows in shares of 52.5: a part starts with the group whose middle passes a share's
+    # mark; A ends soon after the first mark, so it is kept whole; B goes on well past the
+    # second mark, so it is cut between its tables.
     runs = split_groups([group("A", [40, 40, 20]), group("B", [40, 40]), group("C", [30])], 4)
-    # Parts start with a group where one starts near the share (210 / 4 rows); A is cut only
-    # because it would otherwise grow past one and a half shares.
-    assert [[(g.name, g.continued, len(g.chunks)) for g in run] for run in runs] == [
-        [("A", False, 2)],
-        [("A", True, 1), ("B", False, 2)],
-        [("C", False, 1)],
+    assert [[(g.name, g.continued) for g in run] for run in runs] == [
+        [("A", False)],
+        [("B", False)],
+        [("B", True)],
+        [("C", False)],
     ]
+    assert rows(runs) == [100, 40, 40, 30]
+    # One long group is cut between its tables, at the marks.
+    assert rows(split_groups([group("A", [40] * 10)], 4)) == [120, 80, 120, 80]
     assert split_groups([], 4) == []
-    one_group = split_groups([group("A", [40] * 10)], 4)
-    assert [len(run[0].chunks) for run in one_group] == [4, 4, 2]
-    assert [run[0].continued for run in one_group] == [False, True, True]

@@ -40,27 +40,31 @@ class Group:
 def split_groups(groups: list[Group], parts: int) -> list[list[Group]]:
     """``groups`` cut into at most ``parts`` runs of about equal rows.
 
-    Every part starts on a new page, so a cut leaves the page before it part-empty: cuts fall
-    where a group starts when one is near (from 3/4 of a part's share), and between two tables
-    of one group only when a part would otherwise grow past 1.5 shares.
+    Every part starts on a new page, so a cut leaves the page before it part-empty: the k-th cut
+    falls before the group whose middle passes the k-th share of the rows, or, inside a group
+    that goes on for more than half a share after the mark, between two of its tables.
     """
     total = sum(group.count for group in groups)
     share = max(1.0, total / parts)
     runs: list[list[Group]] = [[]]
-    size = 0
+    done = 0
     for group in groups:
         piece: Group | None = None
+        start = done
         for position, chunk in enumerate(group.chunks):
-            limit = share * (0.75 if position == 0 else 1.5)
-            if runs[-1] and size >= limit and len(runs) < parts:
+            mark = len(runs) * share
+            if position == 0:
+                passed = done + group.count / 2 >= mark
+            else:
+                passed = done >= mark and start + group.count - done > share / 2
+            if runs[-1] and passed and len(runs) < parts:
                 runs.append([])
-                size = 0
                 piece = None
             if piece is None:
                 piece = Group(group.name, group.count, [], continued=position > 0)
                 runs[-1].append(piece)
             piece.chunks.append(chunk)
-            size += len(chunk)
+            done += len(chunk)
     return [run for run in runs if run]
 
 
