@@ -149,3 +149,24 @@ def test_the_collector_is_back_on_after_a_render(print_settings: Settings) -> No
     render_pdf_here(PdfRequest.make(_page("<p>x</p>"), print_settings))
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_pool_is_kept_while_a_document_holds_it() -> None:
+    """Workers are replaced after a number of tasks, but never under a document being
+    assembled from several tasks (cold workers would start beside the old ones)."""
+    import os
+
+    from congress.documents import render
+
+    render.shutdown_pool()
+    try:
+        with render.pool_held():
+            tasks = render.RENDERS_PER_WORKER * render.worker_count() + 3
+            for _ in range(tasks):
+                render.submit_call(os.getpid).result()
+            held = render._pool
+        assert held is not None and render._pool is held
+        render.submit_call(os.getpid).result()
+        assert render._pool is not held  # replaced once nobody holds it
+    finally:
+        render.shutdown_pool()

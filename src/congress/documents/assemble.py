@@ -30,6 +30,7 @@ from typing import Any
 from congress.documents.render import (
     PdfRequest,
     PdfResult,
+    pool_held,
     submit,
     submit_call,
     worker_count,
@@ -85,6 +86,21 @@ def assemble(
     progress: Progress | None = None,
 ) -> Assembled:
     """Lay out ``parts`` of ``template`` in parallel and join them (blocks; call from a thread)."""
+    with pool_held():
+        return _assemble(
+            template, parts, metadata, settings, stylesheets, unnumbered_pages, progress
+        )
+
+
+def _assemble(
+    template: str,
+    parts: Sequence[Part],
+    metadata: Metadata,
+    settings: Settings,
+    stylesheets: tuple[str, ...],
+    unnumbered_pages: frozenset[int],
+    progress: Progress | None,
+) -> Assembled:
     all_anchors = tuple(anchor for part in parts for anchor in part.anchors)
     steps = len(parts) + sum(part.numbering for part in parts) + worker_count() + 1
     done = 0

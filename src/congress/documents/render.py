@@ -246,6 +246,22 @@ def _call_in_worker(function: Callable[..., T], *args: Any) -> T:
 _pool: ProcessPoolExecutor | None = None
 _pool_tasks = 0
 _pool_lock = threading.Lock()
+# Documents being assembled from several tasks: the pool is not replaced under them (a
+# replacement mid-document would start cold workers beside the old ones still at work).
+_pool_holders = 0
+
+
+@contextlib.contextmanager
+def pool_held() -> Iterator[None]:
+    """Keep the current pool of workers for every task submitted inside (one document)."""
+    global _pool_holders
+    with _pool_lock:
+        _pool_holders += 1
+    try:
+        yield
+    finally:
+        with _pool_lock:
+            _pool_holders -= 1
 
 
 def worker_count() -> int:
@@ -261,7 +277,11 @@ def _get_pool() -> ProcessPoolExecutor:
     """
     global _pool, _pool_tasks
     with _pool_lock:
-        if _pool is not None and _pool_tasks >= RENDERS_PER_WORKER * worker_count():
+        if (
+            _pool is not None
+            and _pool_tasks >= RENDERS_PER_WORKER * worker_count()
+            and not _pool_holders
+        ):
             _pool.shutdown(wait=False)
             _pool = None
         if _pool is None:
