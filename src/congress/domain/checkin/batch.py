@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from sqlalchemy import ARRAY, any_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from congress.db.base import utc_now
 from congress.domain.accounts.enums import AuditAction
@@ -37,6 +37,7 @@ from congress.domain.accounts.models import AuditEntry
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
 from congress.domain.events.models import Event
+from congress.domain.events.services import EVENT_ID
 from congress.domain.people.models import Person
 from congress.domain.people.services import display_name
 from congress.domain.programme.models import Session
@@ -56,7 +57,6 @@ CHECK_IN_FROM = frozenset(
     }
 )
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-EVENT_ID = re.compile(r"[0-9]{1,18}")
 # Scans written in one transaction at most (a full desk rush is far below this).
 MAX_BATCH = 500
 
@@ -107,10 +107,9 @@ def check_token(token: str) -> str:
     return token
 
 
-def insert_for(db: AsyncSession | AsyncConnection) -> Any:
+def insert_for(db: AsyncConnection) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite share the syntax)."""
-    dialect = db.dialect if isinstance(db, AsyncConnection) else db.get_bind().dialect
-    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert
 
 
 def one_of(db: AsyncConnection, column: Any, values: set[Any]) -> Any:
@@ -125,7 +124,10 @@ def one_of(db: AsyncConnection, column: Any, values: set[Any]) -> Any:
 class _Event:
     id: int
     languages: list[str]
-    primary_language: str
+
+    @property
+    def primary_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
 
 
 # How long a batcher trusts what it read about an event (its id and languages, by slug).
@@ -155,8 +157,7 @@ async def _events(
         )
     ).all()
     for row in rows:
-        languages = list(row.languages or [])
-        event = _Event(row.id, languages, languages[0] if languages else "en")
+        event = _Event(row.id, list(row.languages or []))
         found[str(row.id)] = found[row.slug] = event
         if cache is not None:
             cache[str(row.id)] = cache[row.slug] = (now + EVENT_CACHE_SECONDS, event)

@@ -16,6 +16,9 @@ from congress.errors import FieldError, Invalid, NotFound
 
 PUBLIC_EVENT = Event.status != EventStatus.DRAFT
 
+# An event reference made of digits only is read as the event's id, anything else as its slug.
+EVENT_ID = re.compile(r"[0-9]{1,18}")
+
 
 class VenueService(EntityService[Venue]):
     model = Venue
@@ -41,7 +44,7 @@ class EventService(EntityService[Event]):
     async def resolve(self, ref: str | int) -> Event:
         """The event by id or slug, as this user may see it."""
         statement = self._base_statement()
-        if isinstance(ref, int) or re.fullmatch(r"[0-9]{1,18}", ref):
+        if isinstance(ref, int) or EVENT_ID.fullmatch(ref):
             statement = statement.where(Event.id == int(ref))
         else:
             statement = statement.where(Event.slug == ref)
