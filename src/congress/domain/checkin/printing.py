@@ -26,13 +26,27 @@ ROWS_PER_TABLE = 40
 PARALLEL_FROM_ROWS = 400
 PARTS_PER_WORKER = 2
 TEMPLATE = "print/attendance.html"
+# Pads the row numbers: as wide as a digit in the fonts we print with.
+FIGURE_SPACE = "\u2007"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One row of the printed list: two cells of plain text (and the presence of a session's)."""
+
+    # "12." padded with figure spaces to the width of the largest number, so names line up.
+    number: str
+    name: str
+    # Organization, and delegation and category where the list is not grouped by them.
+    details: str
+    presence: str
 
 
 @dataclass
 class Group:
     name: str
     count: int = 0
-    chunks: list[list[tuple[int, Row]]] = field(default_factory=list)
+    chunks: list[list[Line]] = field(default_factory=list)
     # A group that a part boundary cut: its heading says so.
     continued: bool = False
 
@@ -81,19 +95,31 @@ async def attendance_pdf(
     The rows are read on their own connection and the layout runs in a worker process.
     """
     settings = settings or get_settings()
-    groups: list[Group] = []
-    number = 0
-    async for rows in stream_rows(engine, spec):
-        for row in rows:
-            if not groups or groups[-1].name != row.group:
-                groups.append(Group(row.group))
-            group = groups[-1]
-            if not group.chunks or len(group.chunks[-1]) >= ROWS_PER_TABLE:
-                group.chunks.append([])
-            number += 1
-            group.count += 1
-            group.chunks[-1].append((number, row))
     lang = spec.language
+    show_delegation = spec.group_by is not Grouping.DELEGATION
+    show_category = spec.group_by is not Grouping.CATEGORY
+
+    def details(row: Row) -> str:
+        shown = (
+            row.organization,
+            row.delegation if show_delegation else "",
+            row.category if show_category else "",
+        )
+        return " · ".join(value for value in shown if value)
+
+    rows = [row async for batch in stream_rows(engine, spec) for row in batch]
+    total = len(rows)
+    width = len(str(total)) + 1
+    groups: list[Group] = []
+    for number, row in enumerate(rows, start=1):
+        if not groups or groups[-1].name != row.group:
+            groups.append(Group(row.group))
+        group = groups[-1]
+        if not group.chunks or len(group.chunks[-1]) >= ROWS_PER_TABLE:
+            group.chunks.append([])
+        group.count += 1
+        numbered = f"{number}.".rjust(width, FIGURE_SPACE)
+        group.chunks[-1].append(Line(numbered, row.name, details(row), row.presence))
     event_name = text(spec.event.name, lang, spec.event.languages)
     session_name = (
         text(spec.session.title, lang, spec.event.languages) if spec.session is not None else ""
@@ -102,24 +128,29 @@ async def attendance_pdf(
         "title": label("attendance_list", lang),
         "event_name": event_name,
         "session_name": session_name,
-        "total": number,
+        "total": total,
         "printed": label("generated", lang, date=dt.date.today().isoformat()),
         "groups": groups,
         "signature": signature,
-        "show_delegation": spec.group_by is not Grouping.DELEGATION,
-        "show_category": spec.group_by is not Grouping.CATEGORY,
+        "details_label": " · ".join(
+            label(key, lang)
+            for key, shown in (
+                ("organization", True),
+                ("delegation", show_delegation),
+                ("category", show_category),
+            )
+            if shown
+        ),
         # A session's list shows the states recorded so far; a sign-in sheet leaves it to ink.
         "show_presence": spec.session is not None and not signature,
-        "presence_label": "Presence",
+        "presence_label": label("presence", lang),
         "wide": spec.group_by is Grouping.NONE and signature,
         "first": True,
-        "empty": "Nobody is on this list."
-        if not spec.consenting_only
-        else label("nobody_consented", lang),
+        "empty": label("nobody_consented" if spec.consenting_only else "nobody_listed", lang),
     }
     title = f"{doc['title']}: {event_name}"
     workers = worker_count()
-    if number < PARALLEL_FROM_ROWS or workers < 2:
+    if total < PARALLEL_FROM_ROWS or workers < 2:
         html = render_html(
             TEMPLATE, {"doc": doc, "lang": lang, "title": title, "author": ""}, settings=settings
         )
