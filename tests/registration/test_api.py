@@ -293,6 +293,8 @@ async def test_long_attendance_list_is_laid_out_in_parts(
     assert len(pages) == result.pages > 2
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text, (number, text[-200:])
+        # Only its own footer: each stamp carries one line of its sheet.
+        assert text.count(f" of {len(pages)}") == 1, (number, text[-200:])
         assert "Second International Congress" in text  # the running header of every part
     content = "\n".join(pages)
     names = [f"Member{i:03}" for i in range(120)]

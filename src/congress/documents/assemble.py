@@ -42,6 +42,13 @@ Progress = Callable[[int, int, str], None]
 
 PAGE_NUMBERS_TEMPLATE = "print/page_numbers.html"
 PX_TO_PT = 0.75
+MM_TO_PT = 72 / 25.4
+# The page-number sheets: one line per page, cut out and stamped at the foot of its page. Each
+# line sits where the shared stylesheet's footer would: centred in its 20 mm bottom margin.
+LINES_PER_SHEET = 40
+LINE_HEIGHT_MM = 6
+SHEET_WIDTH_MM = 120
+FOOTER_MIDDLE_MM = 10
 
 
 @dataclass(slots=True)
@@ -156,13 +163,13 @@ def _assemble(
             step("numbering")
         if not changed:
             break
-        for future in overlays:
+        for _, _, future in overlays:
             future.cancel()
     else:  # pragma: no cover - placeholders of the final width make this unreachable
         raise RuntimeError("the page numbers of the document did not settle")
 
-    wait(overlays)
-    overlay_pdfs = [future.result().pdf for future in overlays]
+    wait([future for _, _, future in overlays])
+    sheets = [(start, count, future.result().pdf) for start, count, future in overlays]
     step("joining")
     ordered = [results[i] for i in range(len(parts))]
     offsets = _offsets(ordered)
@@ -175,10 +182,11 @@ def _assemble(
     pdf = submit_call(
         join_parts,
         [result.pdf for result in ordered],
-        overlay_pdfs,
+        sheets,
         links,
         ordered[0].page_size,
         metadata,
+        unnumbered_pages,
     ).result()
     if progress is not None:
         progress(steps, steps, "done")
@@ -215,51 +223,49 @@ def _numbers(parts: Sequence[Part], results: dict[int, PdfResult]) -> dict[str, 
 
 def _submit_page_numbers(
     first: Part, settings: Settings, total: int, unnumbered: frozenset[int]
-) -> list[Future[PdfResult]]:
-    chunk = math.ceil(total / worker_count())
+) -> list[tuple[int, int, Future[PdfResult]]]:
+    """The footer lines of all pages as sheets, in about equal runs on all workers:
+    (first page number, pages, sheets)."""
+    sheets = math.ceil(total / LINES_PER_SHEET)
+    chunk = math.ceil(sheets / worker_count()) * LINES_PER_SHEET
     futures = []
     for start in range(1, total + 1, chunk):
+        count = min(chunk, total - start + 1)
         context = {
             "lang": first.context["lang"],
             "total": total,
             "start": start,
-            "count": min(chunk, total - start + 1),
+            "count": count,
             "unnumbered": sorted(unnumbered),
+            "lines": LINES_PER_SHEET,
+            "width": SHEET_WIDTH_MM,
+            "line_height": LINE_HEIGHT_MM,
+            "sheet_height": LINES_PER_SHEET * LINE_HEIGHT_MM + 2,
         }
-        futures.append(
-            submit(
-                PdfRequest.make(
-                    None,
-                    settings,
-                    template=PAGE_NUMBERS_TEMPLATE,
-                    context=context,
-                    stylesheets=("print/base.css",),
-                )
-            )
+        request = PdfRequest.make(
+            None, settings, template=PAGE_NUMBERS_TEMPLATE, context=context, stylesheets=()
         )
+        futures.append((start, count, submit(request)))
     return futures
 
 
 def join_parts(
     parts: list[bytes],
-    overlays: list[bytes],
+    sheets: list[tuple[int, int, bytes]],
     links: list[tuple[int, int, tuple[float, float, float, float]]],
     page_size: tuple[float, float],
     metadata: Metadata,
+    unnumbered: frozenset[int] = frozenset(),
 ) -> bytes:
-    """Join the parts' PDFs, stamp the page numbers, add the links across parts, set metadata."""
+    """Join the parts' PDFs, add the links across parts, set metadata, stamp the page numbers."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
     for part in parts:
+        # Keeps each part's bookmarks and named destinations (the targets of its own links).
         writer.append(PdfReader(io.BytesIO(part)), import_outline=True)
-    stamps = [page for overlay in overlays for page in PdfReader(io.BytesIO(overlay)).pages]
-    for page, stamp in zip(writer.pages, stamps, strict=True):
-        page.merge_page(stamp, over=True)
-        # Merging leaves the page's content uncompressed (ten times the size).
-        page.compress_content_streams()
     height = page_size[1] * PX_TO_PT
     for page_index, target, (x1, y1, x2, y2) in links:
         writer.add_annotation(
@@ -275,4 +281,74 @@ def join_parts(
     writer.root_object[NameObject("/Lang")] = TextStringObject(metadata.lang)
     buffer = io.BytesIO()
     writer.write(buffer)
+    return stamp_page_numbers(buffer.getvalue(), sheets, unnumbered)
+
+
+def stamp_page_numbers(
+    pdf: bytes, sheets: list[tuple[int, int, bytes]], unnumbered: frozenset[int] = frozenset()
+) -> bytes:
+    """Put each page's footer line, taken from its sheet, at the foot of the page.
+
+    Each line becomes a small form XObject (the sheet's transforms and that line's text, with
+    the sheet page's fonts) that qpdf's overlay places without touching the page's own content.
+    """
+    import pikepdf
+
+    document = pikepdf.Pdf.open(io.BytesIO(pdf))
+    line = LINE_HEIGHT_MM * MM_TO_PT
+    width = SHEET_WIDTH_MM * MM_TO_PT
+    for start, count, sheet_pdf in sheets:
+        sheet = pikepdf.Pdf.open(io.BytesIO(sheet_pdf))
+        for which, sheet_page in enumerate(sheet.pages):
+            resources = document.copy_foreign(sheet_page.Resources)
+            top = float(sheet_page.mediabox[3])
+            for row, content in _footer_lines(sheet_page, line / PX_TO_PT).items():
+                number = start + which * LINES_PER_SHEET + row
+                if number in unnumbered or not start <= number < start + count:
+                    continue
+                if number > len(document.pages):
+                    break
+                form = pikepdf.Stream(document, content)
+                form.Type = pikepdf.Name.XObject
+                form.Subtype = pikepdf.Name.Form
+                form.BBox = pikepdf.Array([0, top - (row + 1) * line, width, top - row * line])
+                form.Resources = resources
+                page = document.pages[number - 1]
+                x0, y0, x1, _ = (float(value) for value in page.mediabox)
+                left = x0 + (x1 - x0 - width) / 2
+                bottom = y0 + FOOTER_MIDDLE_MM * MM_TO_PT - line / 2
+                rectangle = pikepdf.Rectangle(left, bottom, left + width, bottom + line)
+                page.add_overlay(form, rectangle)
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()
+
+
+def _footer_lines(sheet_page: Any, line_px: float) -> dict[int, bytes]:
+    """row -> content stream drawing only that line of a page-number sheet.
+
+    WeasyPrint draws the sheet as its page transforms, then per line a clipped group that sets
+    the colour and draws one text object; a line's row follows from where its text starts.
+    """
+    import pikepdf
+
+    setup: list[Any] = []  # the page's transforms, before any line
+    state: list[Any] = []  # colour and graphics state of the line being drawn
+    text: list[Any] | None = None
+    lines: dict[int, bytes] = {}
+    for instruction in pikepdf.parse_content_stream(sheet_page):
+        operator = str(instruction.operator)
+        if text is not None:
+            text.append(instruction)
+            if operator == "Tm":
+                row = int(float(instruction.operands[5]) // line_px)
+            elif operator == "ET":
+                lines[row] = pikepdf.unparse_content_stream([*setup, *state, *text])
+                text, state = None, []
+        elif operator == "BT":
+            text, row = [instruction], -1
+        elif operator == "cm" and not lines and not state:
+            setup.append(instruction)
+        elif operator in {"gs", "rg", "g", "cs", "sc", "scn"}:
+            state.append(instruction)
+    return lines
