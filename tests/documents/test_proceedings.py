@@ -105,6 +105,7 @@ async def test_proceedings_in_parts_and_whole(
             assert title in outline
         for number, text in enumerate(pdf.pages[1:], 2):
             assert f"Страница {number} из {result.pages}" in text
+            assert text.count("Страница ") == 1, number  # its own footer, no other
         assert "Страница" not in pdf.pages[0]
         # Every speech and every presidium member of the demo appears.
         for speech in speeches:

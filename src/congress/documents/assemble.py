@@ -5,23 +5,26 @@ that each start on a new page, so the chapters can be laid out separately and jo
 crosses the chapter boundaries is handled here:
 
 1. Every part is laid out without page footers. The parts that print page numbers of other
-   parts (contents, index) are laid out with placeholder numbers first, only to learn their
-   length; the others report on which of their pages each anchor landed.
-2. Offsets give every anchor its final page number; the numbering parts are laid out again with
-   the real numbers (again if that changed their length, which placeholders of the right width
-   make rare).
-3. The "page N of M" footers are laid out as a separate document of empty pages (cheap), in
-   chunks on all workers, and stamped onto the joined pages; the links from the contents and the
-   index to other parts become PDF links; outlines (bookmarks) of the parts are kept in order;
-   title, author and language are set on the whole.
+   parts (contents) are laid out with placeholder numbers first, only to learn their length;
+   the others report on which of their pages each anchor landed. A numbering part at the very
+   end (the index) waits: its length moves no other part.
+2. Offsets give every anchor its final page number; the numbering parts are laid out (again)
+   with the real numbers (again if that changed their length, which placeholders of the right
+   width make rare).
+3. The "page N of M" footers are laid out as lines of a few sheets, in chunks on all workers,
+   and each line is stamped at the foot of its page of the joined document; the links from the
+   contents and the index to other parts become PDF links; outlines (bookmarks) of the parts
+   are kept in order; title, author and language are set on the whole.
 
 Joining and stamping run in a worker process as well: the caller only waits.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass, field
@@ -109,7 +112,11 @@ def _assemble(
     progress: Progress | None,
 ) -> Assembled:
     all_anchors = tuple(anchor for part in parts for anchor in part.anchors)
-    steps = len(parts) + sum(part.numbering for part in parts) + worker_count() + 1
+    # A numbering part at the very end (an index) moves no other part's pages: it is laid out
+    # once, when the numbers are known, and its anchors are where it starts.
+    last = len(parts) - 1
+    deferred = last if last > 0 and parts[last].numbering else None
+    steps = len(parts) + sum(part.numbering for part in parts) + 1 - (deferred is not None)
     done = 0
 
     def step(what: str) -> None:
@@ -139,6 +146,7 @@ def _assemble(
             request(parts[i], _placeholders(all_anchors, digits) if parts[i].numbering else None)
         )
         for i in order
+        if i != deferred
     }
     results: dict[int, PdfResult] = {}
     for i, future in _as_done(futures):
@@ -148,8 +156,9 @@ def _assemble(
     numbers: dict[str, int] = {}
     for _ in range(4):
         numbers = _numbers(parts, results)
-        total = sum(result.pages for result in results.values())
-        overlays = _submit_page_numbers(parts[0], settings, total, unnumbered_pages)
+        if deferred is not None:
+            start = sum(results[i].pages for i in range(deferred)) + 1
+            numbers.update(dict.fromkeys(parts[deferred].anchors, start))
         renumbered = {
             i: submit(request(part, dict(numbers)))
             for i, part in enumerate(parts)
@@ -158,16 +167,16 @@ def _assemble(
         changed = False
         for i, future in _as_done(renumbered):
             result = future.result()
-            changed |= result.pages != results[i].pages
+            changed |= i != deferred and result.pages != results[i].pages
             results[i] = result
             step("numbering")
         if not changed:
             break
-        for _, _, future in overlays:
-            future.cancel()
     else:  # pragma: no cover - placeholders of the final width make this unreachable
         raise RuntimeError("the page numbers of the document did not settle")
 
+    total = sum(result.pages for result in results.values())
+    overlays = _submit_page_numbers(parts[0], settings, total, unnumbered_pages)
     wait([future for _, _, future in overlays])
     sheets = [(start, count, future.result().pdf) for start, count, future in overlays]
     step("joining")
@@ -213,7 +222,8 @@ def _offsets(results: Sequence[PdfResult]) -> list[int]:
 
 
 def _numbers(parts: Sequence[Part], results: dict[int, PdfResult]) -> dict[str, int]:
-    ordered = [results[i] for i in range(len(parts))]
+    """Page numbers of the anchors of the parts laid out so far (a leading run of parts)."""
+    ordered = [results[i] for i in range(len(parts)) if i in results]
     numbers: dict[str, int] = {}
     for offset, result in zip(_offsets(ordered), ordered, strict=True):
         for anchor, page in result.anchor_pages.items():
@@ -257,44 +267,95 @@ def join_parts(
     metadata: Metadata,
     unnumbered: frozenset[int] = frozenset(),
 ) -> bytes:
-    """Join the parts' PDFs, add the links across parts, set metadata, stamp the page numbers."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Link
-    from pypdf.generic import NameObject, TextStringObject
+    """Join the parts' PDFs with their bookmarks and named destinations (the targets of their
+    own links), add the links across parts, set the metadata, stamp the page numbers."""
+    import pikepdf
 
-    writer = PdfWriter()
+    document = pikepdf.Pdf.new()
+    bookmarks: list[pikepdf.OutlineItem] = []
+    destinations: dict[str, pikepdf.Array] = {}
     for part in parts:
-        # Keeps each part's bookmarks and named destinations (the targets of its own links).
-        writer.append(PdfReader(io.BytesIO(part)), import_outline=True)
+        source = pikepdf.Pdf.open(io.BytesIO(part))
+        offset = len(document.pages)
+        with warnings.catch_warnings():
+            # "does not preserve named destinations": they are copied below.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            document.pages.extend(source.pages)
+        index = {page.objgen: offset + i for i, page in enumerate(source.pages)}
+        moved = functools.partial(_moved_destination, document, index)
+        with source.open_outline() as outline:
+            bookmarks.extend(_moved_bookmark(item, moved) for item in outline.root)
+        names = source.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            for name, value in pikepdf.NameTree(names.Dests).items():
+                target = moved(value.get("/D") if isinstance(value, pikepdf.Dictionary) else value)
+                if target is not None:
+                    destinations[name] = target
+    if destinations:
+        tree = pikepdf.NameTree.new(document)
+        for name, target in destinations.items():
+            tree[name] = target
+        document.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
+    with document.open_outline() as outline:
+        outline.root.extend(bookmarks)
     height = page_size[1] * PX_TO_PT
     for page_index, target, (x1, y1, x2, y2) in links:
-        writer.add_annotation(
-            page_index,
-            Link(
-                rect=(x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT),
-                target_page_index=target,
-            ),
+        page = document.pages[page_index]
+        link = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT],
+            Border=[0, 0, 0],
+            Dest=[document.pages[target].obj, pikepdf.Name.Fit],
         )
-    writer.add_metadata(
-        {"/Title": metadata.title, "/Author": metadata.author, "/Creator": "congress"}
-    )
-    writer.root_object[NameObject("/Lang")] = TextStringObject(metadata.lang)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pikepdf.Array()
+        page.obj.Annots.append(document.make_indirect(link))
+    document.docinfo.Title = metadata.title
+    document.docinfo.Author = metadata.author
+    document.docinfo.Creator = "congress"
+    document.Root.Lang = pikepdf.String(metadata.lang)
+    _stamp_page_numbers(document, sheets, unnumbered)
     buffer = io.BytesIO()
-    writer.write(buffer)
-    return stamp_page_numbers(buffer.getvalue(), sheets, unnumbered)
+    document.save(buffer)
+    return buffer.getvalue()
 
 
-def stamp_page_numbers(
-    pdf: bytes, sheets: list[tuple[int, int, bytes]], unnumbered: frozenset[int] = frozenset()
-) -> bytes:
+def _moved_destination(document: Any, index: dict[Any, int], destination: Any) -> Any:
+    """An explicit destination [page /XYZ left top zoom] of a part, in the joined document
+    (``index``: the part's pages to their places there); None if it is not one."""
+    import pikepdf
+
+    if not isinstance(destination, pikepdf.Array) or not len(destination):
+        return None
+    target = index.get(destination[0].objgen)
+    if target is None:
+        return None
+    return pikepdf.Array([document.pages[target].obj, *list(destination)[1:]])
+
+
+def _moved_bookmark(item: Any, moved: Callable[[Any], Any]) -> Any:
+    """A copy of a part's bookmark (and those under it) pointing into the joined document."""
+    import pikepdf
+
+    copy = pikepdf.OutlineItem(item.title, moved(item.destination))
+    copy.is_closed = item.is_closed
+    copy.children.extend(_moved_bookmark(child, moved) for child in item.children)
+    return copy
+
+
+def _stamp_page_numbers(
+    document: Any, sheets: list[tuple[int, int, bytes]], unnumbered: frozenset[int]
+) -> None:
     """Put each page's footer line, taken from its sheet, at the foot of the page.
 
     Each line becomes a small form XObject (the sheet's transforms and that line's text, with
-    the sheet page's fonts) that qpdf's overlay places without touching the page's own content.
+    the sheet page's fonts), drawn by a content stream added to the page: the page's own
+    content streams are left as they are (merging them would decompress and rewrite them all).
     """
     import pikepdf
 
-    document = pikepdf.Pdf.open(io.BytesIO(pdf))
+    save_state = document.make_indirect(pikepdf.Stream(document, b"q"))
     line = LINE_HEIGHT_MM * MM_TO_PT
     width = SHEET_WIDTH_MM * MM_TO_PT
     for start, count, sheet_pdf in sheets:
@@ -315,13 +376,15 @@ def stamp_page_numbers(
                 form.Resources = resources
                 page = document.pages[number - 1]
                 x0, y0, x1, _ = (float(value) for value in page.mediabox)
-                left = x0 + (x1 - x0 - width) / 2
-                bottom = y0 + FOOTER_MIDDLE_MM * MM_TO_PT - line / 2
-                rectangle = pikepdf.Rectangle(left, bottom, left + width, bottom + line)
-                page.add_overlay(form, rectangle)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+                # Moves the line from its place on the sheet to the middle of the page's foot.
+                dx = x0 + (x1 - x0 - width) / 2
+                dy = y0 + FOOTER_MIDDLE_MM * MM_TO_PT - line / 2 - (top - (row + 1) * line)
+                name = page.add_resource(form, pikepdf.Name.XObject, prefix="Fpn")
+                # The page's own drawing is wrapped in q … Q, so that whatever state it leaves
+                # does not move the stamp.
+                page.contents_add(save_state, prepend=True)
+                stamp = f"Q q 1 0 0 1 {dx:.3f} {dy:.3f} cm {name} Do Q".encode()
+                page.contents_add(pikepdf.Stream(document, stamp))
 
 
 def _footer_lines(sheet_page: Any, line_px: float) -> dict[int, bytes]:
