@@ -57,16 +57,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # Start the render workers now, so that the first PDF does not wait for them (seconds).
     from congress.documents.render import warm_up
 
-    warm_up()
+    warm_up(settings)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
 
 
 def prepare_database(settings: Settings) -> bool:
     """Bring the schema to the latest revision; True when the database was new."""
-    from congress.db.migrate import current_revision, upgrade
+    from congress.db.migrate import current_revision, head_revision, upgrade
 
     current = _run(current_revision, settings)
-    upgrade(settings)
+    # Running Alembic's upgrade costs a second even with nothing to do (commands start faster).
+    if current is None or current != head_revision(settings):
+        upgrade(settings)
     return current is None
 
 

@@ -110,10 +110,10 @@ def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
         raise CommandError(f"{output} is a folder; give a file name, e.g. {output}/document.pdf")
     if not output.parent.exists():
         raise CommandError(f"the folder {output.parent} does not exist")
-    prepare_database(settings)
     progress = ProgressBar()
     progress(0, 1, "starting the render workers")
-    warm_up()  # the workers start while the database is read
+    warm_up(settings)  # the workers start while the database is checked and read
+    prepare_database(settings)
     try:
         if args.document == "attendance":
             result = asyncio.run(_attendance(settings, args, progress))

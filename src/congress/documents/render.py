@@ -9,10 +9,12 @@ long-running server does not grow.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -287,21 +289,53 @@ def _get_pool() -> ProcessPoolExecutor:
         if _pool is None:
             # spawn: a forked copy of a running server (threads, open connections) is unsafe.
             _pool = ProcessPoolExecutor(
-                max_workers=worker_count(), mp_context=multiprocessing.get_context("spawn")
+                max_workers=worker_count(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_started,
             )
             _pool_tasks = 0
         _pool_tasks += 1
         return _pool
 
 
-def _ready() -> None:
-    import weasyprint  # noqa: F401
+def _worker_started() -> None:
+    # A worker that has laid out documents holds a large heap: tearing it down object by object
+    # when it stops takes a second that the command line (or the server's shutdown) waits for.
+    # It keeps nothing to save, so once its other exit handlers have run it leaves at once.
+    atexit.register(_leave_now)
 
 
-def warm_up() -> None:
-    """Start the workers and import WeasyPrint in them now (seconds), not on the first render."""
+def _leave_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+# Text in the faces printed documents use, laid out once by each new worker.
+_FONT_SAMPLE = (
+    '<p style="font-family: DejaVu Sans">Aa Яя <span lang="zh">中文</span></p>'
+    '<p style="font-family: DejaVu Serif">Aa Яя <span lang="zh" style="font-family: '
+    "'Noto Serif CJK SC'\">中文</span></p>"
+)
+
+
+def _ready(templates_dir: Path, static_dir: Path, media_dir: Path) -> None:
+    """Prepare a new worker: import WeasyPrint and the template helpers, load the fonts.
+
+    Without this, the first document a worker lays out pays for them (about 2 s).
+    """
+    _environment(templates_dir)
+    render_pdf_here(
+        PdfRequest(_FONT_SAMPLE, templates_dir, static_dir, media_dir, stylesheets=()),
+        pause_collector=False,
+    )
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Start the workers and prepare them now (seconds), not on the first render."""
+    settings = settings or get_settings()
     for _ in range(worker_count()):
-        submit_call(_ready)
+        submit_call(_ready, settings.templates_dir, settings.static_dir, settings.media_dir)
 
 
 def shutdown_pool() -> None:
