@@ -61,6 +61,7 @@ class Proceedings:
         self,
         *,
         front: bool = True,
+        held: bool = True,
         sessions: Sequence[SessionDoc] | None = None,
         delegations: bool = True,
         index: bool = True,
@@ -72,6 +73,7 @@ class Proceedings:
             "author": metadata.author,
             "event": self.event,
             "front": front,
+            "held": held,
             "sessions": list(self.event.sessions if sessions is None else sessions),
             "delegations": self.delegations if delegations else None,
             "index": self.index if index else None,
@@ -101,18 +103,34 @@ def proceedings_html(book: Proceedings, settings: Settings | None = None) -> str
 
 
 def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
-    """The book cut into parts that start on a new page: front matter, runs of sessions of about
-    equal weight, participants, index."""
+    """The book cut into parts that start on a new page: cover and contents, the programme as
+    held, runs of sessions of about equal weight, participants, index.
+
+    The contents are laid out twice (their length first, then with the page numbers): the
+    programme as held is a part of its own so that it is laid out once.
+    """
     sessions = book.event.sessions
     chunks = chunks or max(1, 2 * worker_count())
-    empty: dict[str, Any] = {"front": False, "sessions": [], "delegations": False, "index": False}
+    empty: dict[str, Any] = {
+        "front": False,
+        "held": False,
+        "sessions": [],
+        "delegations": False,
+        "index": False,
+    }
+    items = sum(len(session.items) for session in sessions)
     parts = [
         Part(
             book.context(**empty | {"front": True}),
-            anchors=("contents", "programme-as-held"),
+            anchors=("contents",),
             numbering=True,
-            weight=len(sessions) * 400 + 4_000,
-        )
+            weight=100 * items + 2_000,
+        ),
+        Part(
+            book.context(**empty | {"held": True}),
+            anchors=("programme-as-held",),
+            weight=300 * items + 400 * len(sessions) + 2_000,
+        ),
     ]
     total = sum(session.weight for session in sessions)
     target = total / chunks if sessions else 1
