@@ -152,21 +152,27 @@ def test_the_collector_is_back_on_after_a_render(print_settings: Settings) -> No
 
 
 def test_the_pool_is_kept_while_a_document_holds_it() -> None:
-    """Workers are replaced after a number of tasks, but never under a document being
-    assembled from several tasks (cold workers would start beside the old ones)."""
+    """Workers are replaced after a number of renders, never under a document assembled from
+    several tasks (cold workers would start beside the old ones); such a document counts as
+    one render per worker, and when it ends the due replacement starts at once, so that the
+    next document finds its workers ready."""
     import os
 
     from congress.documents import render
 
     render.shutdown_pool()
     try:
-        with render.pool_held():
-            tasks = render.RENDERS_PER_WORKER * render.worker_count() + 3
-            for _ in range(tasks):
-                render.submit_call(os.getpid).result()
-            held = render._pool
-        assert held is not None and render._pool is held
+        for number in range(render.RENDERS_PER_WORKER):
+            with render.pool_held():
+                render.submit(render.PdfRequest.make("<p>x</p>")).result()
+                for _ in range(render.RENDERS_PER_WORKER * render.worker_count()):
+                    render.submit_call(os.getpid).result()
+                if number == 0:
+                    first = render._pool
+                assert render._pool is first
+        replacement = render._pool
+        assert replacement is not None and replacement is not first
         render.submit_call(os.getpid).result()
-        assert render._pool is not held  # replaced once nobody holds it
+        assert render._pool is replacement
     finally:
         render.shutdown_pool()

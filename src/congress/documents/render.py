@@ -251,19 +251,39 @@ _pool_lock = threading.Lock()
 # Documents being assembled from several tasks: the pool is not replaced under them (a
 # replacement mid-document would start cold workers beside the old ones still at work).
 _pool_holders = 0
+# The folders of the last document: a replacement pool is prepared with them.
+_last_dirs: tuple[Path, Path, Path] | None = None
 
 
 @contextlib.contextmanager
 def pool_held() -> Iterator[None]:
-    """Keep the current pool of workers for every task submitted inside (one document)."""
-    global _pool_holders
+    """Keep the current pool of workers for every task submitted inside (one document).
+
+    When the document is done and the pool has served its share, it is replaced at once and
+    the new workers are prepared in the background, so that the next document finds them
+    ready instead of starting them on its own time.
+    """
+    global _pool_holders, _pool_tasks
     with _pool_lock:
         _pool_holders += 1
+        # A document counts as one render for each worker, however many parts it has.
+        _pool_tasks += worker_count()
     try:
         yield
     finally:
         with _pool_lock:
             _pool_holders -= 1
+            due = _retirement_due()
+        if due and _last_dirs is not None:
+            warm_up(None, *_last_dirs)
+
+
+def _retirement_due() -> bool:
+    return (
+        _pool is not None
+        and _pool_tasks >= RENDERS_PER_WORKER * worker_count()
+        and not _pool_holders
+    )
 
 
 def worker_count() -> int:
@@ -279,11 +299,8 @@ def _get_pool() -> ProcessPoolExecutor:
     """
     global _pool, _pool_tasks
     with _pool_lock:
-        if (
-            _pool is not None
-            and _pool_tasks >= RENDERS_PER_WORKER * worker_count()
-            and not _pool_holders
-        ):
+        if _retirement_due():
+            assert _pool is not None
             _pool.shutdown(wait=False)
             _pool = None
         if _pool is None:
@@ -293,8 +310,9 @@ def _get_pool() -> ProcessPoolExecutor:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_started,
             )
-            _pool_tasks = 0
-        _pool_tasks += 1
+            _pool_tasks = worker_count() * _pool_holders
+        if not _pool_holders:
+            _pool_tasks += 1
         return _pool
 
 
@@ -331,11 +349,16 @@ def _ready(templates_dir: Path, static_dir: Path, media_dir: Path) -> None:
     )
 
 
-def warm_up(settings: Settings | None = None) -> None:
-    """Start the workers and prepare them now (seconds), not on the first render."""
-    settings = settings or get_settings()
+def warm_up(settings: Settings | None = None, *dirs: Path) -> None:
+    """Start the workers and prepare them now (seconds), not on the first render.
+
+    ``dirs``: the templates, static and media folders, instead of ``settings``'.
+    """
+    if not dirs:
+        settings = settings or get_settings()
+        dirs = (settings.templates_dir, settings.static_dir, settings.media_dir)
     for _ in range(worker_count()):
-        submit_call(_ready, settings.templates_dir, settings.static_dir, settings.media_dir)
+        submit_call(_ready, *dirs)
 
 
 def shutdown_pool() -> None:
@@ -357,6 +380,8 @@ def _discard_broken_pool(pool: ProcessPoolExecutor) -> None:
 
 def submit(request: PdfRequest) -> Future[PdfResult]:
     """Start rendering in a worker process; the future's exception is always a RenderError."""
+    global _last_dirs
+    _last_dirs = (request.templates_dir, request.static_dir, request.media_dir)
     return submit_call(render_pdf_here, request)
 
 
