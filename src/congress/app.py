@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -27,7 +29,7 @@ from congress.db.engine import make_engine
 from congress.documents.render import shutdown_pool
 from congress.domain.checkin.batch import CheckInBatcher
 from congress.domain.publishing.jobs import CacheWarmer
-from congress.errors import NotAuthenticated
+from congress.errors import NotAuthenticated, ProblemError
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
 from congress.server.security import (
@@ -40,6 +42,14 @@ from congress.server.security import (
 )
 from congress.server.templating import configure_templates
 from congress.settings import Settings, get_settings
+
+
+async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
+    """A NUL character (%00) in the query string is bad input: PostgreSQL cannot even compare
+    text with it (a search would fail with a server error). Bodies are checked by the schemas."""
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise ProblemError.field(name.replace("\x00", ""), "must not contain %00 (NUL)")
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -100,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["^/api/"],
         ),
         stores=_stores(settings),
+        before_request=refuse_nul_characters,
         exception_handlers={**EXCEPTION_HANDLERS, NotAuthenticated: on_not_authenticated},
         template_config=template_config,
         openapi_config=OpenAPIConfig(

@@ -351,3 +351,47 @@ async def test_record_html_is_sanitised(
     body = response.json()["body"]["en"]
     assert "script" not in body and "onclick" not in body
     assert body.startswith("<p>Hi")
+
+
+async def test_nul_characters_are_refused_by_field(
+    client: AsyncTestClient[Any], admin: dict[str, str], db: AsyncSession
+) -> None:
+    """PostgreSQL cannot store U+0000 in text: a 422 naming the field on both databases, not a
+    server error on one of them."""
+    from congress.domain.accounts.models import User
+
+    before = await count(db, User)
+    response = await client.post(
+        "/api/v1/users",
+        json={"email": "nul@example.org", "role": "registrar", "name": "Dana\x00Abaev"},
+        headers=admin,
+    )
+    assert response.status_code == 422, response.text
+    assert "NUL" in fields(response)["name"]
+    translated = await client.post(
+        "/api/v1/events",
+        json={
+            "slug": "nul-event",
+            "name": {"en": "A\x00B"},
+            "start_date": "2027-01-01",
+            "end_date": "2027-01-02",
+            "languages": ["en"],
+        },
+        headers=admin,
+    )
+    assert translated.status_code == 422, translated.text
+    assert any("NUL" in message for message in fields(translated).values())
+    assert await count(db, User) == before
+
+
+@pytest.mark.parametrize(
+    "url", ["/search?q=peace%00", "/api/v1/people?q=a%00b", "/manage/people/pick?q=%00"]
+)
+async def test_nul_characters_in_the_query_are_refused(
+    client: AsyncTestClient[Any], admin: dict[str, str], url: str
+) -> None:
+    """A search for text with U+0000 would fail inside PostgreSQL: refused first, naming the
+    parameter, on both databases."""
+    response = await client.get(url, headers={**admin, "Accept": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "NUL" in response.text and "q" in fields(response)
