@@ -67,7 +67,7 @@ def prepare_database(settings: Settings) -> bool:
 
     current = _run(current_revision, settings)
     # Running Alembic's upgrade costs a second even with nothing to do (commands start faster).
-    if current is None or current != head_revision(settings):
+    if current != head_revision(settings):
         upgrade(settings)
     return current is None
 

@@ -195,7 +195,6 @@ def _assemble(
         links,
         ordered[0].page_size,
         metadata,
-        unnumbered_pages,
     ).result()
     if progress is not None:
         progress(steps, steps, "done")
@@ -265,7 +264,6 @@ def join_parts(
     links: list[tuple[int, int, tuple[float, float, float, float]]],
     page_size: tuple[float, float],
     metadata: Metadata,
-    unnumbered: frozenset[int] = frozenset(),
 ) -> bytes:
     """Join the parts' PDFs with their bookmarks and named destinations (the targets of their
     own links), add the links across parts, set the metadata, stamp the page numbers."""
@@ -315,7 +313,7 @@ def join_parts(
     document.docinfo.Author = metadata.author
     document.docinfo.Creator = "congress"
     document.Root.Lang = pikepdf.String(metadata.lang)
-    _stamp_page_numbers(document, sheets, unnumbered)
+    _stamp_page_numbers(document, sheets)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -344,10 +342,9 @@ def _moved_bookmark(item: Any, moved: Callable[[Any], Any]) -> Any:
     return copy
 
 
-def _stamp_page_numbers(
-    document: Any, sheets: list[tuple[int, int, bytes]], unnumbered: frozenset[int]
-) -> None:
-    """Put each page's footer line, taken from its sheet, at the foot of the page.
+def _stamp_page_numbers(document: Any, sheets: list[tuple[int, int, bytes]]) -> None:
+    """Put each page's footer line, taken from its sheet, at the foot of the page (a page left
+    unnumbered has an empty line, so nothing to stamp).
 
     Each line becomes a small form XObject (the sheet's transforms and that line's text, with
     the sheet page's fonts), drawn by a content stream added to the page: the page's own
@@ -365,20 +362,21 @@ def _stamp_page_numbers(
             top = float(sheet_page.mediabox[3])
             for row, content in _footer_lines(sheet_page, line / PX_TO_PT).items():
                 number = start + which * LINES_PER_SHEET + row
-                if number in unnumbered or not start <= number < start + count:
+                if not start <= number < start + count:
                     continue
                 if number > len(document.pages):
                     break
                 form = pikepdf.Stream(document, content)
                 form.Type = pikepdf.Name.XObject
                 form.Subtype = pikepdf.Name.Form
-                form.BBox = pikepdf.Array([0, top - (row + 1) * line, width, top - row * line])
+                bottom = top - (row + 1) * line  # of the line on its sheet
+                form.BBox = pikepdf.Array([0, bottom, width, bottom + line])
                 form.Resources = resources
                 page = document.pages[number - 1]
                 x0, y0, x1, _ = (float(value) for value in page.mediabox)
                 # Moves the line from its place on the sheet to the middle of the page's foot.
                 dx = x0 + (x1 - x0 - width) / 2
-                dy = y0 + FOOTER_MIDDLE_MM * MM_TO_PT - line / 2 - (top - (row + 1) * line)
+                dy = y0 + FOOTER_MIDDLE_MM * MM_TO_PT - line / 2 - bottom
                 name = page.add_resource(form, pikepdf.Name.XObject, prefix="Fpn")
                 # The page's own drawing is wrapped in q … Q, so that whatever state it leaves
                 # does not move the stamp.

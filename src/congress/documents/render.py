@@ -275,7 +275,7 @@ def pool_held() -> Iterator[None]:
             _pool_holders -= 1
             due = _retirement_due()
         if due and _last_dirs is not None:
-            warm_up(None, *_last_dirs)
+            _prepare_workers(_last_dirs)
 
 
 def _retirement_due() -> bool:
@@ -349,14 +349,14 @@ def _ready(templates_dir: Path, static_dir: Path, media_dir: Path) -> None:
     )
 
 
-def warm_up(settings: Settings | None = None, *dirs: Path) -> None:
-    """Start the workers and prepare them now (seconds), not on the first render.
+def warm_up(settings: Settings | None = None) -> None:
+    """Start the workers and prepare them now (seconds), not on the first render."""
+    settings = settings or get_settings()
+    _prepare_workers((settings.templates_dir, settings.static_dir, settings.media_dir))
 
-    ``dirs``: the templates, static and media folders, instead of ``settings``'.
-    """
-    if not dirs:
-        settings = settings or get_settings()
-        dirs = (settings.templates_dir, settings.static_dir, settings.media_dir)
+
+def _prepare_workers(dirs: tuple[Path, Path, Path]) -> None:
+    """Send each worker a task that prepares it (``dirs``: templates, static and media)."""
     for _ in range(worker_count()):
         submit_call(_ready, *dirs)
 

@@ -96,16 +96,14 @@ async def attendance_pdf(
     """
     settings = settings or get_settings()
     lang = spec.language
-    show_delegation = spec.group_by is not Grouping.DELEGATION
-    show_category = spec.group_by is not Grouping.CATEGORY
+    # The second cell: the organization, and delegation and category where the list is not
+    # grouped by them (each a field of Row and a label of the same name).
+    shown = ["organization"]
+    shown += ["delegation"] if spec.group_by is not Grouping.DELEGATION else []
+    shown += ["category"] if spec.group_by is not Grouping.CATEGORY else []
 
     def details(row: Row) -> str:
-        shown = (
-            row.organization,
-            row.delegation if show_delegation else "",
-            row.category if show_category else "",
-        )
-        return " · ".join(value for value in shown if value)
+        return " · ".join(value for value in (getattr(row, key) for key in shown) if value)
 
     rows = [row async for batch in stream_rows(engine, spec) for row in batch]
     total = len(rows)
@@ -132,15 +130,7 @@ async def attendance_pdf(
         "printed": label("generated", lang, date=dt.date.today().isoformat()),
         "groups": groups,
         "signature": signature,
-        "details_label": " · ".join(
-            label(key, lang)
-            for key, shown in (
-                ("organization", True),
-                ("delegation", show_delegation),
-                ("category", show_category),
-            )
-            if shown
-        ),
+        "details_label": " · ".join(label(key, lang) for key in shown),
         # A session's list shows the states recorded so far; a sign-in sheet leaves it to ink.
         "show_presence": spec.session is not None and not signature,
         "presence_label": label("presence", lang),
