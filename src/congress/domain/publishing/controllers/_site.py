@@ -31,6 +31,7 @@ from congress.domain.publishing.media import (
     THUMBS,
     LocalStorage,
     MediaStorage,
+    served_type,
 )
 from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.search import search
@@ -451,7 +452,14 @@ async def media_file(
     except (OSError, ValueError):
         raise NotFound("the file is missing from the media storage") from None
     cache = "public, max-age=86400" if user is None else "private, no-store"
-    return Response(content=data, media_type=item.content_type, headers={"Cache-Control": cache})
+    headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+    # The type comes from the bytes, never from the stored type or name (an imported or
+    # API-made item could claim text/html): anything but our JPEGs is only downloaded.
+    media_type = served_type(data)
+    if media_type is None:
+        media_type = "application/octet-stream"
+        headers["Content-Disposition"] = "attachment"
+    return Response(content=data, media_type=media_type, headers=headers)
 
 
 ROUTES: list[Any] = [
