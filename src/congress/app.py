@@ -30,6 +30,9 @@ from congress.documents.render import shutdown_pool
 from congress.domain.checkin.batch import CheckInBatcher
 from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
+from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
+from congress.server.apidocs import render_plugins, swagger_ui_dir
+from congress.server.headers import add_security_headers
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.routes import route_handlers
 from congress.server.security import (
@@ -86,6 +89,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 guards=[public],
                 include_in_schema=False,
             ),
+            create_static_files_router(
+                path=APIDOCS_ASSETS,
+                directories=[swagger_ui_dir()],
+                guards=[public],
+                include_in_schema=False,
+            ),
         ],
         plugins=[
             SQLAlchemyPlugin(config=alchemy),
@@ -111,12 +120,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         stores=_stores(settings),
         before_request=refuse_nul_characters,
+        before_send=[add_security_headers],
         exception_handlers={**EXCEPTION_HANDLERS, NotAuthenticated: on_not_authenticated},
         template_config=template_config,
         openapi_config=OpenAPIConfig(
             title="congress API",
             version=__version__,
             path="/schema",
+            render_plugins=render_plugins(),
             # The API description is public, like the API's public reads.
             openapi_router=Router(
                 "/schema", route_handlers=[], guards=[public], include_in_schema=False

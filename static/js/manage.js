@@ -7,6 +7,12 @@
     if (token) event.detail.headers["x-csrftoken"] = token.content;
   });
 
+  // A select that switches the page (the check-in desk's session) submits its form at once.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-submit-on-change")) field.form.submit();
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute("data-confirm");

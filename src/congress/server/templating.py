@@ -8,6 +8,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from congress.domain.people.services import person_name
 from congress.server import i18n
+from congress.server.headers import csp_nonce
 from congress.translation import resolve
 
 
@@ -22,3 +23,4 @@ def install_helpers(env: Any) -> None:
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     install_helpers(engine.engine)
+    engine.engine.globals["csp_nonce"] = csp_nonce
