@@ -12,6 +12,7 @@ from advanced_alchemy.extensions.litestar import (
 from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -46,11 +47,23 @@ from congress.server.security import (
 from congress.server.templating import configure_templates
 from congress.settings import Settings, get_settings
 
+FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
+
 
 async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
-    """A NUL character (%00) in the query string is bad input: PostgreSQL cannot even compare
-    text with it (a search would fail with a server error). Bodies are checked by the schemas."""
-    for name, value in request.query_params.multi_items():
+    """A NUL character (%00) in the path, the query string or a form field is bad input:
+    PostgreSQL cannot even compare text with it (a search would fail with a server error).
+    JSON bodies are checked by the schemas, uploaded files by their importers."""
+    if "\x00" in request.scope["path"]:
+        raise ProblemError("the address must not contain %00 (NUL)")
+    fields = list(request.query_params.multi_items())
+    if request.content_type[0] in FORMS:
+        fields += [
+            (name, value)
+            for name, value in (await request.form()).multi_items()
+            if isinstance(value, str)
+        ]
+    for name, value in fields:
         if "\x00" in name or "\x00" in value:
             raise ProblemError.field(name.replace("\x00", ""), "must not contain %00 (NUL)")
 

@@ -224,6 +224,10 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
         for line, cells in cells_of(content):
             if not any(cell.strip() for cell in cells):
                 continue
+            if any("\x00" in cell for cell in cells):
+                # PostgreSQL refuses NUL in text: a row with one would fail the whole import.
+                report.errors.append(RowError(line, "contains a NUL character (%00)"))
+                continue
             if columns is None:
                 if _looks_like_header(cells):
                     columns = _header(line, cells, report)
