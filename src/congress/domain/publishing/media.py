@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -94,10 +94,20 @@ def process_photo(data: bytes) -> Photo:
     Only the header is read here; the pixels are decoded in a separate process with a memory
     and time limit, so that a huge or malicious image cannot grow the caller's memory. Blocking
     (it waits for that process): call it in a worker thread from async code."""
-    check_photo(data)
+    return process_photo_file(io.BytesIO(data))
+
+
+def process_photo_file(source: BinaryIO) -> Photo:
+    """:func:`process_photo` for an open file (an upload), which is copied to the decoding
+    process's folder without ever being held in memory whole."""
     with tempfile.TemporaryDirectory(prefix="congress-photo-") as folder:
         work = Path(folder)
-        (work / SOURCE).write_bytes(data)
+        with (work / SOURCE).open("wb") as copy:
+            size = 0
+            while size <= MAX_UPLOAD_BYTES and (chunk := source.read(CHUNK)):
+                copy.write(chunk)
+                size += len(chunk)
+        check_photo(work / SOURCE)
         try:
             done = subprocess.run(
                 [sys.executable, "-c", DECODER, folder],
@@ -121,14 +131,15 @@ def process_photo(data: bytes) -> Photo:
         )
 
 
-def check_photo(data: bytes) -> None:
+def check_photo(path: Path) -> None:
     """The checks that need only the file's size and header (no pixels decoded)."""
-    if len(data) > MAX_UPLOAD_BYTES:
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
         raise Invalid.field("file", f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-    if not data:
+    if not size:
         raise Invalid.field("file", "choose a photo to upload")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(path) as probe:
             kind = probe.format
             width, height = probe.size
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
@@ -142,15 +153,16 @@ def check_photo(data: bytes) -> None:
             f"the image has too many pixels ({width} × {height}); "
             f"at most {MAX_PIXELS // 1_000_000} megapixels are accepted",
         )
-    if pixels > BOMB_CHECK_PIXELS and pixels > len(data) * MAX_PIXELS_PER_BYTE:
+    if pixels > BOMB_CHECK_PIXELS and pixels > size * MAX_PIXELS_PER_BYTE:
         raise Invalid.field(
             "file",
-            f"the image claims {width} × {height} pixels in only {len(data) // 1024 + 1} KB: "
+            f"the image claims {width} × {height} pixels in only {size // 1024 + 1} KB: "
             "refused as a decompression bomb",
         )
 
 
 SOURCE, FULL, THUMBNAIL = "source", "full.jpg", "thumbnail.jpg"
+CHUNK = 1024 * 1024
 DECODER = "import sys; from congress.domain.publishing.media import decode_in_folder; " + (
     "decode_in_folder(sys.argv[1])"
 )

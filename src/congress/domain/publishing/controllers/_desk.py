@@ -23,7 +23,12 @@ from congress.domain.events.models import Event
 from congress.domain.people.services import person_name
 from congress.domain.publishing.controllers._site import media_storage
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
-from congress.domain.publishing.media import MAX_UPLOAD_BYTES, new_key, process_photo, thumbnail_key
+from congress.domain.publishing.media import (
+    MAX_UPLOAD_BYTES,
+    new_key,
+    process_photo_file,
+    thumbnail_key,
+)
 from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.schemas import MediaItemUpdate, RecordCreate, RecordUpdate
 from congress.domain.publishing.services import (
@@ -386,8 +391,8 @@ async def editor_upload(
     try:
         if not isinstance(upload, UploadFile):
             raise Invalid.field("file", "choose a photo to upload")
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        photo = await to_thread.run_sync(process_photo, data)
+        await upload.seek(0)
+        photo = await to_thread.run_sync(process_photo_file, upload.file)
         caption = {
             code: text
             for code in event.languages
