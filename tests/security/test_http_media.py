@@ -91,8 +91,8 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def upload(client: httpx.Client, slug: str, data: bytes, name: str) -> httpx.Response:
-    return client.post(
+async def upload(client: httpx.AsyncClient, slug: str, data: bytes, name: str) -> httpx.Response:
+    return await client.post(
         f"/manage/events/{slug}/photos",
         files={"file": (name, data, "image/png")},
         data={"credit": "Kept as typed"},
@@ -111,16 +111,16 @@ async def test_a_decompression_bomb_and_a_45_mp_photo_leave_the_memory_alone(
     assert len(bomb) < 10 * 1024 and len(photo) > 10 * MB
     server = Server(settings)
     try:
-        with httpx.Client(base_url=server.url, headers=tokens[Role.EDITOR]) as client:
-            client.get("/login")
+        async with httpx.AsyncClient(base_url=server.url, headers=tokens[Role.EDITOR]) as client:
+            await client.get("/login")
             # One upload first, so that what is loaded once (the upload route, the multipart
             # parser, the first database connections) is not counted below.
             small = encode(Image.new("RGB", (800, 600), (10, 120, 40)), "PNG")
-            assert upload(client, event.slug, small, "small.png").status_code == 303
+            assert (await upload(client, event.slug, small, "small.png")).status_code == 303
 
             server.reset_peak()
             before = server.memory_kb("VmRSS")
-            refused = upload(client, event.slug, bomb, "bomb.png")
+            refused = await upload(client, event.slug, bomb, "bomb.png")
             bomb_peak = (server.memory_kb("VmHWM") - before) // 1024
             assert refused.status_code == 422
             # The message stands beside the file field of the upload form.
@@ -129,7 +129,7 @@ async def test_a_decompression_bomb_and_a_45_mp_photo_leave_the_memory_alone(
 
             server.reset_peak()
             before = server.memory_kb("VmRSS")
-            accepted = upload(client, event.slug, photo, "camera.jpg")
+            accepted = await upload(client, event.slug, photo, "camera.jpg")
             photo_peak = (server.memory_kb("VmHWM") - before) // 1024
             photo_after = (server.memory_kb("VmRSS") - before) // 1024
             assert accepted.status_code == 303, accepted.text

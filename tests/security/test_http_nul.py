@@ -45,7 +45,12 @@ async def test_nul_in_the_login_email(client: Any, db: AsyncSession) -> None:
     for email in ("staff@example.org\x00", "\x00", "staff\x00@example.org"):
         response = await client.post(
             "/login",
-            data={"email": email, "password": "x", "next": "/manage", "_csrf_token": await csrf_token(client)},
+            data={
+                "email": email,
+                "password": "x",
+                "next": "/manage",
+                "_csrf_token": await csrf_token(client),
+            },
             follow_redirects=False,
         )
         assert 400 <= response.status_code < 500, (email, response.status_code, response.text)
@@ -54,12 +59,14 @@ async def test_nul_in_the_login_email(client: Any, db: AsyncSession) -> None:
     await log_in(client, "staff@example.org")
 
 
-async def test_nul_in_a_csv_participants_import(
-    client: Any, db: AsyncSession, tokens: Any
-) -> None:
+async def test_nul_in_a_csv_participants_import(client: Any, db: AsyncSession, tokens: Any) -> None:
     event = await build_event(db, sessions=1, speeches_per_session=1, people=10)
     before = await db.scalar(select(func.count()).select_from(Participant))
-    for content in (CSV.replace("Ivanov", "Iva\x00nov"), "\x00" + CSV, CSV.replace("pyotr@", "p\x00@")):
+    for content in (
+        CSV.replace("Ivanov", "Iva\x00nov"),
+        "\x00" + CSV,
+        CSV.replace("pyotr@", "p\x00@"),
+    ):
         page = await client.post(
             f"/manage/events/{event.slug}/registration/import",
             files={"file": ("list.csv", content.encode(), "text/csv")},

@@ -30,7 +30,9 @@ class LocalSwaggerRenderPlugin(OpenAPIRenderPlugin):
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         """The page loads the description from openapi.json (static/js/swagger.js starts it)."""
         title = escape(str(openapi_schema["info"]["title"]))
-        spec_url = escape(request.app.openapi_config.path + "/openapi.json")  # type: ignore[union-attr]
+        config = request.app.openapi_config
+        assert config is not None  # this page is one of its render plugins
+        spec_url = escape(f"{config.path}/openapi.json")
         return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

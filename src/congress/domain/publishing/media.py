@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -97,7 +97,7 @@ def process_photo(data: bytes) -> Photo:
     return process_photo_file(io.BytesIO(data))
 
 
-def process_photo_file(source: BinaryIO) -> Photo:
+def process_photo_file(source: IO[bytes]) -> Photo:
     """:func:`process_photo` for an open file (an upload), which is copied to the decoding
     process's folder without ever being held in memory whole."""
     with tempfile.TemporaryDirectory(prefix="congress-photo-") as folder:
