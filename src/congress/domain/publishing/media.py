@@ -24,6 +24,8 @@ THUMB_EDGE = 640
 MAX_PIXELS = 60_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "TIFF"}
 THUMBS = "thumbs/"
+# A file is written under this suffix first and renamed when complete (backups skip these).
+PARTIAL_SUFFIX = ".part"
 
 
 class MediaStorage(Protocol):
@@ -48,7 +50,7 @@ class LocalStorage:
     def save(self, key: str, data: bytes) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".part")
+        temporary = path.with_suffix(path.suffix + PARTIAL_SUFFIX)
         temporary.write_bytes(data)
         temporary.replace(path)
 
