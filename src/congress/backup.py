@@ -392,9 +392,11 @@ def _unpack(raw: IO[bytes], staging: Path, label: str) -> Manifest:
     """Unpack every member into ``staging`` and check it against the manifest."""
     found: dict[str, ManifestFile] = {}
     manifest_data: bytes | None = None
+    began = False
     try:
         with tarfile.open(fileobj=raw, mode="r|*") as tar:
             for member in tar:
+                began = True
                 name = _member_name(member)
                 if name in found or (name == MANIFEST and manifest_data is not None):
                     raise BackupError(f"the archive holds {name!r} twice")
@@ -407,7 +409,7 @@ def _unpack(raw: IO[bytes], staging: Path, label: str) -> Manifest:
                 else:
                     found[name] = _extract(stream, staging / name)
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        problem = "is truncated or damaged" if found else "is not a congress backup"
+        problem = "is truncated or damaged" if began else "is not a congress backup"
         raise BackupError(f"{label} {problem} ({exc})") from None
     if manifest_data is None:
         raise BackupError(f"{label} is not a congress backup (it has no {MANIFEST})")
@@ -481,12 +483,13 @@ def _check_postgres_target(settings: Settings) -> None:
 def _check_revision(settings: Settings, revision: str, label: str) -> None:
     from alembic.script import ScriptDirectory
     from alembic.script.revision import RevisionError
+    from alembic.util import CommandError as AlembicError
 
     from congress.db.migrate import alembic_config
 
     try:
         known = ScriptDirectory.from_config(alembic_config(settings)).get_revision(revision)
-    except RevisionError:
+    except (RevisionError, AlembicError):
         known = None
     if known is None:
         raise BackupError(
