@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import gzip
 import hashlib
 import os
@@ -518,7 +519,9 @@ def _place(source: Path, target: Path) -> None:
         os.link(source, target)
     except FileExistsError:
         raise BackupError(f"{target} appeared during the restore; it was left alone") from None
-    except OSError:  # another file system
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:  # a link cannot cross file systems: copy instead
+            raise
         with source.open("rb") as reader:
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as writer:

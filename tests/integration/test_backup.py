@@ -448,11 +448,24 @@ def test_restore_migrates_an_older_backup(
     previous = script.get_revision(head).down_revision
     assert isinstance(previous, str)
     upgrade(source.settings, previous)
+    # Through standard output and input, as with `docker exec … backup - > FILE`.
     archive = tmp_path / "old.tar.gz"
-    source.ok("backup", str(archive))
+    with archive.open("wb") as output:
+        subprocess.run(
+            [str(CONGRESS), "backup", "-"], env=source.env, stdout=output, check=True, timeout=180
+        )
 
     target = installation("new")
-    result = target("restore", str(archive))
+    with archive.open("rb") as stdin:
+        result = subprocess.run(
+            [str(CONGRESS), "restore", "-"],
+            env=target.env,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=180,
+        )
     assert result.returncode == 0, result.stderr
     assert f"migrated the database from revision {previous} to {head}" in result.stderr
     assert target.ok("db", "current").strip() == f"{head}: up to date"
