@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
@@ -142,8 +143,6 @@ class _ArchiveWriter:
         return True
 
     def close(self, manifest: Manifest) -> None:
-        from io import BytesIO
-
         data = manifest.model_dump_json(indent=1).encode()
         info = tarfile.TarInfo(MANIFEST)
         info.size, info.mtime, info.mode = len(data), self.now, 0o600
@@ -376,7 +375,8 @@ def _member_name(member: tarfile.TarInfo) -> str:
     return name
 
 
-def _extract(stream: IO[bytes], path: Path) -> ManifestFile:
+def _extract(stream: IO[bytes], path: Path) -> tuple[int, str]:
+    """Write ``stream`` to a new file at ``path``; its size and SHA-256."""
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -386,12 +386,12 @@ def _extract(stream: IO[bytes], path: Path) -> ManifestFile:
             digest.update(chunk)
             size += len(chunk)
             output.write(chunk)
-    return ManifestFile(name="", size=size, sha256=digest.hexdigest())
+    return size, digest.hexdigest()
 
 
 def _unpack(raw: IO[bytes], staging: Path, label: str) -> Manifest:
     """Unpack every member into ``staging`` and check it against the manifest."""
-    found: dict[str, ManifestFile] = {}
+    found: dict[str, tuple[int, str]] = {}
     manifest_data: bytes | None = None
     began = False
     try:
@@ -431,7 +431,7 @@ def _unpack(raw: IO[bytes], staging: Path, label: str) -> Manifest:
     if unlisted := sorted(set(found) - set(listed)):
         raise BackupError(f"{label} holds {unlisted[0]}, which its manifest does not list")
     for name, entry in listed.items():
-        if (found[name].size, found[name].sha256) != (entry.size, entry.sha256):
+        if found[name] != (entry.size, entry.sha256):
             raise BackupError(f"{label} is damaged or altered: {name} does not match its checksum")
     if DATABASE_FILES[manifest.database] not in found:
         raise BackupError(f"{label} holds no {manifest.database} database")
