@@ -20,10 +20,14 @@ RUN /opt/congress/bin/pip wheel --no-deps --wheel-dir /wheels . \
  && /opt/congress/bin/pip install /wheels/congress-*.whl
 
 FROM ${PYTHON_IMAGE} AS runtime
+# postgresql-client-15: pg_dump/pg_restore for `congress backup|restore` on PostgreSQL; pg_dump
+# must be at least the server's major version (bookworm's is 15; for a newer server, add the
+# PostgreSQL apt repository and its postgresql-client-N instead).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
       fonts-dejavu-core fonts-liberation2 fonts-noto-cjk \
+      postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 congress \
  && useradd --system --uid 10001 --gid congress --home-dir /data --shell /usr/sbin/nologin congress \

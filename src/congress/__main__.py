@@ -6,6 +6,7 @@
     congress user create --role ROLE --email E [--password P] [--name N]
     congress token create --email E [--name N]
     congress print programme|proceedings|attendance EVENT [--lang L] -o FILE
+    congress backup FILE | restore FILE
 
 Errors end the command with one readable line on stderr and a non-zero exit code.
 """
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
+from congress import backup as backup_commands
 from congress.documents.commands import add_print_command
 from congress.domain.publishing import commands as publishing_commands
 from congress.domain.registration import commands as registration_commands
@@ -245,6 +247,7 @@ COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [
     publishing_commands.add_commands,
     registration_commands.add_commands,
     add_print_command,
+    backup_commands.add_commands,
 ]
 
 

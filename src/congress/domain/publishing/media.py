@@ -38,6 +38,8 @@ DECODE_MEMORY_BYTES = 1536 * 1024 * 1024
 DECODE_SECONDS = 60
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "TIFF"}
 THUMBS = "thumbs/"
+# A file is written under this suffix first and renamed when complete (backups skip these).
+PARTIAL_SUFFIX = ".part"
 
 
 class MediaStorage(Protocol):
@@ -62,7 +64,7 @@ class LocalStorage:
     def save(self, key: str, data: bytes) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".part")
+        temporary = path.with_suffix(path.suffix + PARTIAL_SUFFIX)
         temporary.write_bytes(data)
         temporary.replace(path)
 
