@@ -18,7 +18,9 @@ class CongressServer:
     def __init__(self, settings: Settings, **env: str) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {key: value for key, value in os.environ.items() if not key.startswith("CONGRESS_")}
+        self.env = {
+            key: value for key, value in os.environ.items() if not key.startswith("CONGRESS_")
+        }
         self.env.update(
             CONGRESS_DATA_DIR=str(settings.data_dir),
             CONGRESS_DATABASE_URL=settings.database_url,

@@ -101,7 +101,7 @@ def site_url(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     """The site's address for links in pages and open formats: the configured public address,
     else what the request says (its Host header; believe it only behind a proxy that sets it)."""
     public_url: str = connection.app.state.settings.public_url
-    return public_url or str(connection.base_url).rstrip("/")
+    return (public_url or str(connection.base_url)).rstrip("/")
 
 
 def log_in(request: Request[Any, Any, Any], user: User) -> None:

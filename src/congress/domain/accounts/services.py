@@ -162,7 +162,7 @@ async def revoke_tokens(
     tokens = [
         token
         for token in await user_tokens(db, user_id)
-        if not token.revoked
+        if token_state(token) == "active"
         and (name is None or token.name == name)
         and (token_id is None or token.id == token_id)
     ]
