@@ -22,13 +22,15 @@ async def logged_in(client: AsyncTestClient, email: str) -> bool:
 
 
 async def test_password_reset_and_deactivation_end_sessions_and_tokens(
-    app: object, client: AsyncTestClient, db: AsyncSession
+    settings: Settings, client: AsyncTestClient, db: AsyncSession
 ) -> None:
     await make_staff(db, Role.ADMIN, "boss@example.org")
     user, token = await make_staff(db, Role.EDITOR, "ed@example.org")
     bearer = {"Authorization": f"Bearer {token}"}
     await log_in(client, "boss@example.org")
-    async with AsyncTestClient(app=app) as editor:  # type: ignore[arg-type]
+    # The editor on a second instance of the site (one app's connections belong to one loop).
+    editor_app = create_app(settings)
+    async with AsyncTestClient(app=editor_app) as editor:
         await log_in(editor, "ed@example.org")
         assert await logged_in(editor, "ed@example.org")
         assert (await editor.get("/api/v1/audit-entries", headers=bearer)).status_code == 200
@@ -55,6 +57,7 @@ async def test_password_reset_and_deactivation_end_sessions_and_tokens(
         # Reactivating the account does not bring the old session back.
         await post_form(client, f"/manage/users/{user.id}/reactivate", {})
         assert not await logged_in(editor, "ed@example.org")
+    await editor_app.state.engine.dispose()
 
 
 async def test_staff_page_lists_and_revokes_tokens(
