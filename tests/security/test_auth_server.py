@@ -22,6 +22,11 @@ async def test_bad_logins_do_not_stall_other_requests(settings: Settings) -> Non
     with CongressServer(settings, CONGRESS_LOGIN_ATTEMPTS_PER_ADDRESS="1000") as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=120) as client:
             csrf = await login_form(client)
+            # What one bad login costs on this machine now (hashes are slow on a busy one).
+            await try_login(client, csrf, "warm-up@example.org", "wrong password")
+            started = time.perf_counter()
+            await try_login(client, csrf, "alone@example.org", "wrong password")
+            alone = time.perf_counter() - started
             logins = [
                 asyncio.create_task(
                     try_login(client, csrf, f"nobody{number}@example.org", "wrong password")
@@ -36,9 +41,14 @@ async def test_bad_logins_do_not_stall_other_requests(settings: Settings) -> Non
                     assert (await other.get("/api/v1/ping")).status_code == 200
                     slowest = max(slowest, time.perf_counter() - started)
             statuses = Counter(login.result().status_code for login in logins)
-    print(f"slowest unrelated request during 30 bad logins: {slowest * 1000:.0f} ms")
+    print(
+        f"slowest unrelated request during 30 bad logins: {slowest * 1000:.0f} ms "
+        f"(one bad login alone: {alone * 1000:.0f} ms)"
+    )
     assert statuses == {422: 30}
-    assert slowest < 1.0
+    # Hashing on the event loop made it wait for all 30 hashes; now it waits for none. The
+    # bound grows with the machine's load (measured above), never below the 1 s of an idle one.
+    assert slowest < max(1.0, 3 * alone)
 
 
 async def test_concurrent_guesses_get_429_and_the_owner_gets_in_after_the_delay(

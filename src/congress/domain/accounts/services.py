@@ -6,6 +6,7 @@ import hashlib
 import os
 import secrets
 import time
+import weakref
 from typing import Any
 
 import anyio
@@ -27,7 +28,21 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 # A hash takes tens of milliseconds of CPU and 64 MiB: a few at once in worker threads (argon2
 # releases the GIL), the rest wait their turn, and the event loop stays free for other requests.
-_HASH_SLOTS = anyio.CapacityLimiter(max(1, (os.cpu_count() or 1) // 2))
+# One limiter per event loop (a server has one; tests start several, and a limiter's waiters
+# belong to the loop that made them).
+_hash_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    slots = _hash_slots.get(loop)
+    if slots is None:
+        slots = _hash_slots[loop] = anyio.CapacityLimiter(max(1, (os.cpu_count() or 1) // 2))
+    return slots
+
+
 TOKEN_PREFIX = "cgt_"
 TOKEN_DAYS = 90
 
@@ -46,12 +61,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 async def hash_password_off_loop(password: str) -> str:
-    return await anyio.to_thread.run_sync(hash_password, password, limiter=_HASH_SLOTS)
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_slots())
 
 
 async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
     return await anyio.to_thread.run_sync(
-        verify_password, password_hash, password, limiter=_HASH_SLOTS
+        verify_password, password_hash, password, limiter=_slots()
     )
 
 
