@@ -4,7 +4,9 @@
     congress db upgrade | current
     congress demo
     congress user create --role ROLE --email E [--password P] [--name N]
-    congress token create --email E [--name N]
+    congress token create --email E [--name N] [--days D]
+    congress token list --email E
+    congress token revoke --email E [--name N]
     congress print programme|proceedings|attendance EVENT [--lang L] -o FILE
     congress backup FILE | restore FILE
 
@@ -60,7 +62,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from congress.documents.render import warm_up
 
     warm_up(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    from congress.server.throttle import server_options
+
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", **server_options(settings)
+    )
 
 
 def prepare_database(settings: Settings) -> bool:
@@ -163,34 +169,87 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> None:
     print(f"created {args.role} {args.email.strip().lower()}")
 
 
-async def _create_token(settings: Settings, email: str, name: str) -> str:
+async def _token_user(db: Any, email: str) -> Any:
     from sqlalchemy import select
 
     from congress.domain.accounts.models import User
+
+    user = await db.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise CommandError(f"no user with e-mail {email}; create one with `congress user create`")
+    return user
+
+
+async def _create_token(settings: Settings, email: str, name: str, days: int) -> str:
     from congress.domain.accounts.services import create_token
 
     async with _session(settings) as db:
-        user = (
-            (await db.execute(select(User).where(User.email == email.strip().lower())))
-            .scalars()
-            .first()
-        )
-        if user is None:
-            raise CommandError(
-                f"no user with e-mail {email}; create one with `congress user create`"
-            )
+        user = await _token_user(db, email)
         if not user.is_active:
             raise CommandError(f"the user {email} is deactivated")
-        token = await create_token(db, user, name)
+        token = await create_token(db, user, name, days)
         await db.commit()
         return token
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    if not 1 <= args.days <= 3650:
+        raise CommandError("--days must be between 1 and 3650")
     prepare_database(settings)
-    token = _run(_create_token, settings, args.email, args.name or "")
-    print("API token (shown once; send as 'Authorization: Bearer <token>'):")
+    token = _run(_create_token, settings, args.email, args.name or "", args.days)
+    print(
+        f"API token, valid for {args.days} days (shown once; send as 'Authorization: Bearer <token>'):"
+    )
     print(token)
+
+
+async def _list_tokens(settings: Settings, email: str) -> list[str]:
+    from congress.domain.accounts.services import token_state, user_tokens
+
+    def when(moment: Any) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    async with _session(settings) as db:
+        user = await _token_user(db, email)
+        return [
+            "\t".join(
+                (
+                    token.prefix + "…",
+                    token.name or "-",
+                    token_state(token),
+                    when(token.created_at),
+                    when(token.expires_at),
+                )
+            )
+            for token in await user_tokens(db, user.id)
+        ]
+
+
+def cmd_token_list(args: argparse.Namespace, settings: Settings) -> None:
+    prepare_database(settings)
+    lines = _run(_list_tokens, settings, args.email)
+    print("\t".join(("token", "name", "state", "created", "expires")))
+    for line in lines:
+        print(line)
+
+
+async def _revoke_tokens(settings: Settings, email: str, name: str | None) -> int:
+    from congress.domain.accounts.services import revoke_tokens
+
+    async with _session(settings) as db:
+        user = await _token_user(db, email)
+        count = await revoke_tokens(db, user.id, name=name)
+        await db.commit()
+        return count
+
+
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> None:
+    prepare_database(settings)
+    count = _run(_revoke_tokens, settings, args.email, args.name)
+    if not count:
+        named = f" named {args.name!r}" if args.name is not None else ""
+        raise CommandError(f"{args.email} has no active token{named}")
+    print(f"revoked {count} token{'s' if count != 1 else ''} of {args.email.strip().lower()}")
 
 
 # ---- parser ------------------------------------------------------------------------------------
@@ -235,7 +294,19 @@ def build_parser() -> Parser:
     token_create = token_actions.add_parser("create", help="create an API token for a user")
     token_create.add_argument("--email", required=True)
     token_create.add_argument("--name", help="what the token is for")
+    token_create.add_argument(
+        "--days", type=int, default=90, help="how long the token is valid (default 90)"
+    )
     token_create.set_defaults(handler=cmd_token)
+    token_list = token_actions.add_parser("list", help="list a user's tokens")
+    token_list.add_argument("--email", required=True)
+    token_list.set_defaults(handler=cmd_token_list)
+    token_revoke = token_actions.add_parser(
+        "revoke", help="revoke a user's tokens (all, or those named --name)"
+    )
+    token_revoke.add_argument("--email", required=True)
+    token_revoke.add_argument("--name", help="only the tokens with this name")
+    token_revoke.set_defaults(handler=cmd_token_revoke)
 
     for extension in COMMAND_EXTENSIONS:
         extension(commands)

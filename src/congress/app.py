@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name="congress_csrf",
             cookie_httponly=True,
             cookie_samesite="lax",
+            cookie_secure=settings.secure_cookies,
             exclude=["^/api/"],
         ),
         stores=_stores(settings),

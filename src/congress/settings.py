@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,33 @@ class Settings(BaseSettings):
     static_dir: Path = Field(default_factory=lambda: _project_dir("static"))
     api_page_size: int = 50
     api_max_page_size: int = 500
+    public_url: str = Field(
+        default="",
+        description="The site's public address (https://congress.example.org); https makes "
+        "the cookies Secure, and links in the open formats use it",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none",
+    )
+    login_attempts_per_account: int = Field(
+        default=5, ge=1, description="Failed logins of one account before delays begin"
+    )
+    login_attempts_per_address: int = Field(
+        default=20, ge=1, description="Failed logins from one client address before delays begin"
+    )
+    login_delay_seconds: float = Field(
+        default=2, gt=0, description="The first delay; it doubles with each further failure"
+    )
+    login_max_delay_seconds: float = Field(default=900, gt=0, description="The longest delay")
+    public_posts_per_address: int = Field(
+        default=120,
+        ge=1,
+        description="Self-registrations (and, separately, comments) one client address may "
+        "send per public_posts_window_seconds",
+    )
+    public_posts_window_seconds: int = Field(default=600, ge=1)
 
     @field_validator("database_url")
     @classmethod
@@ -65,6 +93,33 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.db_url.startswith("sqlite")
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {item.strip()!r}") from None
+        return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def media_dir(self) -> Path:

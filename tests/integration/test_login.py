@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.app import create_app
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import StaffSession
-from congress.domain.accounts.services import MAX_FAILED_LOGINS
 from congress.settings import Settings
 from tests.conftest import PASSWORD, csrf_token, log_in, make_staff, post_form
 
@@ -49,10 +48,10 @@ async def test_login_session_and_logout(client: AsyncTestClient, db: AsyncSessio
 
 
 async def test_wrong_password_keeps_email_and_locks_out(
-    client: AsyncTestClient, db: AsyncSession
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     await make_staff(db, Role.ORGANIZER, "bob@example.org")
-    for _ in range(MAX_FAILED_LOGINS):
+    for _ in range(settings.login_attempts_per_account):
         wrong = await post_form(
             client, "/login", {"email": "bob@example.org", "password": "not it at all"}
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,13 +41,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import StaffSession, User
-from congress.domain.accounts.services import cached_user_for_token
+from congress.domain.accounts.services import cached_user_for_token, session_is_current
 from congress.errors import Forbidden, NotAuthenticated
 from congress.server.i18n import negotiate, set_locale
 from congress.server.problems import on_problem, wants_html
 from congress.settings import Settings
 
 SESSION_USER = "user_id"
+SESSION_LOGIN_AT = "login_at"
 SESSION_LOCALE = "locale"
 # Set on the scope by the login handler: the session gets a fresh id (no session fixation).
 ROTATE_SESSION = "congress.rotate_session"
@@ -77,6 +79,9 @@ class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
                     user = await db.scalar(
                         select(User).where(User.id == user_id, User.is_active.is_(True))
                     )
+                logged_in_at = session_of(connection).get(SESSION_LOGIN_AT, 0.0)
+                if user is not None and not session_is_current(user, float(logged_in_at)):
+                    user = None
                 auth = "session" if user else None
         preferred = (user.locale if user else None) or session_of(connection).get(SESSION_LOCALE)
         set_locale(negotiate(connection.headers.get("accept-language"), preferred))
@@ -92,10 +97,17 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     return connection.scope.get("user")
 
 
+def site_url(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The site's address for links in pages and open formats: the configured public address,
+    else what the request says (its Host header; believe it only behind a proxy that sets it)."""
+    public_url: str = connection.app.state.settings.public_url
+    return (public_url or str(connection.base_url)).rstrip("/")
+
+
 def log_in(request: Request[Any, Any, Any], user: User) -> None:
     """Start a fresh session for ``user`` (the old session id is dropped)."""
     request.scope[ROTATE_SESSION] = True  # type: ignore[literal-required]
-    request.set_session({SESSION_USER: user.id})
+    request.set_session({SESSION_USER: user.id, SESSION_LOGIN_AT: time.time()})
 
 
 def log_out(request: Request[Any, Any, Any]) -> None:
@@ -155,6 +167,7 @@ def session_middleware(settings: Settings, alchemy: SQLAlchemyAsyncConfig) -> De
         max_age=12 * 3600,
         samesite="lax",
         httponly=True,
+        secure=settings.secure_cookies,
         exclude=NO_SESSION_PATHS,
         store="sessions",
     )

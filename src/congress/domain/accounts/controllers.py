@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from litestar.stores.base import Store
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,11 +17,13 @@ from congress.domain.accounts.models import User
 from congress.domain.accounts.schemas import NewUser, PasswordReset, UserUpdate
 from congress.domain.accounts.services import (
     AuditEntryService,
-    LoginThrottle,
     UserService,
     authenticate,
+    revoke_tokens,
+    token_state,
+    user_tokens,
 )
-from congress.errors import Conflict
+from congress.errors import Conflict, NotFound
 from congress.server.deletion import Deletion, confirm_page
 from congress.server.forms import Form, read_form, submit
 from congress.server.i18n import INTERFACE_LANGUAGES
@@ -37,15 +39,31 @@ from congress.server.security import (
     safe_next,
     session_of,
 )
+from congress.server.throttle import Rule, client_address, limiter, retry_after
+from congress.settings import Settings
+
+# Failed logins are forgotten a day after the first one.
+LOGIN_WINDOW = 24 * 3600
 
 
-def _throttle(request: Request[Any, Any, Any]) -> LoginThrottle:
-    store: Store = request.app.stores.get("login_attempts")
-    return LoginThrottle(store)
+def _login_counters(request: Request[Any, Any, Any], email: str) -> list[tuple[str, Rule]]:
+    """Two counters: the account (guessing one password from many addresses) and the client
+    address (trying many accounts); either one's delay stops the attempt."""
+    settings: Settings = request.app.state.settings
 
+    def rule(allowed: int) -> Rule:
+        return Rule(
+            allowed=allowed,
+            delay=settings.login_delay_seconds,
+            max_delay=settings.login_max_delay_seconds,
+            window=LOGIN_WINDOW,
+        )
 
-def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    account = hashlib.sha256(email.encode()).hexdigest()
+    return [
+        (f"login:account:{account}", rule(settings.login_attempts_per_account)),
+        (f"login:address:{client_address(request)}", rule(settings.login_attempts_per_address)),
+    ]
 
 
 @page_get("/login", guards=[public])
@@ -67,20 +85,28 @@ async def login(db_session: NamedDependency[AsyncSession], request: Request[Any,
         form.errors["password"] = _("Enter your password.")
     if form.errors:
         return Template("manage/login.html", context={"form": form}, status_code=422)
-    throttle = _throttle(request)
-    address = _client_address(request)
-    minutes = await throttle.locked_minutes(email, address)
-    if minutes:
+    # Counted before the password is checked: parallel guesses cannot pass unseen.
+    counters = _login_counters(request, email)
+    wait = await limiter(request.app).attempt(counters)
+    if wait:
+        seconds = retry_after(wait)
         form.message = _(
-            "Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes
+            "Too many failed attempts. Try again in %(seconds)s seconds.", seconds=seconds
         )
-        return Template("manage/login.html", context={"form": form}, status_code=429)
+        return Template(
+            "manage/login.html",
+            context={"form": form},
+            status_code=429,
+            headers={"Retry-After": str(seconds)},
+        )
     user = await authenticate(db_session, email, password)
     if user is None:
-        await throttle.failed(email, address)
         form.message = _("The e-mail address or the password is not right.")
         return Template("manage/login.html", context={"form": form}, status_code=422)
-    await throttle.succeeded(email, address)
+    # The account's failures end with its owner's success; a success is no failure of the
+    # address (staff of a venue share one).
+    await limiter(request.app).forget(counters[0][0])
+    await limiter(request.app).uncount(counters[1][0])
     log_in(request, user)
     return Redirect(safe_next(str(form.value("next")) or None))
 
@@ -202,6 +228,7 @@ async def _user_page(
             "roles": list(Role),
             "locales": INTERFACE_LANGUAGES,
             "history": history,
+            "tokens": [(token, token_state(token)) for token in await user_tokens(db, user_id)],
         },
         status_code=422 if failed else 200,
     )
@@ -249,6 +276,19 @@ async def user_password(
         form.values.clear()  # passwords are never echoed back into the page
         return await _user_page(db_session, request, user_id, password_form=form)
     return done(request, f"/manage/users/{user_id}", _("The password was changed."))
+
+
+@page_post("/manage/users/{user_id:int}/tokens/{token_id:int}/revoke", guards=[ADMINS])
+async def user_token_revoke(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    user_id: FromPath[int],
+    token_id: FromPath[int],
+) -> Any:
+    user = await UserService(db_session, current_user(request)).get(user_id)
+    if not await revoke_tokens(db_session, user.id, token_id=token_id):
+        raise NotFound("no active token with this id for this account")
+    return done(request, f"/manage/users/{user_id}#tokens", _("The token was revoked."))
 
 
 def _deactivation(user: User) -> Deletion:
@@ -319,6 +359,7 @@ ROUTES = [
     user_page,
     user_update,
     user_password,
+    user_token_revoke,
     user_deactivate_confirm,
     user_deactivate,
     user_reactivate,

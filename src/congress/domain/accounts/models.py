@@ -24,6 +24,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(16))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # Sessions started before this moment are void (set by a password reset or deactivation).
+    sessions_revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class ApiToken(Base):

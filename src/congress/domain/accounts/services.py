@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
+import os
 import secrets
 import time
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import Any
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import event, func, select
@@ -18,15 +23,28 @@ from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
 from congress.errors import Conflict
 
-if TYPE_CHECKING:
-    from litestar.stores.base import Store
-
 _hasher = PasswordHasher()
 # Verified when an e-mail is unknown, so that a wrong address takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-MAX_FAILED_LOGINS = 5
-LOGIN_LOCKOUT_SECONDS = 15 * 60
+# A hash takes tens of milliseconds of CPU and 64 MiB: a few at once in worker threads (argon2
+# releases the GIL), the rest wait their turn, and the event loop stays free for other requests.
+# One limiter per event loop (a server has one; tests start several, and a limiter's waiters
+# belong to the loop that made them).
+_hash_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    slots = _hash_slots.get(loop)
+    if slots is None:
+        slots = _hash_slots[loop] = anyio.CapacityLimiter(max(1, (os.cpu_count() or 1) // 2))
+    return slots
+
+
 TOKEN_PREFIX = "cgt_"
+TOKEN_DAYS = 90
 
 
 def hash_password(password: str) -> str:
@@ -42,6 +60,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+async def hash_password_off_loop(password: str) -> str:
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_slots())
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    return await anyio.to_thread.run_sync(
+        verify_password, password_hash, password, limiter=_slots()
+    )
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -54,7 +82,7 @@ class UserService(EntityService[User]):
         values["email"] = values["email"].strip().lower()
         password = values.pop("password", None)
         if password:
-            values["password_hash"] = hash_password(password)
+            values["password_hash"] = await hash_password_off_loop(password)
         if current is None:
             return
         if self.user is not None and current.id == self.user.id and not values["is_active"]:
@@ -70,6 +98,10 @@ class UserService(EntityService[User]):
             if not others:
                 field = "role" if values["role"] is not Role.ADMIN else "is_active"
                 raise Conflict.field(field, "this is the last active admin account")
+        if password or (current.is_active and not values["is_active"]):
+            # Whoever knew the old password (or held the account) is shut out everywhere.
+            values["sessions_revoked_at"] = utc_now()
+            await revoke_tokens(self.db, current.id)
 
 
 class AuditEntryService(EntityService[AuditEntry]):
@@ -107,12 +139,60 @@ class AuditEntryService(EntityService[AuditEntry]):
         return list((await self.db.scalars(statement)).all()), int(total or 0)
 
 
-async def create_token(db: AsyncSession, user: User, name: str = "") -> str:
-    """A new API token for ``user``; the plain token is returned once and never stored."""
+async def create_token(
+    db: AsyncSession, user: User, name: str = "", days: int | None = TOKEN_DAYS
+) -> str:
+    """A new API token for ``user``, valid for ``days`` (None: until revoked); the plain token
+    is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(ApiToken(user_id=user.id, name=name, token_hash=token_digest(token), prefix=token[:12]))
+    expires_at = utc_now() + dt.timedelta(days=days) if days is not None else None
+    db.add(
+        ApiToken(
+            user_id=user.id,
+            name=name,
+            token_hash=token_digest(token),
+            prefix=token[:12],
+            expires_at=expires_at,
+        )
+    )
     await db.flush()
     return token
+
+
+async def user_tokens(db: AsyncSession, user_id: int) -> list[ApiToken]:
+    """The user's tokens, newest first (revoked and expired ones too: they say what was)."""
+    statement = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list((await db.scalars(statement)).all())
+
+
+async def revoke_tokens(
+    db: AsyncSession, user_id: int, *, name: str | None = None, token_id: int | None = None
+) -> int:
+    """Revoke the user's live tokens (only those named ``name``, or the one ``token_id``);
+    answers how many were revoked."""
+    tokens = [
+        token
+        for token in await user_tokens(db, user_id)
+        if token_state(token) == "active"
+        and (name is None or token.name == name)
+        and (token_id is None or token.id == token_id)
+    ]
+    for token in tokens:
+        token.revoked = True
+    await db.flush()  # the flush also empties the cache of verified tokens
+    return len(tokens)
+
+
+def token_state(token: ApiToken) -> str:
+    if token.revoked:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= utc_now():
+        return "expired"
+    return "active"
 
 
 async def _active_token(db: AsyncSession, token: str) -> ApiToken | None:
@@ -193,40 +273,19 @@ async def authenticate(db: AsyncSession, email: str, password: str) -> User | No
     """The active user with this e-mail and password, or None."""
     user = await db.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.password_hash:
-        verify_password(_DUMMY_HASH, password)
+        await verify_password_off_loop(_DUMMY_HASH, password)
         return None
-    if not verify_password(user.password_hash, password) or not user.is_active:
+    if not await verify_password_off_loop(user.password_hash, password) or not user.is_active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_off_loop(password)
     user.last_login_at = utc_now()
     await db.flush()
     return user
 
 
-class LoginThrottle:
-    """Failed logins per e-mail and client address; too many lock that pair out for a while."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    @staticmethod
-    def _key(email: str, address: str) -> str:
-        return hashlib.sha256(f"{email.strip().lower()}|{address}".encode()).hexdigest()
-
-    async def locked_minutes(self, email: str, address: str) -> int:
-        """Minutes until this e-mail may try again from this address (0: not locked)."""
-        key = self._key(email, address)
-        failures = await self.store.get(key)
-        if failures is None or int(failures) < MAX_FAILED_LOGINS:
-            return 0
-        left = await self.store.expires_in(key) or LOGIN_LOCKOUT_SECONDS
-        return max(1, -(-left // 60))
-
-    async def failed(self, email: str, address: str) -> None:
-        key = self._key(email, address)
-        failures = int(await self.store.get(key) or 0) + 1
-        await self.store.set(key, str(failures), expires_in=LOGIN_LOCKOUT_SECONDS)
-
-    async def succeeded(self, email: str, address: str) -> None:
-        await self.store.delete(self._key(email, address))
+def session_is_current(user: User, logged_in_at: float) -> bool:
+    """False for a session started before the user's sessions were ended (password reset,
+    deactivation)."""
+    revoked = user.sessions_revoked_at
+    return revoked is None or logged_in_at >= revoked.timestamp()

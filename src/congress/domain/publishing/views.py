@@ -32,7 +32,7 @@ from congress.domain.publishing.services import (
     published_records,
     with_details,
 )
-from congress.server.security import current_user
+from congress.server.security import current_user, site_url
 from congress.translation import Translated, resolve
 
 # Pages that belong to no single event (home, search, tags) offer the interface languages.
@@ -204,7 +204,7 @@ def render(
             lang=choose_language(request, languages),
             event=event,
             path=request.url.path,
-            base_url=str(request.base_url).rstrip("/"),
+            base_url=site_url(request),
             user=current_user(request),
             **context,
         ),
@@ -322,7 +322,7 @@ async def cached(
     key = Rendition(
         name,
         event.id,
-        str(request.base_url).rstrip("/"),
+        site_url(request),
         choose_language(request, event.languages),
     )
     version = await data_version(db, event)

@@ -64,6 +64,7 @@ from congress.errors import NotFound, ProblemError
 from congress.server.forms import Form, read_form, submit
 from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, public, roles
+from congress.server.throttle import limit_public_post
 from congress.translation import text
 
 # The ticket's address is its secret: keep it out of caches and other sites' logs.
@@ -113,6 +114,7 @@ async def registration_form(
 async def register(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Template | Redirect:
+    await limit_public_post(request, "registration")
     event = await EventService(db_session, None).resolve(slug)
     form = await read_form(request)
     form.values["consent_publication"] = form.values.get("consent_publication") in ("true", "on")

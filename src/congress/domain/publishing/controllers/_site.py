@@ -9,7 +9,6 @@ from typing import Any
 from anyio import to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
@@ -54,11 +53,11 @@ from congress.domain.publishing.services import (
 )
 from congress.domain.publishing.views import cached, choose_language, page_template, render
 from congress.errors import Invalid, NotFound
-from congress.server.security import current_user, public, roles
+from congress.server.security import current_user, public, roles, site_url
+from congress.server.throttle import limit_public_post
 
 XML = "application/xml; charset=utf-8"
 # Per client address; on top of the honeypot and the time check of the form.
-COMMENT_RATE_LIMIT = RateLimitConfig(rate_limit=("minute", 5), store="comment_rate_limit")
 ROBOTS = ("bot", "crawler", "spider", "slurp", "preview", "headless")
 
 
@@ -72,9 +71,7 @@ def visitor_of(request: Request[Any, Any, Any]) -> str | None:
 
 
 def site_for(request: Request[Any, Any, Any], event: Event) -> PublicSite:
-    return PublicSite(
-        base_url=str(request.base_url).rstrip("/"), lang=choose_language(request, event.languages)
-    )
+    return PublicSite(base_url=site_url(request), lang=choose_language(request, event.languages))
 
 
 def _download(content: bytes | str, media_type: str, filename: str | None = None) -> Response[Any]:
@@ -352,7 +349,6 @@ async def _record_response(
     "/events/{slug:str}/records/{record_slug:str}/comments",
     guards=[public],
     include_in_schema=False,
-    middleware=[COMMENT_RATE_LIMIT.middleware],
 )
 async def post_comment(
     db_session: NamedDependency[AsyncSession],
@@ -360,6 +356,7 @@ async def post_comment(
     slug: FromPath[str],
     record_slug: FromPath[str],
 ) -> Template | Redirect:
+    await limit_public_post(request, "comment")
     event = await public_event(db_session, None, slug)
     record = await public_record(db_session, None, event, record_slug)
     form = dict(await request.form())
