@@ -1,6 +1,8 @@
 """Spreadsheet (CSV/formula) injection: what a visitor types as their name must reach the
 attendance spreadsheets as text, never as a live formula."""
 
+# ruff: noqa: F811 (the registration tests' `world` fixture, imported and used by name)
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +19,7 @@ from tests.registration.conftest import World, make_participant, world  # noqa: 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
-    ("=1+2", "=HYPERLINK(\"http://evil.example/\",\"x\")"),
+    ("=1+2", '=HYPERLINK("http://evil.example/","x")'),
     ("+SUM(A1:A9)", "+cmd|' /C calc'!A0"),
     ("-2+3", "-Peace"),
     ("@SUM(1,1)", "@Society"),
@@ -39,7 +41,9 @@ def unescaped(value: Any) -> bool:
 
 
 async def test_self_registered_formulas_reach_every_spreadsheet_as_text(
-    client: AsyncTestClient, db: AsyncSession, world: World  # noqa: F811
+    client: AsyncTestClient,
+    db: AsyncSession,
+    world: World,
 ) -> None:
     # Anonymous visitors register through the public form with hostile names.
     for number, (family, organization) in enumerate(HOSTILE):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,11 +17,10 @@ from congress.translation import resolve, text
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 
 
-def published_people() -> Select[Any]:
+def published_people() -> CompoundSelect[Any]:
     """Ids of the people something public names: a seat, a speech, an award or a gift at a
     public event, the head of its delegation, a photo of it, or a participant who agreed to
     appear on its published lists. Anonymous readers see these people and nobody else."""
-    from congress.domain.registration.enums import LISTED_STATUSES
     from congress.domain.events.models import Event
     from congress.domain.events.services import PUBLIC_EVENT
     from congress.domain.programme.models import (
@@ -34,6 +33,7 @@ def published_people() -> Select[Any]:
         SpeechSpeaker,
     )
     from congress.domain.publishing.models import MediaItem, media_person
+    from congress.domain.registration.enums import LISTED_STATUSES
     from congress.domain.registration.models import Delegation, Participant
 
     public_sessions = select(Session.id).join(Event, Event.id == Session.event_id)
@@ -41,7 +41,7 @@ def published_people() -> Select[Any]:
     public_items = select(AgendaItem.id).where(AgendaItem.session_id.in_(public_sessions))
     public_events = select(Event.id).where(PUBLIC_EVENT)
     spoke = select(Speech.id).where(Speech.agenda_item_id.in_(public_items))
-    named = [
+    named: list[Select[Any]] = [
         select(PresidiumSeat.person_id).where(PresidiumSeat.session_id.in_(public_sessions)),
         select(SpeechSpeaker.person_id).where(SpeechSpeaker.speech_id.in_(spoke)),
         *(
@@ -66,7 +66,7 @@ def published_people() -> Select[Any]:
             Participant.status.in_(LISTED_STATUSES),
         ),
     ]
-    return union(*named)  # type: ignore[return-value]
+    return union(*named)
 
 
 def published_organizations() -> Select[Any]:
@@ -75,10 +75,10 @@ def published_organizations() -> Select[Any]:
     they belong to."""
     from sqlalchemy.orm import aliased
 
-    from congress.domain.registration.enums import LISTED_STATUSES
     from congress.domain.events.models import Event, event_organizer
     from congress.domain.events.services import PUBLIC_EVENT
     from congress.domain.programme.models import AgendaItem, Session, Speech, SpeechSpeaker
+    from congress.domain.registration.enums import LISTED_STATUSES
     from congress.domain.registration.models import Delegation, Participant
 
     public_events = select(Event.id).where(PUBLIC_EVENT)
@@ -116,6 +116,7 @@ class OrganizationService(EntityService[Organization]):
 
     def visible(self, statement: Select[Any]) -> Select[Any]:
         return statement.where(Organization.id.in_(published_organizations()))
+
     # Whatever names the organization: deleting it would quietly blank those out.
     kept_by = frozenset(
         {
@@ -295,9 +296,12 @@ async def search_organizations(
     return organizations[offset : offset + limit], len(organizations)
 
 
-async def appearances_of(db: AsyncSession, person_id: int) -> dict[str, list[Any]]:
-    """Every place a person has in the records: participations, presidium seats, speeches,
-    awards and gifts, each with its session and event loaded (a fixed number of queries)."""
+async def appearances_of(
+    db: AsyncSession, person_id: int, *, participations: bool = True
+) -> dict[str, list[Any]]:
+    """Every place a person has in the records: participations (unless left out for a reader
+    who may not see registrations), presidium seats, speeches, awards and gifts, each with its
+    session and event loaded (a fixed number of queries)."""
     from congress.domain.events.models import Event
     from congress.domain.programme.models import (
         AgendaItem,
@@ -313,13 +317,12 @@ async def appearances_of(db: AsyncSession, person_id: int) -> dict[str, list[Any
     def in_session(path: Any) -> Any:
         return path.selectinload(Session.event)
 
-    participations = (
-        await db.scalars(
-            select(Participant)
-            .where(Participant.person_id == person_id)
-            .options(selectinload(Participant.event), selectinload(Participant.delegation))
-        )
-    ).all()
+    registrations = (
+        select(Participant)
+        .where(Participant.person_id == person_id)
+        .options(selectinload(Participant.event), selectinload(Participant.delegation))
+    )
+    registered = (await db.scalars(registrations)).all() if participations else []
     seats = (
         await db.scalars(
             select(PresidiumSeat)
@@ -376,7 +379,7 @@ async def appearances_of(db: AsyncSession, person_id: int) -> dict[str, list[Any
         )
     ).all()
     events: dict[int, Event] = {}
-    for participation in participations:
+    for participation in registered:
         events[participation.event_id] = participation.event
     for seat in seats:
         events[seat.session.event_id] = seat.session.event
@@ -387,7 +390,7 @@ async def appearances_of(db: AsyncSession, person_id: int) -> dict[str, list[Any
         events[delegation.event_id] = delegation.event
     return {
         "events": sorted(events.values(), key=lambda e: e.start_date, reverse=True),
-        "participations": list(participations),
+        "participations": list(registered),
         "seats": list(seats),
         "speeches": list(speeches),
         "awards": list(awards),
