@@ -28,17 +28,10 @@ from congress.domain.programme.enums import AgendaItemKind, TranscriptStatus
 from congress.domain.programme.models import AgendaItem, PresidiumSeat, Session, SpeechSpeaker
 from congress.domain.publishing.models import MediaItem
 from congress.domain.publishing.services import load_programme
-from congress.domain.registration.enums import ParticipantStatus
+from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Invalid
 from congress.translation import resolve
-
-# Who appears in the printed list of participants (besides having consented).
-LISTED_STATUSES = (
-    ParticipantStatus.REGISTERED,
-    ParticipantStatus.ACCREDITED,
-    ParticipantStatus.CHECKED_IN,
-)
 
 
 @dataclass(slots=True)

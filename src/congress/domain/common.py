@@ -29,7 +29,7 @@ LanguageCode = Annotated[
 ]
 CountryCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2),
     Field(description="ISO 3166-1 alpha-2 country code", examples=["DE"]),
 ]
 Slug = Annotated[
@@ -44,18 +44,60 @@ def _strip_empty(value: dict[str, str]) -> dict[str, str]:
     return {language: text.strip() for language, text in value.items() if text and text.strip()}
 
 
-def _require_text(value: dict[str, str]) -> dict[str, str]:
+def require_text(value: dict[str, str]) -> dict[str, str]:
     if not value:
         raise ValueError("needs a text in at least one language")
     return value
 
 
+# Longest text per language: names and titles; descriptions, captions and citations; transcripts
+# and record bodies. The database stores more; these keep pages, PDFs and exports sane.
+MAX_NAME = 500
+MAX_PARAGRAPH = 20_000
+MAX_DOCUMENT = 2_000_000
+MAX_LANGUAGES = 32
+# Lists a client sends (speakers, people on a photo, ids in an order).
+MAX_ITEMS = 1000
+
+
 TranslatableOptional = Annotated[
-    dict[LanguageCode, str],
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_NAME)]],
+    Field(max_length=MAX_LANGUAGES),
     AfterValidator(_strip_empty),
-    Field(description='Text per language: {"en": "…", "ru": "…"}'),
+    Field(description=f'Text per language (up to {MAX_NAME} characters): {{"en": "…"}}'),
 ]
-TranslatableText = Annotated[TranslatableOptional, AfterValidator(_require_text)]
+TranslatableText = Annotated[TranslatableOptional, AfterValidator(require_text)]
+TranslatableParagraph = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_PARAGRAPH)]],
+    Field(max_length=MAX_LANGUAGES),
+    AfterValidator(_strip_empty),
+    Field(description=f'Text per language (up to {MAX_PARAGRAPH} characters): {{"en": "…"}}'),
+]
+TranslatableDocument = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_DOCUMENT)]],
+    Field(max_length=MAX_LANGUAGES),
+    AfterValidator(_strip_empty),
+    Field(description=f'Text per language (up to {MAX_DOCUMENT} characters): {{"en": "…"}}'),
+]
+
+
+def _web_address(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ValueError("must be a web address starting with http:// or https://")
+    if any(character.isspace() or ord(character) < 32 for character in value):
+        raise ValueError("must not contain spaces or control characters")
+    return value
+
+
+WebAddress = Annotated[
+    str,
+    StringConstraints(max_length=500),
+    AfterValidator(_web_address),
+    Field(description="http:// or https:// address", examples=["https://example.org/"]),
+]
 
 
 def _valid_timezone(value: str) -> str:
@@ -68,7 +110,12 @@ def _valid_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(_valid_timezone), Field(examples=["Europe/Berlin"])]
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(max_length=64),
+    AfterValidator(_valid_timezone),
+    Field(examples=["Europe/Berlin"]),
+]
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -35,7 +35,7 @@ class NewUser(UserCreate):
     """A staff account as an admin creates it on the staff pages: the password typed twice."""
 
     password: str = Field(min_length=10, max_length=200)
-    repeat: str
+    repeat: str = Field(max_length=200)
 
     check_repeat = field_validator("repeat")(_same_password)
 
@@ -44,7 +44,7 @@ class PasswordReset(Schema):
     """A new password typed twice by an admin (staff pages)."""
 
     password: str = Field(min_length=10, max_length=200)
-    repeat: str
+    repeat: str = Field(max_length=200)
 
     check_repeat = field_validator("repeat")(_same_password)
 

@@ -13,11 +13,12 @@ import anyio
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import event, func, select
+from sqlalchemy import ColumnElement, Select, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from congress.db.base import utc_now
+from congress.domain.accounts.access import ADMINS, AUDIT_READERS, may
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
 from congress.domain.crud import EntityService
@@ -76,7 +77,7 @@ def token_digest(token: str) -> str:
 
 class UserService(EntityService[User]):
     model = User
-    read_roles = frozenset()  # only admins see accounts
+    read_roles = ADMINS
 
     async def validate(self, values: dict[str, Any], current: User | None) -> None:
         values["email"] = values["email"].strip().lower()
@@ -109,6 +110,14 @@ class AuditEntryService(EntityService[AuditEntry]):
     order_by = ("at", "id")
     staff_only_read = True
 
+    def readable(self) -> ColumnElement[bool]:
+        """The entries this user may read: none of records their role may not see."""
+        hidden = [entity for entity, roles in AUDIT_READERS.items() if not may(self.user, roles)]
+        return AuditEntry.entity.not_in(hidden)
+
+    def _base_statement(self) -> Select[Any]:
+        return super()._base_statement().where(self.readable())
+
     async def history(
         self,
         *,
@@ -120,7 +129,7 @@ class AuditEntryService(EntityService[AuditEntry]):
     ) -> tuple[list[AuditEntry], int]:
         """Changes, newest first, with who made them: of one event, or of given records."""
         self.require_read()
-        where = []
+        where = [self.readable()]
         if event_id is not None:
             where.append(AuditEntry.event_id == event_id)
         if entity is not None:

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.domain.accounts.enums import Role
+from congress.domain.accounts.access import DESK as DESK_ROLES
 from congress.domain.checkin.batch import CheckInBatcher, Scan, check_token
 from congress.domain.checkin.schemas import CheckInRead, CheckInRequest, CountsRead, GroupCount
 from congress.domain.checkin.services import CheckInService, Counts
@@ -18,7 +18,7 @@ from congress.domain.events.services import EventService
 from congress.domain.registration.enums import CATEGORY_LABELS
 from congress.server.security import current_user, roles
 
-DESK = roles(Role.REGISTRAR)
+DESK = roles(*DESK_ROLES)
 TOKEN_AUTH: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 

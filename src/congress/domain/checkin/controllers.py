@@ -14,7 +14,8 @@ from litestar.response import Response, Stream, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.domain.accounts.enums import Role
+from congress.domain.accounts.access import DESK as DESK_ROLES
+from congress.domain.accounts.access import REGISTRARS
 from congress.domain.checkin.api import counts_read
 from congress.domain.checkin.batch import TOKEN_PATTERN
 from congress.domain.checkin.exporters import (
@@ -37,7 +38,6 @@ from congress.domain.events.services import EventService
 from congress.domain.programme.models import Session
 from congress.domain.registration.enums import CATEGORY_LABELS
 from congress.domain.registration.models import Participant
-from congress.domain.registration.services import REGISTRARS
 from congress.errors import NotFound, ProblemError
 from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, roles
@@ -179,7 +179,7 @@ async def attendance_page(
 
 # ---- the check-in desk -------------------------------------------------------------------------
 
-DESK = roles(Role.REGISTRAR)
+DESK = roles(*DESK_ROLES)
 
 
 @dataclass

@@ -195,9 +195,23 @@ async def stream_rows(engine: AsyncEngine, spec: ListSpec) -> AsyncIterator[list
             yield [to_row(spec, values) for values in chunk]
 
 
-def _cells(row: Row) -> tuple[str, ...]:
+# A text starting with one of these is read by spreadsheet programs as a formula (OWASP CSV
+# injection): anybody who self-registers chooses their own name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """``value`` as a spreadsheet shows it: a text that would start a formula gets a leading
+    apostrophe (the spreadsheet's own "this is text" mark); numbers and dates stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cells(row: Row) -> tuple[Any, ...]:
     at = row.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if row.at else ""
-    return (row.name, row.organization, row.delegation, row.category, row.badge, row.presence, at)
+    values = (row.name, row.organization, row.delegation, row.category, row.badge, row.presence, at)
+    return tuple(spreadsheet_cell(value) for value in values)
 
 
 def _csv_chunk(rows: Iterable[Row], header: bool) -> bytes:
@@ -242,6 +256,7 @@ async def xlsx_file(engine: AsyncEngine, spec: ListSpec) -> IO[bytes]:
 
     def append(rows: list[Row]) -> None:
         for row in rows:
+            # Escaped cells: openpyxl would otherwise store a text starting with "=" as a formula.
             sheet.append(_cells(row))
 
     async for rows in stream_rows(engine, spec):

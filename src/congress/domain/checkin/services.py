@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import Role
+from congress.domain.accounts.access import DESK, REGISTRARS
 from congress.domain.checkin.batch import (
     Outcome,
     Scan,
@@ -37,8 +37,8 @@ from congress.translation import text
 
 class AttendanceService(SessionScoped, EntityService[Attendance]):
     model = Attendance
-    staff_only_read = True
-    write_roles = frozenset({Role.REGISTRAR})
+    read_roles = REGISTRARS
+    write_roles = DESK
 
     async def validate(self, values: dict[str, Any], current: Attendance | None) -> None:
         participant_event = await self.db.scalar(

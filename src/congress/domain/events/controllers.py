@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from congress.domain.accounts.access import REGISTRARS
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.events.enums import EventStatus
@@ -526,7 +527,8 @@ async def room_delete(
 # Registrars keep the delegations' lists too (registration pages); both edit through the same
 # services, which keep the quota.
 
-DELEGATION_STAFF = roles(Role.ORGANIZER, Role.REGISTRAR)
+# The delegation pages list members: participant data.
+DELEGATION_STAFF = roles(*REGISTRARS)
 MEMBER_CATEGORIES = list(ParticipantCategory)
 
 

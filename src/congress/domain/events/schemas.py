@@ -6,6 +6,8 @@ from pydantic import Field, field_validator
 
 from congress.domain.common import (
     MAX_INT,
+    MAX_ITEMS,
+    MAX_LANGUAGES,
     AwareDatetime,
     CountryCode,
     Id,
@@ -14,7 +16,7 @@ from congress.domain.common import (
     Schema,
     Slug,
     TimeZoneName,
-    TranslatableOptional,
+    TranslatableParagraph,
     TranslatableText,
     partial,
 )
@@ -24,7 +26,7 @@ from congress.domain.registration.enums import ParticipantCategory
 
 class VenueCreate(Schema):
     name: TranslatableText
-    address: TranslatableOptional | None = None
+    address: TranslatableParagraph | None = None
     city: str | None = Field(default=None, max_length=200)
     country: CountryCode | None = None
     capacity: int | None = Field(default=None, ge=0, le=MAX_INT)
@@ -60,25 +62,33 @@ RoomUpdate = partial(RoomCreate)
 class EventCreate(Schema):
     slug: Slug
     acronym: str | None = Field(
-        default=None, pattern=r"^[a-z0-9][a-z0-9_-]{3,39}$", description="frab acronym, ≥ 4 chars"
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_-]{3,39}$",
+        max_length=40,
+        description="frab acronym, ≥ 4 chars",
     )
     name: TranslatableText
     edition: int | None = Field(default=None, ge=1, le=MAX_INT)
     series: str | None = Field(default=None, max_length=200)
-    occasion: TranslatableOptional | None = None
-    description: TranslatableOptional | None = None
+    occasion: TranslatableParagraph | None = None
+    description: TranslatableParagraph | None = None
     start_date: dt.date
     end_date: dt.date
     timezone: TimeZoneName = "UTC"
     venue_id: Id | None = None
     languages: list[LanguageCode] = Field(
-        default_factory=lambda: ["en"], min_length=1, description="Primary language first"
+        default_factory=lambda: ["en"],
+        min_length=1,
+        max_length=MAX_LANGUAGES,
+        description="Primary language first",
     )
     status: EventStatus = EventStatus.DRAFT
-    organizer_ids: list[Id] = Field(default_factory=list)
+    organizer_ids: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
     registration_opens_at: AwareDatetime | None = None
     registration_closes_at: AwareDatetime | None = None
-    registration_categories: list[ParticipantCategory] = Field(default_factory=list)
+    registration_categories: list[ParticipantCategory] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
 
     @field_validator("languages")
     @classmethod

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts.access import REGISTRARS, may
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.people.enums import OrganizationKind
@@ -162,7 +163,7 @@ async def _person_context(
     return {
         "section": "people",
         "person": person,
-        "appearances": await appearances_of(db, person_id),
+        "appearances": await appearances_of(db, person_id, participations=may(user, REGISTRARS)),
         "positions": await PositionService(db, user).list(
             [PositionService.model.person_id == person_id], limit=200
         ),

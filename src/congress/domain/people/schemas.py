@@ -11,6 +11,7 @@ from congress.domain.common import (
     Schema,
     TranslatableOptional,
     TranslatableText,
+    WebAddress,
     partial,
 )
 from congress.domain.people.enums import OrganizationKind
@@ -21,7 +22,7 @@ class OrganizationCreate(Schema):
     short_name: str | None = Field(default=None, max_length=64)
     kind: OrganizationKind = OrganizationKind.OTHER
     country: CountryCode | None = None
-    website: str | None = Field(default=None, max_length=500)
+    website: WebAddress | None = None
     parent_id: Id | None = None
 
 

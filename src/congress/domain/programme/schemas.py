@@ -1,19 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from congress.domain.common import (
     MAX_INT,
+    MAX_ITEMS,
+    MAX_LANGUAGES,
     AwareDatetime,
     Id,
     LanguageCode,
     ReadSchema,
     Schema,
+    TranslatableDocument,
     TranslatableOptional,
+    TranslatableParagraph,
     TranslatableText,
     partial,
+    require_text,
 )
 from congress.domain.programme.enums import (
     AgendaItemKind,
@@ -27,7 +33,7 @@ from congress.domain.programme.enums import (
 
 class SessionCreate(Schema):
     title: TranslatableText
-    description: TranslatableOptional | None = None
+    description: TranslatableParagraph | None = None
     kind: SessionKind = SessionKind.PLENARY
     room_id: Id | None = None
     planned_start: AwareDatetime
@@ -100,14 +106,16 @@ class AgendaItemRead(ReadSchema):
 
 
 class AgendaOrder(Schema):
-    item_ids: list[Id] = Field(min_length=1, description="Every item of the session, in order")
+    item_ids: list[Id] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Every item of the session, in order"
+    )
 
 
 class SpeakerIn(Schema):
     person_id: Id
     position_id: Id | None = None
     on_behalf_of_id: Id | None = None
-    capacity: TranslatableOptional | None = None
+    capacity: TranslatableParagraph | None = None
 
 
 class SpeakerRead(ReadSchema):
@@ -126,9 +134,11 @@ class SpeechCreate(Schema):
     kind: SpeechKind = SpeechKind.ADDRESS
     title: TranslatableOptional | None = None
     language: LanguageCode
-    speakers: list[SpeakerIn] = Field(min_length=1)
-    transcript: TranslatableOptional = Field(default_factory=dict)
-    transcript_status: dict[LanguageCode, TranscriptStatus] = Field(default_factory=dict)
+    speakers: list[SpeakerIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    transcript: TranslatableDocument = Field(default_factory=dict)
+    transcript_status: dict[LanguageCode, TranscriptStatus] = Field(
+        default_factory=dict, max_length=MAX_LANGUAGES
+    )
     approved: bool = False
 
     @field_validator("speakers")
@@ -162,7 +172,7 @@ class AwardCreate(Schema):
     name: TranslatableText
     recipient_id: Id
     presenter_id: Id | None = None
-    citation: TranslatableOptional | None = None
+    citation: TranslatableParagraph | None = None
 
 
 AwardUpdate = partial(AwardCreate)
@@ -185,7 +195,7 @@ class GiftCreate(Schema):
     received_by_id: Id | None = Field(
         default=None, description="Who accepted it on the recipient's behalf"
     )
-    description: TranslatableText
+    description: Annotated[TranslatableParagraph, AfterValidator(require_text)]
 
 
 GiftUpdate = partial(GiftCreate)

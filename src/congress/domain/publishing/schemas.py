@@ -6,12 +6,14 @@ from pydantic import Field
 
 from congress.domain.common import (
     MAX_INT,
+    MAX_ITEMS,
     AwareDatetime,
     Id,
     ReadSchema,
     Schema,
     Slug,
-    TranslatableOptional,
+    TranslatableDocument,
+    TranslatableParagraph,
     TranslatableText,
     partial,
 )
@@ -29,10 +31,12 @@ class MediaItemCreate(Schema):
     size: int = Field(default=0, ge=0, le=MAX_INT)
     width: int | None = Field(default=None, ge=1, le=MAX_INT)
     height: int | None = Field(default=None, ge=1, le=MAX_INT)
-    caption: TranslatableOptional | None = None
+    caption: TranslatableParagraph | None = None
     credit: str | None = Field(default=None, max_length=300)
     position: int = Field(default=0, ge=0, le=MAX_INT)
-    person_ids: list[Id] = Field(default_factory=list, description="People shown")
+    person_ids: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="People shown"
+    )
 
 
 MediaItemUpdate = partial(MediaItemCreate)
@@ -84,8 +88,8 @@ class RecordCreate(Schema):
     session_id: Id | None = None
     slug: Slug
     headline: TranslatableText
-    lead: TranslatableOptional | None = None
-    body: TranslatableOptional = Field(default_factory=dict, description="HTML; sanitised on save")
+    lead: TranslatableParagraph | None = None
+    body: TranslatableDocument = Field(default_factory=dict, description="HTML; sanitised on save")
     category_id: Id | None = None
     author_id: Id | None = Field(default=None, description="Staff user shown as the author")
     status: RecordStatus = Field(
@@ -95,7 +99,7 @@ class RecordCreate(Schema):
     publish_at: AwareDatetime | None = Field(
         default=None, description="With status published: invisible to the public until then"
     )
-    tag_ids: list[Id] = Field(default_factory=list)
+    tag_ids: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 RecordUpdate = partial(RecordCreate)

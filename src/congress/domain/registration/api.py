@@ -12,9 +12,9 @@ from litestar.params import Body, FromPath
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts.access import REGISTRARS
 from congress.domain.events.services import EventService
 from congress.domain.registration.importers import MAX_BYTES, import_participants
-from congress.domain.registration.services import REGISTRARS
 from congress.server.security import current_user, roles
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts.access import REGISTRARS
 from congress.domain.checkin.services import (
     matching,
     name_order,
@@ -49,7 +50,6 @@ from congress.domain.registration.schemas import (
     PublicRegistration,
 )
 from congress.domain.registration.services import (
-    REGISTRARS,
     TRANSITIONS,
     DelegationService,
     ParticipantService,

@@ -28,6 +28,12 @@ ACTIVE_STATUSES = frozenset(
         ParticipantStatus.CHECKED_IN,
     }
 )
+# Who appears in published lists of participants (besides having consented).
+LISTED_STATUSES = (
+    ParticipantStatus.REGISTERED,
+    ParticipantStatus.ACCREDITED,
+    ParticipantStatus.CHECKED_IN,
+)
 
 CATEGORY_LABELS = {
     ParticipantCategory.MEMBER: "Member",

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
-from congress.domain.accounts.enums import AuditAction, Role
+from congress.domain.accounts.access import REGISTRARS
+from congress.domain.accounts.enums import AuditAction
 from congress.domain.accounts.models import AuditEntry, User
 from congress.domain.crud import EntityService, snapshot
 from congress.domain.events.enums import EventStatus
@@ -22,8 +23,6 @@ from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantStatu
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.schemas import ParticipantForm, PublicRegistration
 from congress.errors import Conflict, Invalid
-
-REGISTRARS = frozenset({Role.REGISTRAR, Role.ORGANIZER})
 
 S = ParticipantStatus
 # Where a participant may go from each status. Check-in at the desk and the staff pages both
@@ -84,7 +83,7 @@ def quota_message(delegation: Delegation, active: int, lang: str = "en") -> str:
 
 class ParticipantService(EventScoped, EntityService[Participant]):
     model = Participant
-    staff_only_read = True
+    read_roles = REGISTRARS
     write_roles = REGISTRARS
     load = (
         selectinload(Participant.person),
