@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageStat
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import NullPool
@@ -38,46 +37,15 @@ from congress.domain.publishing.archive import (
     write_archive,
 )
 from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
-from congress.domain.publishing.media import LocalStorage, process_photo, thumbnail_key
+from congress.domain.publishing.media import LocalStorage, thumbnail_key
 from congress.domain.publishing.models import Comment, MediaItem, Record
 from congress.domain.registration.enums import ParticipantCategory
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Conflict, Invalid
 from congress.settings import Settings
+from tests.archive_data import PHOTO, THUMBNAIL, UPLOADED, assert_same_picture, canonical
 from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url, make_staff
 from tests.publishing_data import build_event
-
-
-def photo_bytes(width: int = 900, height: int = 600, shade: int = 0) -> bytes:
-    """A PNG with gradients and shapes (re-encoding a flat colour would prove little)."""
-    image = Image.new("RGB", (width, height))
-    pixels = image.load()
-    assert pixels is not None
-    for x in range(0, width, 3):
-        for y in range(0, height, 3):
-            colour = ((x * 255) // width, (y * 255) // height, (shade + x + y) % 256)
-            for dx in range(3):
-                for dy in range(3):
-                    if x + dx < width and y + dy < height:
-                        pixels[x + dx, y + dy] = colour
-    ImageDraw.Draw(image).ellipse((width // 4, height // 4, width // 2, height // 2), fill="white")
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-# A photo as an upload stores it (re-encoded JPEG and its thumbnail).
-UPLOADED = process_photo(photo_bytes())
-PHOTO, THUMBNAIL = UPLOADED.data, UPLOADED.thumbnail
-
-
-def assert_same_picture(first: bytes, second: bytes) -> None:
-    """The same size, and the same pixels but for what re-encoding a JPEG changes."""
-    with Image.open(io.BytesIO(first)) as a, Image.open(io.BytesIO(second)) as b:
-        assert a.size == b.size
-        difference = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
-        means = ImageStat.Stat(difference).mean
-        assert max(means) < 2.0, means
 
 
 @pytest.fixture
@@ -190,35 +158,6 @@ async def full_event(db: AsyncSession, media: Path | None = None, photo: bool = 
     )
     await db.commit()
     return event
-
-
-def canonical(export: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The export with every id (and reference) replaced by the row's place in its table; a
-    photo's storage key and byte size left out (an import stores it re-encoded, under a new key:
-    compare the pictures with :func:`assert_same_picture`)."""
-    tables = export["tables"]
-    place = {
-        name: {row["id"]: index for index, row in enumerate(rows)}
-        for name, rows in tables.items()
-        if rows and "id" in rows[0]
-    }
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, rows in tables.items():
-        table = metadata.tables[name]
-        references = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
-        canon = []
-        for row in rows:
-            item = dict(row)
-            if "id" in item:
-                item["id"] = place[name][item["id"]]
-            for column, target in references.items():
-                if item.get(column) is not None:
-                    item[column] = place[target][item[column]]
-            if name == "media_item":
-                del item["storage_key"], item["size"]
-            canon.append(item)
-        out[name] = canon
-    return out
 
 
 async def test_every_table_is_exported_or_excluded_on_purpose(db: AsyncSession) -> None:

@@ -471,11 +471,11 @@ async def _photos(
     from anyio import to_thread
 
     if media_rows and files is None:
-        raise Invalid.field(
-            "media_item",
+        message = (
             f"the export names {len(media_rows)} photos, whose files only a ZIP export carries: "
-            "export the event as .zip and import that",
+            "export the event as .zip and import that"
         )
+        raise _refusal([FieldError("media_item", message)])
     photos: dict[str, Photo] = {}
     errors = []
     for index, row in enumerate(media_rows):
