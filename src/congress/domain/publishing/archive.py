@@ -90,6 +90,7 @@ from congress.domain.publishing.schemas import (
     TagCreate,
 )
 from congress.domain.publishing.services import sanitize_html
+from congress.domain.registration.models import new_qr_token
 from congress.domain.registration.schemas import DelegationCreate, ParticipantCreate
 from congress.errors import Conflict, FieldError, Invalid
 from congress.server.forms import pydantic_errors
@@ -603,6 +604,15 @@ async def _insert(
         pending = [row for row in table_rows if row.get(key) not in existing]
     if not pending:
         return
+    if table.name == "participant":
+        # The same event imported twice here: its tickets keep their codes in the first copy.
+        wanted = {row["qr_token"] for row in pending}
+        taken = set(
+            (await db.scalars(select(table.c.qr_token).where(table.c.qr_token.in_(wanted)))).all()
+        )
+        for row in pending:
+            if row["qr_token"] in taken:
+                row["qr_token"] = new_qr_token()
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
     values = []
     for row in pending:
