@@ -7,6 +7,7 @@ suite runs with CONGRESS_DATABASE_URL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -76,8 +77,8 @@ class Cli:
         return asyncio.run(query())
 
 
-@pytest.fixture
-def new_cli(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
+@contextlib.contextmanager
+def command_lines(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
     """Command lines on empty databases (not even migrated), each with its own data folder."""
     env = {
         key: value
@@ -102,6 +103,12 @@ def new_cli(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
     finally:
         for database in databases:
             asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def new_cli(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
+    with command_lines(tmp_path) as make:
+        yield make
 
 
 @pytest.fixture
