@@ -537,8 +537,11 @@ async def import_event(
     import (Invalid naming ``table[index].field``) before a row is written. The rows keep their
     statuses and times, and are written in the caller's transaction with one audit entry; the
     photos are stored once the rows are in, under new keys."""
+    from anyio import to_thread
+
     _require_complete_model()
-    rows = _validate_rows(_envelope(data))
+    # Checking thousands of rows is CPU work: not on the server's event loop.
+    rows = await to_thread.run_sync(_validate_rows, _envelope(data))
     _check_references(rows)
     slug = rows["event"][0]["slug"]
     photos = await _photos(rows.get("media_item", []), files, slug)
@@ -573,8 +576,6 @@ async def import_event(
     )
     await db.flush()
     if photos:
-        from anyio import to_thread
-
         assert storage is not None
         for key, photo in photos.items():
             await to_thread.run_sync(storage.save, key, photo.data)
