@@ -71,7 +71,7 @@ async def build_event(
     start = dt.date(2026, 5, 9)
     event = Event(
         slug=slug,
-        acronym="IFC2",
+        acronym="ifc2",
         name={
             "en": "Second International Friendship Congress",
             "ru": "Второй международный конгресс дружбы",

@@ -23,6 +23,10 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
 from congress import backup as backup_commands
+
+# Every table in the metadata before any command runs: exports and imports walk all of them,
+# whichever models the command's own imports happen to load.
+from congress.db import registry  # noqa: F401
 from congress.documents.commands import add_print_command
 from congress.domain.publishing import commands as publishing_commands
 from congress.domain.registration import commands as registration_commands

@@ -7,6 +7,7 @@ suite runs with CONGRESS_DATABASE_URL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,26 +77,44 @@ class Cli:
         return asyncio.run(query())
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> Iterator[Cli]:
-    """The command line on an empty database (not even migrated)."""
+@contextlib.contextmanager
+def command_lines(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
+    """Command lines on empty databases (not even migrated), each with its own data folder."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("CONGRESS_") and key != "PYTHONPATH"
     }
-    env["CONGRESS_DATA_DIR"] = str(tmp_path / "data")
-    env["CONGRESS_DATABASE_URL"] = ""
-    if not IS_POSTGRES:
-        yield Cli(env, tmp_path)
-        return
-    name = f"congress_cli_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    env["CONGRESS_DATABASE_URL"] = _pg_url(name)
+    databases: list[str] = []
+
+    def make(name: str) -> Cli:
+        folder = tmp_path / name
+        folder.mkdir()
+        own = {**env, "CONGRESS_DATA_DIR": str(folder / "data"), "CONGRESS_DATABASE_URL": ""}
+        if IS_POSTGRES:
+            database = f"congress_cli_{uuid.uuid4().hex[:10]}"
+            asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
+            databases.append(database)
+            own["CONGRESS_DATABASE_URL"] = _pg_url(database)
+        return Cli(own, folder)
+
     try:
-        yield Cli(env, tmp_path)
+        yield make
     finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for database in databases:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def new_cli(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
+    with command_lines(tmp_path) as make:
+        yield make
+
+
+@pytest.fixture
+def cli(new_cli: Callable[[str], Cli]) -> Cli:
+    """The command line on an empty database (not even migrated)."""
+    return new_cli("cli")
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -254,3 +273,93 @@ def test_participants_import_checks_everything_first(cli: Cli, tmp_path: Path) -
     assert_one_line_error(
         cli("participants", "import", DEMO_SLUG, str(tmp_path / "missing.csv")), "missing.csv"
     )
+
+
+def test_help_lists_every_command(cli: Cli) -> None:
+    text = cli.ok("--help")
+    commands = ["serve", "db", "demo", "user", "token", "participants", "print", "export", "import"]
+    for command in commands:
+        assert command in text
+        assert cli.ok(command, "--help").startswith(f"usage: congress {command}")
+
+
+def test_print_every_document(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("demo")
+    for document in ("programme", "proceedings", "attendance"):
+        out = tmp_path / f"{document}.pdf"
+        cli.ok("print", document, DEMO_SLUG, "--lang", "ru", "-o", str(out))
+        assert out.read_bytes().startswith(b"%PDF-")
+    # The progress bar has started by then: the error is the last line.
+    refused = cli("print", "programme", "no-such-event", "-o", str(tmp_path / "no.pdf"))
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines()[-1] == "congress: error: no event 'no-such-event'"
+
+
+async def _set_author(settings: Settings, email: str) -> None:
+    """The demo's record, written by a staff user (so that an export names one)."""
+    from sqlalchemy import update
+
+    from congress.domain.publishing.models import Record
+
+    engine = make_engine(settings, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            author = await connection.scalar(select(User.id).where(User.email == email))
+            await connection.execute(update(Record).values(author_id=author))
+    finally:
+        await engine.dispose()
+
+
+def _timed(run: Callable[..., str], *args: str) -> float:
+    started = time.perf_counter()
+    run(*args)
+    return time.perf_counter() - started
+
+
+def test_demo_export_and_import_lose_nothing(new_cli: Callable[[str], Cli], tmp_path: Path) -> None:
+    """The demo event through `congress export` and `congress import` (as .json, then with
+    photos as .zip) into new empty databases: every table, every row, every picture."""
+    from congress.domain.publishing.archive import OWNED, SHARED
+    from tests.archive_data import add_photos, assert_same_event, exported
+
+    source = new_cli("source")
+    source.ok("demo")
+    source.ok("user", "create", "--role", "editor", "--email", "ed@example.org", "--name", "Ed")
+    asyncio.run(_set_author(source.settings, "ed@example.org"))
+    figures = {}
+
+    as_json = tmp_path / "demo.json"
+    figures["export .json"] = _timed(source.ok, "export", DEMO_SLUG, "-o", str(as_json))
+    from_json = new_cli("from-json")
+    figures["import .json"] = _timed(from_json.ok, "import", str(as_json))
+    before = asyncio.run(exported(source.settings, DEMO_SLUG))
+    assert_same_event(
+        before,
+        asyncio.run(exported(from_json.settings, DEMO_SLUG)),
+        source.settings,
+        from_json.settings,
+    )
+
+    asyncio.run(add_photos(source.settings, DEMO_SLUG, 4))
+    as_zip = tmp_path / "demo.zip"
+    figures["export .zip"] = _timed(source.ok, "export", DEMO_SLUG, "-o", str(as_zip))
+    from_zip = new_cli("from-zip")
+    figures["import .zip"] = _timed(from_zip.ok, "import", str(as_zip))
+    before = asyncio.run(exported(source.settings, DEMO_SLUG))
+    # Every table the export knows holds rows here: none is carried only on paper.
+    assert {name for name, rows in before["tables"].items() if rows} == {"event", *OWNED, *SHARED}
+    after = asyncio.run(exported(from_zip.settings, DEMO_SLUG))
+    assert_same_event(before, after, source.settings, from_zip.settings)
+    rows = sum(len(table_rows) for table_rows in before["tables"].values())
+    print(
+        f"\ndemo ({rows} rows, 4 photos): "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in figures.items())
+    )
+
+    # The photos' files exist only in the archive: the JSON export is refused whole.
+    source.ok("export", DEMO_SLUG, "-o", str(as_json))
+    refused = new_cli("refused")
+    assert_one_line_error(refused("import", str(as_json)), "ZIP", "nothing was imported")
+    assert refused.count(Event) == 0
+    # An event that is there already.
+    assert_one_line_error(from_zip("import", str(as_zip)), "exists already")

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import NullPool
 
-from congress.__main__ import main
 from congress.db.base import metadata
 from congress.db.engine import make_engine
 from congress.domain.accounts.enums import Role
+from congress.domain.accounts.models import AuditEntry
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
 from congress.domain.events.models import Event
@@ -43,12 +43,9 @@ from congress.domain.registration.enums import ParticipantCategory
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Conflict, Invalid
 from congress.settings import Settings
+from tests.archive_data import PHOTO, THUMBNAIL, UPLOADED, assert_same_picture, canonical
 from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url, make_staff
 from tests.publishing_data import build_event
-
-# Stand-ins for a photo and its thumbnail: any bytes must come back unchanged.
-PHOTO = b"\xff\xd8\xff\xe0 original photo bytes " + bytes(range(256)) * 40
-THUMBNAIL = b"\xff\xd8\xff\xe0 thumbnail bytes"
 
 
 @pytest.fixture
@@ -74,9 +71,10 @@ async def other_db(empty_settings: Settings) -> AsyncIterator[AsyncSession]:
     await engine.dispose()
 
 
-async def full_event(db: AsyncSession, media: Path | None = None) -> Event:
+async def full_event(db: AsyncSession, media: Path | None = None, photo: bool = True) -> Event:
     """A generated event plus registration, attendance, media, comments and a staff author;
-    with ``media``, the photo's files (original and thumbnail) in that media folder."""
+    with ``media``, the photo's files (original and thumbnail) in that media folder; without
+    ``photo``, no media item (a JSON export cannot carry one)."""
     event = await build_event(db, sessions=4, speeches_per_session=2)
     author, _ = await make_staff(db, Role.EDITOR)
     person = (await db.scalars(select(Person).order_by(Person.id))).first()
@@ -121,12 +119,15 @@ async def full_event(db: AsyncSession, media: Path | None = None) -> Event:
         storage_key=f"{event.slug}/hall.jpg",
         filename="hall.jpg",
         content_type="image/jpeg",
-        size=1234,
+        size=len(PHOTO),
+        width=UPLOADED.width,
+        height=UPLOADED.height,
         caption={"en": "The hall", "ru": "Зал"},
         credit="Photo: A. Petrov",
     )
     media_item.people = [person]
-    db.add(media_item)
+    if photo:
+        db.add(media_item)
     if media is not None:
         storage = LocalStorage(media)
         storage.save(media_item.storage_key, PHOTO)
@@ -159,42 +160,28 @@ async def full_event(db: AsyncSession, media: Path | None = None) -> Event:
     return event
 
 
-def canonical(export: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The export with every id (and reference) replaced by the row's place in its table."""
-    tables = export["tables"]
-    place = {
-        name: {row["id"]: index for index, row in enumerate(rows)}
-        for name, rows in tables.items()
-        if rows and "id" in rows[0]
-    }
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, rows in tables.items():
-        table = metadata.tables[name]
-        references = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
-        canon = []
-        for row in rows:
-            item = dict(row)
-            if "id" in item:
-                item["id"] = place[name][item["id"]]
-            for column, target in references.items():
-                if item.get(column) is not None:
-                    item[column] = place[target][item[column]]
-            canon.append(item)
-        out[name] = canon
-    return out
+async def test_every_table_is_exported_or_excluded_on_purpose(db: AsyncSession) -> None:
+    """A table added later (a migration and a model) fails here until it is exported or listed
+    as not exported: it cannot be lost from exports silently."""
+    from congress.db.registry import metadata as every_model
 
-
-async def test_every_table_is_exported_or_excluded_on_purpose() -> None:
+    connection = await db.connection()
+    migrated = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+    # SQLite's full-text index (and its FTS5 shadow tables) is rebuilt from the speeches and
+    # records by triggers, as an import inserts them.
+    migrated = {name for name in migrated if not name.startswith("search_index")}
+    assert migrated - {"alembic_version"} == set(every_model.tables)
     accounted = set(OWNED) | set(SHARED) | NOT_EXPORTED | {"event"}
-    assert set(metadata.tables) - accounted == set()
+    assert migrated - accounted == set()
+    assert (set(OWNED) | set(SHARED)) & NOT_EXPORTED == set()
 
 
 async def test_round_trip_into_an_empty_database_loses_nothing(
     db: AsyncSession, other_db: AsyncSession
 ) -> None:
-    event = await full_event(db)
+    event = await full_event(db, photo=False)
     before = await export_event(db, event)
-    assert {"participant", "attendance", "delegation", "comment", "media_person"} <= set(
+    assert {"participant", "attendance", "delegation", "comment", "user_account"} <= set(
         before["tables"]
     )
     # Through JSON text, as a file would carry it.
@@ -215,7 +202,8 @@ async def test_import_is_one_transaction(db: AsyncSession, other_db: AsyncSessio
     data["tables"]["speech"][-1]["agenda_item_id"] = 999_999  # points nowhere
     with pytest.raises(Invalid) as caught:
         await import_event(other_db, data)
-    assert "tables.speech" in caught.value.errors[0].field
+    assert caught.value.errors[0].field == "speech[2].agenda_item_id"
+    assert "no agenda_item with id 999999" in caught.value.errors[0].message
     await other_db.rollback()
     for table in ("event", "session", "person", "agenda_item"):
         count = await other_db.scalar(select(func.count()).select_from(metadata.tables[table]))
@@ -227,7 +215,7 @@ async def test_import_refuses_an_existing_slug(db: AsyncSession) -> None:
     data = await export_event(db, event)
     with pytest.raises(Conflict) as caught:
         await import_event(db, data)
-    assert caught.value.errors[0].field == "event.slug"
+    assert caught.value.errors[0].field == "event[0].slug"
 
 
 async def test_public_export_leaves_out_private_data(
@@ -247,49 +235,19 @@ async def test_public_export_leaves_out_private_data(
     assert len(full.json()["tables"]["record"]) == 2
 
 
-def test_cli_export_and_import(
-    tmp_path: Path,
-    settings: Settings,
-    empty_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    async def setup() -> str:
-        engine = make_engine(settings, poolclass=NullPool)
-        async with AsyncSession(engine, expire_on_commit=False) as session:
-            event = await build_event(session, sessions=3, speeches_per_session=2)
-        await engine.dispose()
-        return event.slug
-
-    slug = asyncio.run(setup())
-    out = tmp_path / "event.json"
-    from congress import settings as settings_module
-
-    monkeypatch.setattr(settings_module, "get_settings", lambda: settings)
-    monkeypatch.setattr("congress.__main__.get_settings", lambda: settings)
-    assert main(["export", slug, "-o", str(out)]) == 0
-    assert json.loads(out.read_text())["event"] == slug
-
-    monkeypatch.setattr("congress.__main__.get_settings", lambda: empty_settings)
-    assert main(["import", str(out)]) == 0
-    assert f"imported {slug}" in capsys.readouterr().out
-    assert main(["import", str(out)]) == 1
-    assert "exists already" in capsys.readouterr().err
-    (tmp_path / "bad.json").write_text("{not json")
-    assert main(["import", str(tmp_path / "bad.json")]) == 1
-    assert "is not JSON" in capsys.readouterr().err
-
-
 async def test_archive_round_trip_keeps_the_photos(
     db: AsyncSession, other_db: AsyncSession, settings: Settings, empty_settings: Settings
 ) -> None:
     event = await full_event(db, settings.media_dir)
     before = await export_event(db, event)
     archive = write_archive(before, LocalStorage(settings.media_dir))
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        key = before["tables"]["media_item"][0]["storage_key"]
+        assert opened.read(f"media/{key}") == PHOTO
+        assert opened.read(f"media/{thumbnail_key(key)}") == THUMBNAIL
     data, files = read_archive(archive)
     assert data["missing_files"] == []
-    key = before["tables"]["media_item"][0]["storage_key"]
-    assert files == {key: PHOTO, thumbnail_key(key): THUMBNAIL}
+    assert files == {key: PHOTO}  # the import makes its own thumbnails
 
     target = LocalStorage(empty_settings.media_dir)
     new_id = await import_archive(other_db, archive, target)
@@ -298,24 +256,44 @@ async def test_archive_round_trip_keeps_the_photos(
     assert imported is not None
     after = await export_event(other_db, imported)
     assert canonical(after) == canonical(before)
-    assert target.read(key) == PHOTO and target.read(thumbnail_key(key)) == THUMBNAIL
-    # Nothing is lost: the archive of the copy holds the same rows and the same files.
-    assert read_archive(write_archive(after, target))[1] == files
+    new_key = after["tables"]["media_item"][0]["storage_key"]
+    assert new_key != key and new_key.startswith(f"{event.slug}/")
+    assert_same_picture(target.read(new_key), PHOTO)
+    assert_same_picture(target.read(thumbnail_key(new_key)), THUMBNAIL)
+    assert after["tables"]["media_item"][0]["size"] == len(target.read(new_key))
+    # One audit entry for the whole import.
+    entries = (await other_db.scalars(select(AuditEntry))).all()
+    assert [(e.entity, e.entity_id, e.action.value) for e in entries] == [
+        ("event", new_id, "create")
+    ]
+    assert entries[0].after is not None and entries[0].after["photos"] == 1
 
 
-async def test_archive_notes_missing_files_and_refuses_junk(
+async def test_a_json_import_refuses_photos_it_cannot_carry(
+    db: AsyncSession, other_db: AsyncSession
+) -> None:
+    data = await export_event(db, await full_event(db))
+    with pytest.raises(Invalid) as caught:
+        await import_event(other_db, json.loads(json.dumps(data)))
+    assert caught.value.errors[0].field == "media_item"
+    assert "only a ZIP export carries" in caught.value.errors[0].message
+
+
+async def test_archive_notes_missing_files_and_refuses_them(
     db: AsyncSession, other_db: AsyncSession, settings: Settings, empty_settings: Settings
 ) -> None:
     event = await full_event(db)  # the photo's row, but no file
-    data, files = read_archive(
-        write_archive(await export_event(db, event), LocalStorage(settings.media_dir))
-    )
+    archive = write_archive(await export_event(db, event), LocalStorage(settings.media_dir))
+    data, files = read_archive(archive)
     key = data["tables"]["media_item"][0]["storage_key"]
     assert files == {} and data["missing_files"] == [key, thumbnail_key(key)]
+    target = LocalStorage(empty_settings.media_dir)
     with pytest.raises(Invalid) as caught:
-        await import_archive(
-            other_db, b"PK\x03\x04 not really a zip", LocalStorage(empty_settings.media_dir)
-        )
+        await import_archive(other_db, archive, target)
+    assert caught.value.errors[0].field == "media_item[0].storage_key"
+    assert f"no file media/{key}" in caught.value.errors[0].message
+    with pytest.raises(Invalid) as caught:
+        await import_archive(other_db, b"PK\x03\x04 not really a zip", target)
     assert caught.value.errors[0].field == "archive"
 
 
@@ -326,22 +304,18 @@ async def test_archive_over_http(
     public = await client.get(f"/events/{event.slug}/export.zip")
     assert public.status_code == 200 and public.headers["content-type"] == "application/zip"
     data, files = read_archive(public.content)
-    assert data["public"] is True and "participant" not in data["tables"] and len(files) == 2
+    assert data["public"] is True and "participant" not in data["tables"] and len(files) == 1
     page = await client.get(f"/events/{event.slug}")
     assert f'href="/events/{event.slug}/export.zip"' in page.text
 
     full = await client.get(f"/events/{event.slug}/export.zip", headers=admin)
     assert "participant" in read_archive(full.content)[0]["tables"]
     # The public archive, imported into the same database under another address.
-    data, files = read_archive(public.content)
     data["tables"]["event"][0]["slug"] = "moved-congress"
-    for row in data["tables"]["media_item"]:
-        row["storage_key"] = row["storage_key"].replace(event.slug, "moved-congress")
-    renamed = {key.replace(event.slug, "moved-congress"): body for key, body in files.items()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("event.json", json.dumps(data))
-        for key, body in renamed.items():
+        for key, body in files.items():
             archive.writestr(f"media/{key}", body)
     response = await client.post(
         "/api/v1/events/import-archive",
@@ -350,37 +324,19 @@ async def test_archive_over_http(
     )
     assert response.status_code == 201, response.text
     assert response.json()["slug"] == "moved-congress"
-    key = data["tables"]["media_item"][0]["storage_key"]
-    assert (await client.get(f"/media/{key}")).content == PHOTO
+    moved = await db.scalar(
+        select(MediaItem.storage_key)
+        .join(Event, Event.id == MediaItem.event_id)
+        .where(Event.slug == "moved-congress")
+    )
+    assert moved is not None and moved.startswith("moved-congress/")
+    assert_same_picture((await client.get(f"/media/{moved}")).content, PHOTO)
+    # The original event's photo is untouched.
+    (old_key,) = files
+    assert (await client.get(f"/media/{old_key}")).content == PHOTO
     refused = await client.post(
         "/api/v1/events/import-archive",
         content=b"junk",
         headers={**admin, "content-type": "application/zip"},
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "archive"
-
-
-def test_cli_archive_export_and_import(
-    tmp_path: Path,
-    settings: Settings,
-    empty_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    async def setup() -> tuple[str, str]:
-        engine = make_engine(settings, poolclass=NullPool)
-        async with AsyncSession(engine, expire_on_commit=False) as session:
-            event = await full_event(session, settings.media_dir)
-            key = await session.scalar(select(MediaItem.storage_key))
-        await engine.dispose()
-        return event.slug, str(key)
-
-    slug, key = asyncio.run(setup())
-    out = tmp_path / "event.zip"
-    monkeypatch.setattr("congress.__main__.get_settings", lambda: settings)
-    assert main(["export", slug, "-o", str(out)]) == 0
-    assert "2 files" in capsys.readouterr().err
-    monkeypatch.setattr("congress.__main__.get_settings", lambda: empty_settings)
-    assert main(["import", str(out)]) == 0
-    assert f"imported {slug}" in capsys.readouterr().out
-    assert LocalStorage(empty_settings.media_dir).read(key) == PHOTO

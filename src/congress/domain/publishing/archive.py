@@ -4,36 +4,96 @@ photos' files, as a ZIP archive.
 The export is table-shaped: every row the event owns (sessions, agenda, speeches, registration,
 attendance, records, comments, media metadata) and every shared row they point at (venue, rooms,
 organizations, people, positions, categories, tags, the staff users named as authors), with the
-original ids. The import inserts the rows in foreign-key order and gives them new ids, rewriting
-every reference, inside the caller's transaction: a failure leaves the database unchanged.
+original ids.
+
+An import is untrusted input (an organizer's file, or one from another site): every row passes
+the checks of the API's schema for its table and the record bodies the same HTML sanitising,
+before anything is written; then the rows are inserted in foreign-key order, table by table,
+with new ids and every reference rewritten, keeping their statuses and times, inside the
+caller's transaction: a refusal or a failure leaves the database unchanged.
 
 The public variant (for anonymous visitors) leaves out registration, attendance, comments, staff
 users, unpublished records and people's private contacts.
 
 The archive (``export.zip``) holds the same JSON as ``event.json`` and every file of the event's
 media items under ``media/`` (the original and its thumbnail, by storage key), so that an event
-moved to another installation keeps its photos.
+moved to another installation keeps its photos. An import decodes each original and stores it
+re-encoded, as an upload, under a new key; the keys in the file only name files in the archive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import io
 import json
+import re
 import zipfile
+import zlib
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from sqlalchemy import Column, Date, DateTime, Table, insert, select, update
+from pydantic import BaseModel, Field, ValidationError, create_model
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Integer,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from congress import __version__
 from congress.db.base import metadata, utc_now
+from congress.domain.accounts.enums import AuditAction
+from congress.domain.accounts.models import AuditEntry, User
+from congress.domain.accounts.schemas import UserCreate
+from congress.domain.checkin.schemas import AttendanceCreate
+from congress.domain.common import MAX_ID, MAX_INT, AwareDatetime, Schema, require_order
+from congress.domain.crud import integrity_conflict
 from congress.domain.events.models import Event
+from congress.domain.events.schemas import EventCreate, RoomCreate, VenueCreate
+from congress.domain.people.schemas import OrganizationCreate, PersonCreate, PositionCreate
+from congress.domain.programme.schemas import (
+    AgendaItemCreate,
+    AwardCreate,
+    GiftCreate,
+    PresidiumSeatCreate,
+    SessionCreate,
+    SpeakerIn,
+    SpeechCreate,
+)
 from congress.domain.publishing.enums import RecordStatus
-from congress.domain.publishing.media import MediaStorage, thumbnail_key
+from congress.domain.publishing.media import (
+    MediaStorage,
+    Photo,
+    new_key,
+    process_photo,
+    thumbnail_key,
+)
+from congress.domain.publishing.schemas import (
+    CategoryCreate,
+    CommentCreate,
+    MediaItemCreate,
+    RecordCreate,
+    TagCreate,
+)
+from congress.domain.publishing.services import sanitize_html
+from congress.domain.registration.models import new_qr_token
+from congress.domain.registration.schemas import DelegationCreate, ParticipantCreate
 from congress.errors import Conflict, FieldError, Invalid
+from congress.server.forms import pydantic_errors
 
 FORMAT = "congress-event"
 FORMAT_VERSION = 1
@@ -190,57 +250,337 @@ async def export_event(db: AsyncSession, event: Event, *, public: bool = False) 
     }
 
 
+# ---- the import: every row checked like an API write, then inserted in bulk -----------------
+
+# The API's input schema of each table: an imported row passes the same checks (types, enums,
+# lengths, languages, time zones); columns the schema does not know are checked by their type.
+ROW_SCHEMAS: dict[str, type[Schema]] = {
+    "event": EventCreate,
+    "venue": VenueCreate,
+    "room": RoomCreate,
+    "organization": OrganizationCreate,
+    "person": PersonCreate,
+    "position": PositionCreate,
+    "session": SessionCreate,
+    "presidium_seat": PresidiumSeatCreate,
+    "agenda_item": AgendaItemCreate,
+    "speech": SpeechCreate,
+    "speech_speaker": SpeakerIn,
+    "award": AwardCreate,
+    "gift": GiftCreate,
+    "delegation": DelegationCreate,
+    "participant": ParticipantCreate,
+    "attendance": AttendanceCreate,
+    "media_item": MediaItemCreate,
+    "category": CategoryCreate,
+    "tag": TagCreate,
+    "record": RecordCreate,
+    "comment": CommentCreate,
+    "user_account": UserCreate,
+}
+# The same pairs the services keep in order (and the database's CHECK constraints).
+ORDERED = (
+    ("start_date", "end_date"),
+    ("registration_opens_at", "registration_closes_at"),
+    ("planned_start", "planned_end"),
+    ("actual_start", "actual_end"),
+)
+# A storage key as the export writes it: relative, no "..", outside the thumbnails' folder.
+EXPORTED_KEY = re.compile(
+    r"^(?!thumbs/)[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"
+)
+# Refusals listed in one answer, at most (a broken file can have thousands).
+MAX_ERRORS = 50
+
+
 def _is_datetime(column: Column[Any]) -> bool:
     kind = column.type
     return isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime)
 
 
-def _convert(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        return None
-    if _is_datetime(column):
-        return dt.datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
-        return dt.date.fromisoformat(value)
-    return value
+def _require_complete_model() -> None:
+    """Refuse to work on a partial model: tables it does not know would be lost silently."""
+    missing = ({"event"} | set(OWNED) | set(SHARED)) - set(metadata.tables)
+    if missing:
+        raise RuntimeError(f"the models of {', '.join(sorted(missing))} are not loaded")
 
 
-async def import_event(db: AsyncSession, data: dict[str, Any]) -> int:
-    """Insert an exported event; returns the new event id. Runs in the caller's transaction."""
+def _column_field(column: Column[Any]) -> tuple[Any, Any]:
+    """A pydantic field for a column that the table's API schema does not have."""
+    kind = column.type
+    annotation: Any
+    if isinstance(kind, Enum) and kind.enum_class is not None:
+        annotation = kind.enum_class
+    elif isinstance(kind, Boolean):
+        annotation = bool
+    elif _is_datetime(column):
+        annotation = AwareDatetime
+    elif isinstance(kind, Date):
+        annotation = dt.date
+    elif isinstance(kind, Integer):
+        bound = MAX_ID if isinstance(kind, BigInteger) else MAX_INT
+        annotation = Annotated[int, Field(ge=1 if column.primary_key else -bound, le=bound)]
+    elif isinstance(kind, String):
+        annotation = Annotated[str, Field(max_length=kind.length)]
+    else:
+        raise TypeError(f"no import rule for {column.table.name}.{column.name} ({kind!r})")
+    if column.nullable:
+        return annotation | None, None
+    default = column.default
+    if isinstance(default, ScalarElementColumnDefault):
+        return annotation, Field(default=default.arg)
+    if isinstance(default, CallableColumnDefault):
+        # SQLAlchemy wraps the model's function in one that takes the execution context.
+        make: Callable[[Any], Any] = default.arg
+        return annotation, Field(default_factory=lambda: make(None))
+    return annotation, ...
+
+
+@functools.cache
+def row_schema(name: str) -> type[BaseModel]:
+    """The schema an imported row of table ``name`` must pass."""
+    table = _table(name)
+    base = ROW_SCHEMAS.get(name, Schema)
+    fields: dict[str, Any] = {
+        column.name: _column_field(column)
+        for column in table.columns
+        if column.name not in base.model_fields
+    }
+    # Inputs of the API that are not columns (a speech's speakers are rows of their own).
+    for field_name, info in base.model_fields.items():
+        if field_name not in table.c and info.is_required():
+            fields[field_name] = (Any, None)
+    model: type[BaseModel] = create_model(f"{base.__name__}Row", __base__=base, **fields)
+    return model
+
+
+def _columns_of(table: Table) -> list[str]:
+    return list(USER_COLUMNS) if table.name == "user_account" else [c.name for c in table.columns]
+
+
+def _fits(column: Column[Any], value: Any) -> str | None:
+    """Why ``value`` does not fit the column (PostgreSQL refuses what SQLite would keep)."""
+    length = getattr(column.type, "length", None)
+    if isinstance(value, str) and length is not None and len(value) > length:
+        return f"String should have at most {length} characters"
+    if isinstance(value, int) and not isinstance(value, bool) and isinstance(column.type, Integer):
+        bound = MAX_ID if isinstance(column.type, BigInteger) else MAX_INT
+        if not -bound <= value <= bound:
+            return f"Input should be between {-bound} and {bound}"
+    return None
+
+
+def _validate_rows(tables: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every row checked and normalised like an API write; Invalid names each bad field as
+    ``table[index].field``."""
+    checked: dict[str, list[dict[str, Any]]] = {}
+    errors: list[FieldError] = []
+    for name, table_rows in tables.items():
+        if not isinstance(table_rows, list):
+            errors.append(FieldError(name, "must be a list of rows"))
+            continue
+        table = _table(name)
+        allowed = set(_columns_of(table))
+        schema = row_schema(name)
+        out = checked[name] = []
+        for index, row in enumerate(table_rows):
+            where = f"{name}[{index}]"
+            if not isinstance(row, dict):
+                errors.append(FieldError(where, "must be an object of column values"))
+                continue
+            unknown = [key for key in row if key not in allowed]
+            errors += [
+                FieldError(f"{where}.{key}", "not a column of this table") for key in unknown
+            ]
+            if unknown:
+                continue
+            try:
+                values = schema.model_validate(row).model_dump()
+            except ValidationError as exc:
+                errors += [
+                    FieldError(f"{where}.{field}", message)
+                    for field, message in pydantic_errors(exc).items()
+                ]
+                continue
+            values = {key: values[key] for key in allowed if key in values}
+            for column in table.columns:
+                if column.name not in values:
+                    continue
+                problem = _fits(column, values[column.name])
+                if problem is None and values[column.name] is None and not column.nullable:
+                    problem = "Field required"
+                if problem:
+                    errors.append(FieldError(f"{where}.{column.name}", problem))
+            try:
+                for start, end in ORDERED:
+                    require_order(values, start, end)
+            except Invalid as exc:
+                errors += [FieldError(f"{where}.{e.field}", e.message) for e in exc.errors]
+            if name == "record":
+                values["body"] = {
+                    lang: sanitize_html(html) for lang, html in values["body"].items()
+                }
+            if name == "person" and values.get("photo_key") is not None:
+                errors.append(
+                    FieldError(f"{where}.photo_key", "an export does not carry people's photos")
+                )
+            out.append(values)
+    if errors:
+        raise _refusal(errors)
+    return checked
+
+
+def _refusal(errors: list[FieldError]) -> Invalid:
+    shown = "; ".join(f"{error.field}: {error.message}" for error in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return Invalid(f"nothing was imported: {shown}{more}", errors[:MAX_ERRORS])
+
+
+def _check_references(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Every reference points at a row of the import (a nullable one may point at a table that
+    a public export leaves out: it is cleared)."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    errors = []
+    for name, table_rows in rows.items():
+        for index, row in enumerate(table_rows):
+            if "id" not in row:
+                break
+            if row["id"] in ids[name]:
+                errors.append(FieldError(f"{name}[{index}].id", "another row has this id"))
+            ids[name].add(row["id"])
+    for name, table_rows in rows.items():
+        for fk in _table(name).foreign_keys:
+            column, target = fk.parent, fk.column.table.name
+            for index, row in enumerate(table_rows):
+                value = row.get(column.name)
+                if value is None or value in ids.get(target, ()):
+                    continue
+                if target not in rows and column.nullable:
+                    row[column.name] = None
+                else:
+                    message = f"no {target} with id {value} in the import"
+                    errors.append(FieldError(f"{name}[{index}].{column.name}", message))
+    if errors:
+        raise _refusal(errors)
+
+
+async def _photos(
+    media_rows: list[dict[str, Any]], files: dict[str, bytes] | None, event_slug: str
+) -> dict[str, Photo]:
+    """Each photo of the import decoded and re-encoded as an upload is, under a new key (the
+    keys of the file are only names inside the archive); rows are changed to match."""
+    from anyio import to_thread
+
+    if media_rows and files is None:
+        message = (
+            f"the export names {len(media_rows)} photos, whose files only a ZIP export carries: "
+            "export the event as .zip and import that"
+        )
+        raise _refusal([FieldError("media_item", message)])
+    photos: dict[str, Photo] = {}
+    errors = []
+    for index, row in enumerate(media_rows):
+        where = f"media_item[{index}].storage_key"
+        key = row["storage_key"]
+        if not EXPORTED_KEY.match(key) or ".." in key.split("/"):
+            errors.append(FieldError(where, f"{key!r} is not a storage key of an export"))
+            continue
+        content = (files or {}).get(key)
+        if content is None:
+            errors.append(FieldError(where, f"the archive holds no file {ARCHIVE_MEDIA}{key}"))
+            continue
+        try:
+            photo = await to_thread.run_sync(process_photo, content)
+        except Invalid as exc:
+            errors.append(FieldError(where, f"{ARCHIVE_MEDIA}{key}: {exc.errors[0].message}"))
+            continue
+        new = new_key(event_slug)
+        photos[new] = photo
+        row.update(
+            storage_key=new,
+            content_type=photo.content_type,
+            size=len(photo.data),
+            width=photo.width,
+            height=photo.height,
+        )
+    if errors:
+        raise _refusal(errors)
+    return photos
+
+
+def _envelope(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Invalid.field("format", f"not a {FORMAT} export")
     if data.get("version") != FORMAT_VERSION:
         raise Invalid.field("version", f"version {data.get('version')!r} is not {FORMAT_VERSION}")
     tables = data.get("tables")
     if not isinstance(tables, dict) or len(tables.get("event") or []) != 1:
-        raise Invalid.field("tables.event", "an export holds exactly one event")
+        raise Invalid.field("event", "an export holds exactly one event")
     unknown = sorted(set(tables) - set(OWNED) - set(SHARED) - {"event"})
     if unknown:
-        raise Invalid.field("tables", f"unknown tables: {', '.join(unknown)}")
-    slug = tables["event"][0].get("slug")
+        raise Invalid.field("tables", f"tables this version cannot import: {', '.join(unknown)}")
+    return tables
+
+
+async def import_event(
+    db: AsyncSession,
+    data: Any,
+    *,
+    files: dict[str, bytes] | None = None,
+    storage: MediaStorage | None = None,
+    user: User | None = None,
+) -> int:
+    """Insert an exported event with new ids (and its photos, given the archive's ``files`` and
+    the ``storage`` to keep them in); returns the new event id.
+
+    Every row is checked first, as the API checks a write; anything wrong refuses the whole
+    import (Invalid naming ``table[index].field``) before a row is written. The rows keep their
+    statuses and times, and are written in the caller's transaction with one audit entry; the
+    photos are stored once the rows are in, under new keys."""
+    from anyio import to_thread
+
+    _require_complete_model()
+    # Checking thousands of rows is CPU work: not on the server's event loop.
+    rows = await to_thread.run_sync(_validate_rows, _envelope(data))
+    _check_references(rows)
+    slug = rows["event"][0]["slug"]
+    photos = await _photos(rows.get("media_item", []), files, slug)
     event_table = _table("event")
     if await db.scalar(select(event_table.c.id).where(event_table.c.slug == slug)) is not None:
         raise Conflict(
             f"an event with the slug {slug!r} exists already",
-            [FieldError("event.slug", "another event already has this slug")],
+            [FieldError("event[0].slug", "another event already has this slug")],
         )
-
     new_ids: dict[str, dict[int, int]] = defaultdict(dict)
-    # Self-references (an organization inside another) are set once both rows exist.
-    deferred: list[tuple[Table, str, int, int, Any]] = []
-    for table in metadata.sorted_tables:
-        table_rows = tables.get(table.name)
-        if not table_rows:
-            continue
-        try:
-            await _insert(db, table, table_rows, new_ids, deferred)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Invalid.field(f"tables.{table.name}", f"malformed row: {exc}") from exc
-    for table, column, row_id, target, updated_at in deferred:
-        values = {column: target, "updated_at": updated_at}
-        await db.execute(update(table).where(table.c.id == row_id).values(values))
+    try:
+        for table in metadata.sorted_tables:
+            if rows.get(table.name):
+                await _insert(db, table, rows[table.name], new_ids)
+        await db.flush()
+    except IntegrityError as exc:
+        raise integrity_conflict(exc) from None
+    event_id = new_ids["event"][rows["event"][0]["id"]]
+    db.add(
+        AuditEntry(
+            user_id=user.id if user is not None else None,
+            action=AuditAction.CREATE,
+            entity="event",
+            entity_id=event_id,
+            event_id=event_id,
+            after={
+                "imported": {name: len(table_rows) for name, table_rows in rows.items()},
+                "photos": len(photos),
+                "generator": str(data.get("generator", ""))[:100],
+            },
+        )
+    )
     await db.flush()
-    return new_ids["event"][tables["event"][0]["id"]]
+    if photos:
+        assert storage is not None
+        for key, photo in photos.items():
+            await to_thread.run_sync(storage.save, key, photo.data)
+            await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
+    return event_id
 
 
 async def _insert(
@@ -248,42 +588,42 @@ async def _insert(
     table: Table,
     table_rows: list[dict[str, Any]],
     new_ids: dict[str, dict[int, int]],
-    deferred: list[tuple[Table, str, int, int, Any]],
 ) -> None:
+    """The rows of one table in one statement, their references rewritten to the new ids."""
     key = NATURAL_KEYS.get(table.name)
-    pending: list[dict[str, Any]] = []
-    for row in table_rows:
-        existing = None
-        if key and row.get(key):
-            existing = await db.scalar(select(table.c.id).where(table.c[key] == row[key]))
-        if existing is not None:
-            new_ids[table.name][row["id"]] = existing
-        else:
-            pending.append(row)
+    pending = table_rows
+    if key:
+        wanted = {row[key] for row in table_rows if row.get(key) is not None}
+        existing = dict(
+            (await db.execute(select(table.c[key], table.c.id).where(table.c[key].in_(wanted))))
+            .tuples()
+            .all()
+        )
+        for row in table_rows:
+            if row.get(key) in existing:
+                new_ids[table.name][row["id"]] = existing[row[key]]
+        pending = [row for row in table_rows if row.get(key) not in existing]
     if not pending:
         return
-    self_refs: list[str] = []
+    if table.name == "participant":
+        # The same event imported twice here: its tickets keep their codes in the first copy.
+        wanted = {row["qr_token"] for row in pending}
+        taken = set(
+            (await db.scalars(select(table.c.qr_token).where(table.c.qr_token.in_(wanted)))).all()
+        )
+        for row in pending:
+            if row["qr_token"] in taken:
+                row["qr_token"] = new_qr_token()
+    self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
     values = []
     for row in pending:
-        out: dict[str, Any] = {}
-        for column in table.columns:
-            if column.name == "id" or column.name not in row:
-                continue
-            value = _convert(column, row[column.name])
-            for fk in column.foreign_keys:
-                target = fk.column.table.name
-                if value is None:
-                    break
-                if target == table.name:
-                    self_refs.append(column.name)
-                    value = None
-                elif value in new_ids[target]:
-                    value = new_ids[target][value]
-                elif column.nullable:
-                    value = None  # pointed outside the export (e.g. staff left out publicly)
-                else:
-                    raise ValueError(f"{column.name}={value} is not in the export")
-            out[column.name] = value
+        out = {name: value for name, value in row.items() if name != "id"}
+        for fk in table.foreign_keys:
+            name, target = fk.parent.name, fk.column.table
+            if target is table:
+                out[name] = None
+            elif out[name] is not None:
+                out[name] = new_ids[target.name][out[name]]
         if table.name == "user_account":
             # Imported staff can not log in until an administrator sets a password.
             out.update(is_active=False, password_hash=None)
@@ -296,13 +636,17 @@ async def _insert(
     )
     for row, (new_id,) in zip(pending, result.all(), strict=True):
         new_ids[table.name][row["id"]] = new_id
-    for column_name in set(self_refs):
+    # A row inside another of the same table (an organization's parent): set once both exist,
+    # keeping the exported update time.
+    for name in self_refs:
         for row in pending:
-            if row.get(column_name) is not None:
-                new_id = new_ids[table.name][row["id"]]
-                parent_id = new_ids[table.name][row[column_name]]
-                updated_at = _convert(table.c.updated_at, row["updated_at"])
-                deferred.append((table, column_name, new_id, parent_id, updated_at))
+            if row.get(name) is not None:
+                own = new_ids[table.name]
+                await db.execute(
+                    update(table)
+                    .where(table.c.id == own[row["id"]])
+                    .values({name: own[row[name]], "updated_at": row["updated_at"]})
+                )
 
 
 # ---- the archive: the export with the media files --------------------------------------------
@@ -340,8 +684,9 @@ def write_archive(data: dict[str, Any], storage: MediaStorage) -> bytes:
 
 
 def read_archive(content: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The export and the media files of an archive made by :func:`write_archive`; only files
-    that the export's media items name are taken."""
+    """The export and the photos of an archive made by :func:`write_archive`, by the storage
+    key the export names them with. Only the originals are taken: an import makes its own
+    thumbnails, and any other file in the archive is ignored."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -350,29 +695,37 @@ def read_archive(content: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
             if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
                 raise Invalid.field("archive", "the archive unpacks to more than 2 GB")
             data = json.loads(archive.read(ARCHIVE_DATA))
-            if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
-                raise Invalid.field("format", f"not a {FORMAT} export")
-            try:
-                keys = media_keys(data)
-            except (KeyError, TypeError) as exc:
-                raise Invalid.field("tables.media_item", f"malformed row: {exc}") from None
+            tables = data.get("tables") if isinstance(data, dict) else None
+            media_rows = tables.get("media_item") if isinstance(tables, dict) else None
+            keys = [
+                row["storage_key"]
+                for row in (media_rows if isinstance(media_rows, list) else [])
+                if isinstance(row, dict) and isinstance(row.get("storage_key"), str)
+            ]
             files = {
                 key: archive.read(ARCHIVE_MEDIA + key)
                 for key in keys
                 if ARCHIVE_MEDIA + key in names
             }
-    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # What a damaged or hostile archive raises: bad CRCs, unknown compression, encryption,
+    # JSON nested too deep.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as exc:
         raise Invalid.field("archive", f"not a readable event archive: {exc}") from None
     return data, files
 
 
-async def import_archive(db: AsyncSession, content: bytes, storage: MediaStorage) -> int:
-    """Insert an archived event and store its media files; returns the new event id. The rows
-    are written in the caller's transaction; the files are stored once the rows are in."""
+async def import_archive(
+    db: AsyncSession, content: bytes, storage: MediaStorage, user: User | None = None
+) -> int:
+    """Insert an archived event with its photos (see :func:`import_event`)."""
     from anyio import to_thread
 
     data, files = await to_thread.run_sync(read_archive, content)
-    event_id = await import_event(db, data)
-    for key, body in files.items():
-        await to_thread.run_sync(storage.save, key, body)
-    return event_id
+    return await import_event(db, data, files=files, storage=storage, user=user)

@@ -190,10 +190,13 @@ async def _event_data(
     security=[{"BearerToken": []}],
 )
 async def event_import(
-    db_session: NamedDependency[AsyncSession], data: JSONBody[dict[str, Any]]
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    data: JSONBody[dict[str, Any]],
 ) -> dict[str, Any]:
-    event_id = await import_event(db_session, data)
-    return {"id": event_id, "slug": data["tables"]["event"][0]["slug"]}
+    event_id = await import_event(db_session, data, user=current_user(request))
+    slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
+    return {"id": event_id, "slug": slug}
 
 
 @post(
@@ -210,7 +213,9 @@ async def event_import_archive(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
 ) -> dict[str, Any]:
     content = await request.body()
-    event_id = await import_archive(db_session, content, media_storage(request))
+    event_id = await import_archive(
+        db_session, content, media_storage(request), current_user(request)
+    )
     slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
     return {"id": event_id, "slug": slug}
 
