@@ -42,7 +42,7 @@ WORKSPACE_TEMPLATES = [
     *sorted(
         str(p.relative_to(ROOT / "templates")) for p in (ROOT / "templates/manage").rglob("*.html")
     ),
-    "partials/forms.html",
+    "forms.html",
     "error.html",
 ]
 WORKSPACE_CODE = [
