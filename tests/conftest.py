@@ -2,7 +2,8 @@
 CONGRESS_DATABASE_URL points at one), the app over real HTTP-shaped ASGI calls, staff tokens.
 
 The schema is migrated once per run into a template (a file for SQLite, a template database for
-PostgreSQL); each test gets a fresh copy of it.
+PostgreSQL); each test gets a fresh copy of it. The demo event is loaded once per run into a
+second template, which the tests that ask for ``demo_slug`` (or ``demo``) copy instead.
 """
 
 from __future__ import annotations
@@ -33,14 +34,19 @@ from sqlalchemy.pool import NullPool
 from congress.app import create_app
 from congress.db.engine import make_engine
 from congress.db.migrate import upgrade
+from congress.demo import DEMO_SLUG, load_demo
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from congress.domain.accounts.services import create_token, hash_password
+from congress.domain.events.models import Event
+from congress.domain.publishing.services import public_event
 from congress.settings import Settings
 
 BASE_URL = os.environ.get("CONGRESS_DATABASE_URL", "")
 IS_POSTGRES = BASE_URL.startswith(("postgres", "postgresql"))
 PASSWORD = "correct horse battery"
+
+pytest_plugins = ["tests.registration_data"]
 
 
 def _pg_url(database: str) -> str:
@@ -79,18 +85,65 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield str(data_dir / "congress.db")
 
 
+async def _load_demo(settings: Settings) -> None:
+    engine = make_engine(settings, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine) as db:
+            await load_demo(db)
+            await db.commit()
+    finally:
+        # No connection may stay open: PostgreSQL copies a template only when nobody is on it.
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A copy of the empty template with the demo event loaded, built once per run (per worker)."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    if IS_POSTGRES:
+        name = f"congress_demo_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        asyncio.run(_load_demo(Settings(database_url=_pg_url(name), data_dir=data_dir)))
+        yield name
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        shutil.copyfile(template_database, data_dir / "congress.db")
+        asyncio.run(_load_demo(Settings(data_dir=data_dir, database_url="")))
+        yield str(data_dir / "congress.db")
+
+
 @pytest.fixture
-def settings(template_database: str, tmp_path: Path) -> Iterator[Settings]:
+def settings(
+    request: pytest.FixtureRequest, template_database: str, tmp_path: Path
+) -> Iterator[Settings]:
+    # A test that asks for the demo event starts from the demo template: loading the demo
+    # takes seconds, copying it a fraction of one.
+    wants_demo = "demo_slug" in request.fixturenames
+    template = request.getfixturevalue("demo_template") if wants_demo else template_database
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     if IS_POSTGRES:
         name = f"congress_t_{uuid.uuid4().hex[:12]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         yield Settings(database_url=_pg_url(name), data_dir=data_dir, secret_key="test-secret")
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
-        shutil.copyfile(template_database, data_dir / "congress.db")
+        shutil.copyfile(template, data_dir / "congress.db")
         yield Settings(database_url="", data_dir=data_dir, secret_key="test-secret")
+
+
+@pytest.fixture
+def demo_slug() -> str:
+    """The demo event is in this test's database (see ``settings``); its slug."""
+    return DEMO_SLUG
+
+
+@pytest.fixture
+async def demo(demo_slug: str, db: AsyncSession) -> Event:
+    """The demo event, with its venue and organizers loaded."""
+    return await public_event(db, None, demo_slug)
 
 
 @pytest.fixture

@@ -35,15 +35,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False
-    default_language: str = "en"
     demo_on_first_start: bool = Field(
         default=False, description="Load the demo event when the database is created"
     )
     templates_dir: Path = Field(default_factory=lambda: _project_dir("templates"))
     migrations_dir: Path = Field(default_factory=lambda: _project_dir("migrations"))
     static_dir: Path = Field(default_factory=lambda: _project_dir("static"))
-    api_page_size: int = 50
-    api_max_page_size: int = 500
     public_url: str = Field(
         default="",
         description="The site's public address (https://congress.example.org); https makes "

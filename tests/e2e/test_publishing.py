@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import NullPool
 
 from congress.db.engine import make_engine
-from congress.demo import DEMO_SLUG, load_demo
 from congress.domain.accounts.enums import Role
 from congress.domain.programme.models import Speech
 from congress.settings import Settings
@@ -28,8 +27,6 @@ pytestmark = pytest.mark.e2e
 async def _seed(settings: Settings) -> tuple[str, int]:
     engine = make_engine(settings, poolclass=NullPool)
     async with AsyncSession(engine, expire_on_commit=False) as db:
-        await load_demo(db)
-        await db.commit()
         user, token = await make_staff(db, Role.EDITOR)
         user.name = "Olga Smirnova"
         speech_id = await db.scalar(select(func.min(Speech.id)))
@@ -46,7 +43,7 @@ def seed(settings: Settings) -> tuple[str, int]:
 
 
 def test_publish_read_comment_moderate(
-    live_server: LiveServer, browser: Browser, settings: Settings
+    demo_slug: str, live_server: LiveServer, browser: Browser, settings: Settings
 ) -> None:
     token, speech_id = seed(settings)
     base = live_server.url
@@ -59,7 +56,7 @@ def test_publish_read_comment_moderate(
     ).new_page()
 
     # The editor writes the report on the desk, in four languages, as a draft.
-    editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
+    editor.goto(f"{base}/manage/events/{demo_slug}/record")
     editor.get_by_role("link", name="New report").click()
     editor.get_by_role("button", name="Create the draft").click()  # nothing typed yet
     expect(editor.locator("#headline-error")).to_be_visible()
@@ -81,20 +78,20 @@ def test_publish_read_comment_moderate(
     screenshot(editor, "publishing-desk-record")
 
     # The draft is invisible.
-    assert visitor.goto(f"{base}/events/{DEMO_SLUG}/records/second-day").status == 404
+    assert visitor.goto(f"{base}/events/{demo_slug}/records/second-day").status == 404
 
     workflow = editor.locator("#workflow")
     workflow.get_by_role("button", name="Send to review").click()
     expect(editor.locator("#workflow .pill")).to_have_text("review")
     editor.locator("#workflow").get_by_role("button", name="Publish now").click()
     expect(editor.locator("#workflow .pill")).to_have_text("published")
-    editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
+    editor.goto(f"{base}/manage/events/{demo_slug}/record")
     row = editor.locator("tr", has_text="The second day of the congress")
     expect(row.locator(".pill")).to_have_text("published")
     screenshot(editor, "publishing-desk")
 
     # A visitor finds it, switches to Russian, reads a speech by its URL and comments.
-    visitor.goto(f"{base}/events/{DEMO_SLUG}")
+    visitor.goto(f"{base}/events/{demo_slug}")
     visitor.get_by_role("link", name="The second day of the congress").click()
     visitor.locator(".languages").get_by_role("link", name="Русский").click()
     expect(visitor.locator("h1")).to_have_text("Второй день конгресса")
@@ -102,7 +99,7 @@ def test_publish_read_comment_moderate(
     expect(visitor.locator(".fallback").first).to_be_visible()  # the body exists in English only
     record_url = visitor.url
 
-    visitor.goto(f"{base}/events/{DEMO_SLUG}/speeches/{speech_id}?lang=ru")
+    visitor.goto(f"{base}/events/{demo_slug}/speeches/{speech_id}?lang=ru")
     expect(visitor.locator(".transcript")).to_be_visible()
     screenshot(visitor, "publishing-speech-ru")
 
@@ -114,7 +111,7 @@ def test_publish_read_comment_moderate(
     expect(visitor.locator(".notice")).to_be_visible()
     expect(visitor.locator(".comment", has_text="Спасибо за репортаж!")).to_have_count(0)
 
-    editor.goto(f"{base}/manage/events/{DEMO_SLUG}/record")
+    editor.goto(f"{base}/manage/events/{demo_slug}/record")
     expect(editor.locator(".comment", has_text="Спасибо за репортаж!")).to_be_visible()
     screenshot(editor, "publishing-desk-moderation")
     editor.locator(".comment", has_text="Спасибо за репортаж!").get_by_role(
@@ -128,7 +125,7 @@ def test_publish_read_comment_moderate(
 
 
 def test_pages_in_every_language(
-    live_server: LiveServer, browser: Browser, settings: Settings
+    demo_slug: str, live_server: LiveServer, browser: Browser, settings: Settings
 ) -> None:
     _, speech_id = seed(settings)
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -139,7 +136,7 @@ def test_pages_in_every_language(
             ("record", "/records/opening-ceremony"),
             ("speech", f"/speeches/{speech_id}"),
         ):
-            response = page.goto(f"{live_server.url}/events/{DEMO_SLUG}{path}?lang={lang}")
+            response = page.goto(f"{live_server.url}/events/{demo_slug}{path}?lang={lang}")
             assert response is not None and response.status == 200
             assert page.locator("html").get_attribute("lang") == lang
             screenshot(page, f"publishing-{name}-{lang}")
@@ -158,14 +155,16 @@ def _photo(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def test_desk_photos(live_server: LiveServer, browser: Browser, settings: Settings) -> None:
+def test_desk_photos(
+    demo_slug: str, live_server: LiveServer, browser: Browser, settings: Settings
+) -> None:
     token, _ = seed(settings)
     base = live_server.url
     editor = browser.new_context(
         viewport={"width": 1280, "height": 900},
         extra_http_headers={"Authorization": f"Bearer {token}"},
     ).new_page()
-    desk = f"{base}/manage/events/{DEMO_SLUG}/record"
+    desk = f"{base}/manage/events/{demo_slug}/record"
     for name, colour, caption in (
         ("presidium.jpg", (38, 84, 150), "The presidium of the opening ceremony"),
         ("badge.jpg", (150, 62, 48), "A commemorative badge for a video blogger"),
@@ -200,5 +199,5 @@ def test_desk_photos(live_server: LiveServer, browser: Browser, settings: Settin
     expect(editor.locator(".thumbs figure")).to_have_count(2)
 
     public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    public.goto(f"{base}/events/{DEMO_SLUG}?lang=zh")
+    public.goto(f"{base}/events/{demo_slug}?lang=zh")
     expect(public.locator(".gallery figure", has_text="大会堂里的代表们")).to_have_count(1)

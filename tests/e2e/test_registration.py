@@ -19,7 +19,7 @@ from congress.domain.programme.models import Session
 from congress.settings import Settings
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import LiveServer, StaffFactory, screenshot
-from tests.registration.conftest import make_event
+from tests.registration_data import make_event
 
 pytestmark = pytest.mark.e2e
 

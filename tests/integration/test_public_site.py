@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.db.base import utc_now
-from congress.demo import DEMO_SLUG, load_demo
 from congress.domain.events.enums import EventStatus
 from congress.domain.programme.models import Speech
 from congress.domain.publishing import services
@@ -22,12 +21,6 @@ from tests.conftest import csrf_token
 from tests.publishing_data import build_event
 
 EVENT_PAGES = ("", "/programme", "/records/opening")
-
-
-async def demo(db: AsyncSession) -> str:
-    await load_demo(db)
-    await db.commit()
-    return DEMO_SLUG
 
 
 async def test_home_lists_public_events_only(client: Any, db: AsyncSession) -> None:
@@ -40,8 +33,8 @@ async def test_home_lists_public_events_only(client: Any, db: AsyncSession) -> N
     assert '<html lang="de">' in response.text
 
 
-async def test_demo_pages_in_every_language(client: Any, db: AsyncSession) -> None:
-    slug = await demo(db)
+async def test_demo_pages_in_every_language(client: Any, db: AsyncSession, demo_slug: str) -> None:
+    slug = demo_slug
     speech_id = await db.scalar(select(func.min(Speech.id)))
     for lang in ("en", "ru", "zh", "de"):
         for path in ("", "/programme", "/records/opening-ceremony", f"/speeches/{speech_id}"):
@@ -182,8 +175,10 @@ async def test_view_counter_counts_readers_not_reloads(client: Any, db: AsyncSes
     assert not any("reader" in visitor or "127.0.0.1" in visitor for visitor in visitors)
 
 
-async def test_search_finds_published_text_only(client: Any, db: AsyncSession) -> None:
-    slug = await demo(db)
+async def test_search_finds_published_text_only(
+    client: Any, db: AsyncSession, demo_slug: str
+) -> None:
+    slug = demo_slug
     draft = await build_event(db, slug="secret-event", sessions=1, status=EventStatus.DRAFT)
     speech = (await db.scalars(select(Speech).limit(1))).one()
     speech.transcript = {**speech.transcript, "en": "A unique zanzibarian greeting."}
@@ -200,8 +195,8 @@ async def test_search_finds_published_text_only(client: Any, db: AsyncSession) -
     assert "Nothing found" in nothing.text
 
 
-async def test_tag_page(client: Any, db: AsyncSession) -> None:
-    slug = await demo(db)
+async def test_tag_page(client: Any, db: AsyncSession, demo_slug: str) -> None:
+    slug = demo_slug
     response = await client.get("/tags/awards?lang=de")
     assert response.status_code == 200
     assert "Auszeichnungen" in response.text

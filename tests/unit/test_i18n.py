@@ -37,12 +37,16 @@ def test_messages_and_dates_follow_the_locale() -> None:
 
 
 # The organizer workspace: every page, and the messages its code shows (flashes, labels,
-# confirmations). All of it has a Russian translation.
+# confirmations). All of it has a Russian translation. The registrars' and the editors' pages
+# beside it in manage/ do not have one yet.
+NOT_YET_TRANSLATED = ("manage/registration/", "manage/record/")
 WORKSPACE_TEMPLATES = [
     *sorted(
-        str(p.relative_to(ROOT / "templates")) for p in (ROOT / "templates/manage").rglob("*.html")
+        name
+        for p in (ROOT / "templates/manage").rglob("*.html")
+        if not (name := str(p.relative_to(ROOT / "templates"))).startswith(NOT_YET_TRANSLATED)
     ),
-    "partials/forms.html",
+    "forms.html",
     "error.html",
 ]
 WORKSPACE_CODE = [

@@ -187,7 +187,7 @@ async def proceedings_page(
     event, lang, job, _ = await _proceedings_job(db_session, request, slug, lang, archive)
     query = _query(lang=lang, archive="true" if archive else None)
     return Template(
-        "print/proceedings_status.html",
+        "public/proceedings_status.html",
         context={
             "lang": lang,
             "title": label("proceedings", lang),

@@ -158,7 +158,7 @@ async def attendance_page(
         }
     )
     return Template(
-        "registration/attendance.html",
+        "manage/registration/attendance.html",
         context={
             "event": spec.event,
             "tab": "attendance",

@@ -87,7 +87,7 @@ def public_categories(event: Event) -> list[tuple[str, str]]:
 def _registration_page(event: Event, form: Form, status: int = 200) -> Template:
     window = registration_window(event)
     return Template(
-        "registration/register.html",
+        "public/register.html",
         context={
             "event": event,
             "form": form,
@@ -141,7 +141,7 @@ async def ticket_page(
     if participant is None:
         raise NotFound("no ticket with this code for this event")
     return Template(
-        "registration/ticket.html",
+        "public/ticket.html",
         context={
             "event": event,
             "participant": participant,
@@ -258,7 +258,7 @@ async def participants_page(
         .all()
     )
     return Template(
-        "registration/participants.html",
+        "manage/registration/participants.html",
         context={
             **base_context(event, "participants"),
             "participants": participants,
@@ -291,7 +291,7 @@ def _participant_form_page(
         else []
     )
     return Template(
-        "registration/participant_form.html",
+        "manage/registration/participant_form.html",
         context={
             **base_context(event, "participants"),
             "form": form,
@@ -462,7 +462,7 @@ async def _delegations_page(
     db: AsyncSession, event: Event, form: Form, editing: int | None = None, status: int = 200
 ) -> Template:
     return Template(
-        "registration/delegations.html",
+        "manage/registration/delegations.html",
         context={
             **base_context(event, "delegations"),
             "delegations": await delegations_of(db, event),
@@ -521,7 +521,7 @@ async def import_page(
 ) -> Template:
     event = await staff_event(db_session, request, slug)
     return Template(
-        "registration/import.html",
+        "manage/registration/import.html",
         context={**base_context(event, "import"), "report": None, "columns": COLUMNS},
     )
 
@@ -550,7 +550,7 @@ async def import_upload(
         except ImportRejected as rejected:
             report, status = rejected.report, 422
     return Template(
-        "registration/import.html",
+        "manage/registration/import.html",
         context={
             **base_context(event, "import"),
             "report": report,
@@ -570,7 +570,7 @@ async def badges_page(
 ) -> Template:
     event = await staff_event(db_session, request, slug)
     return Template(
-        "registration/badges.html",
+        "manage/registration/badges.html",
         context={
             **base_context(event, "badges"),
             "delegations": await delegations_of(db_session, event),

@@ -80,7 +80,7 @@ async def _desk(
     records = await editor_records(db, event)
     comments = await pending_comments(db, event)
     return Template(
-        "publishing/desk.html",
+        "manage/record/desk.html",
         status_code=status_code,
         context={
             **_common(event),
@@ -145,7 +145,7 @@ async def _record_page(
     status_code: int = 200,
 ) -> Template:
     return Template(
-        "publishing/record_form.html",
+        "manage/record/record_form.html",
         status_code=status_code,
         context={
             **_common(event),
@@ -462,7 +462,7 @@ async def _photo_page(
     lang = event.primary_language
     people.sort(key=lambda person: person_name(person, lang, event.languages).casefold())
     return Template(
-        "publishing/photo_form.html",
+        "manage/record/photo_form.html",
         status_code=status_code,
         context={
             **_common(event),
@@ -524,7 +524,7 @@ async def photo_delete_confirm(
     """Asks before deleting (the page the delete button leads to without JavaScript)."""
     event = await _event(db_session, request, slug)
     item = await _photo_of(db_session, request, event, item_id)
-    return Template("publishing/photo_delete.html", context={**_common(event), "item": item})
+    return Template("manage/record/photo_delete.html", context={**_common(event), "item": item})
 
 
 @page_post("/manage/events/{slug:str}/photos/{item_id:int}/delete", guards=[EDITORS])

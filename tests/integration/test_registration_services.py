@@ -23,8 +23,7 @@ from congress.domain.registration.services import (
     registration_window,
 )
 from congress.errors import Conflict, Invalid, NotFound
-
-from .conftest import NOW, World, make_event, make_participant
+from tests.registration_data import NOW, World, make_event, make_participant
 
 
 def form(**values: object) -> PublicRegistration:

@@ -29,7 +29,7 @@ from congress.domain.publishing.models import MediaItem
 from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from congress.translation import resolve
-from tests.documents.conftest import Pdf, squash
+from tests.pdf import Pdf, squash
 
 
 async def _speeches_and_seats(

@@ -19,8 +19,7 @@ from congress.domain.people.models import Person
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
 from congress.settings import Settings
-
-from .conftest import World, make_participant
+from tests.registration_data import World, make_participant
 
 
 async def test_check_in_by_token_over_http(

@@ -15,8 +15,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.models import Participant
 from tests.conftest import log_in, make_staff, post_form
-
-from .conftest import NOW, World, make_participant
+from tests.registration_data import NOW, World, make_participant
 
 HTML = {"accept": "text/html"}
 VISITOR = {

@@ -1,4 +1,4 @@
-"""Fixtures of the registration and check-in tests: a published event with open registration."""
+"""Test data of registration and check-in: a published event with open registration, participants."""
 
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ from congress.domain.checkin.models import Attendance
 from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.models import Participant
 from congress.errors import Conflict, NotFound
-
-from .conftest import World, make_event, make_participant
+from tests.registration_data import World, make_event, make_participant
 
 
 async def audit_counts(db: AsyncSession) -> dict[str, int]:

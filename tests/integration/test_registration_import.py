@@ -14,8 +14,7 @@ from congress.domain.people.models import Organization, Person, Position
 from congress.domain.registration.enums import ParticipantCategory
 from congress.domain.registration.importers import ImportRejected, import_participants
 from congress.domain.registration.models import Participant
-
-from .conftest import World, make_participant
+from tests.registration_data import World, make_participant
 
 INDICO = (
     "Pyotr,Ivanov,Peace Foundation,Chairman,+7 495 000 00 00,pyotr@example.org\n"

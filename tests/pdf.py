@@ -1,24 +1,11 @@
-"""The demo event in the test database, and helpers to read PDFs."""
+"""Reading PDFs back in tests."""
 
 from __future__ import annotations
 
 import io
 import re
 
-import pytest
 from pypdf import PdfReader
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from congress.demo import DEMO_SLUG, load_demo
-from congress.domain.events.models import Event
-from congress.domain.publishing.services import public_event
-
-
-@pytest.fixture
-async def demo(db: AsyncSession) -> Event:
-    await load_demo(db)
-    await db.commit()
-    return await public_event(db, None, DEMO_SLUG)
 
 
 def squash(text: str) -> str:

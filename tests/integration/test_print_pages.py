@@ -15,7 +15,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.models import Event
 from congress.settings import Settings
-from tests.documents.conftest import Pdf
+from tests.pdf import Pdf
 
 SLUG = "friendship-congress-2"
 
@@ -105,18 +105,17 @@ async def test_proceedings_progress_then_pdf_cached_until_the_event_changes(
 
 
 def test_print_command(
-    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    demo_slug: str,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
 ) -> None:
-    import asyncio as aio
-
-    from congress.__main__ import _load_demo
-
     monkeypatch.setenv("CONGRESS_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("CONGRESS_DATABASE_URL", settings.database_url)
     from congress.settings import get_settings
 
     get_settings.cache_clear()
-    aio.run(_load_demo(settings, False))
     output = tmp_path / "programme.pdf"
     assert main(["print", "programme", SLUG, "--lang", "ru", "-o", str(output)]) == 0
     pdf = Pdf(output.read_bytes())

@@ -14,8 +14,7 @@ from congress.domain.checkin.services import CheckInService
 from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.models import Participant
 from tests.conftest import IS_POSTGRES
-
-from .conftest import World, make_participant
+from tests.registration_data import World, make_participant
 
 pytestmark = [
     pytest.mark.postgres_only,
