@@ -6,8 +6,8 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 
+from congress.messages import LOCALE_DIR
 from congress.server.i18n import (
-    LOCALE_DIR,
     format_date,
     format_datetime,
     format_time,
