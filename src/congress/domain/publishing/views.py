@@ -54,7 +54,6 @@ VALUE_WORDS = {
     "chair": N_("Chair"),
     "co_chair": N_("Co-chair"),
     "secretary": N_("Secretary"),
-    "member": N_("Member"),
     "guest_of_honour": N_("Guest of honour"),
     "original": N_("original"),
     "translation": N_("translation"),
