@@ -235,9 +235,8 @@ class _Reader:
 def _speaker(reader: _Reader, speaker: SpeechSpeaker) -> Speaker:
     capacity = [reader.position(speaker.position)]
     if speaker.on_behalf_of is not None:
-        capacity.append(
-            f"{gettext_in(reader.lang, 'on behalf of')} {reader.text(speaker.on_behalf_of.name)}"
-        )
+        on_behalf_of = gettext_in(reader.lang, "on behalf of")
+        capacity.append(f"{on_behalf_of} {reader.text(speaker.on_behalf_of.name)}")
     capacity.append(reader.text(speaker.capacity))
     return Speaker(
         speaker.person_id,
