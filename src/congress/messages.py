@@ -59,7 +59,7 @@ def ngettext_in(lang: str, singular: str, plural: str, n: int, **variables: Any)
 
 def pgettext_in(lang: str, context: str, message: str, **variables: Any) -> str:
     """A message that one audience words differently (``context`` tells them apart)."""
-    text = translations(lang).pgettext(context, message)
+    text = str(translations(lang).pgettext(context, message))
     return text % variables if variables else text
 
 
