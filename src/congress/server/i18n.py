@@ -127,6 +127,11 @@ def install(env: Any) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     env.globals["current_locale"] = current_locale
+    # For pages and documents in a language of their own (the public site, print): the words
+    # name it, ``gettext_in(lang, "Programme")``; ``_()`` is always the interface language.
+    env.globals["gettext_in"] = messages.gettext_in
+    env.globals["ngettext_in"] = messages.ngettext_in
+    env.globals["pgettext_in"] = messages.pgettext_in
     env.globals["interface_languages"] = INTERFACE_LANGUAGES
     env.globals["language_name"] = language_name
     env.filters["date"] = format_date

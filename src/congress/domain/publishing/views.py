@@ -1,5 +1,4 @@
-"""What every public page's template receives (the language, gettext in that language, text
-helpers), and the cache of the answers that grow with the event: its open formats, its page and programme."""
+"""What every public page's template receives (the language, text helpers), and the cache of the answers that grow with the event: its open formats, its page and programme."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import zoneinfo
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from anyio import to_thread
@@ -32,7 +30,7 @@ from congress.domain.publishing.services import (
     published_records,
     with_details,
 )
-from congress.messages import N_, gettext_in, language_name, ngettext_in, pgettext_in
+from congress.messages import N_, gettext_in, language_name
 from congress.server.security import current_user
 from congress.translation import Translated, resolve
 
@@ -201,10 +199,6 @@ def page_context(
     return {
         "lang": lang,
         "languages": languages,
-        # ``_()`` and its kin speak the page's language, not the visitor's interface language.
-        "gettext": partial(gettext_in, lang),
-        "ngettext": partial(ngettext_in, lang),
-        "pgettext": partial(pgettext_in, lang),
         "t": text,
         "event": event,
         "alternates": alternates,
