@@ -36,11 +36,13 @@ def N_(message: str) -> str:
 
 @cache
 def translations(lang: str) -> NullTranslations:
-    path = LOCALE_DIR / lang.split("-")[0].lower() / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
+    """The catalogue of ``lang``'s language ("de-AT" reads "de"); none for other names."""
+    base = lang.split("-")[0].lower()
+    path = LOCALE_DIR / base / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not base.isalpha() or not path.exists():
         return NullTranslations()
     with path.open("rb") as source:
-        catalog = read_po(source, locale=path.parent.parent.name, domain=DOMAIN)
+        catalog = read_po(source, locale=base, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

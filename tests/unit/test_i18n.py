@@ -175,6 +175,8 @@ def test_documents_and_pages_speak_their_own_language() -> None:
         assert gettext_in("zh", "Page %(n)s of %(m)s", n=2, m=9) == "第 2 页，共 9 页"
         assert gettext_in("de", "Page %(n)s of %(m)s", n=2, m=9) == "Seite 2 von 9"
         assert gettext_in("fr", "Page %(n)s of %(m)s", n=2, m=9) == "Page 2 of 9"
+        assert gettext_in("de-AT", "Programme") == "Programm"
+        assert gettext_in("../ru", "Programme") == "Programme"
         assert pgettext_in("de", "print", "Agenda") == "Tagesordnung"
         assert pgettext_in("de", "public", "Agenda") == "Ablauf"
         assert gettext("Agenda") == "Повестка"
