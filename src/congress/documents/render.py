@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from congress.documents.fetcher import ORIGIN, AssetFetcher
 from congress.errors import ProblemError
-from congress.messages import gettext_in, language_name, ngettext_in, pgettext_in
+from congress.messages import gettext_in, ngettext_in, pgettext_in
 from congress.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -72,7 +72,6 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         gettext_in=gettext_in,
         ngettext_in=ngettext_in,
         pgettext_in=pgettext_in,
-        language_name=language_name,
         page_footer_content=page_footer_content,
     )
     return env

@@ -21,7 +21,8 @@ from babel import numbers as babel_numbers
 from congress import messages
 
 DEFAULT_LOCALE = "en"
-# English is the source language of every message; the others have catalogues.
+# The staff interface's languages: English, the source of every message, and those whose
+# catalogue covers the staff pages (de and zh cover only the public site and documents so far).
 INTERFACE_LANGUAGES = ("en", "ru")
 
 _current: ContextVar[str] = ContextVar("congress_locale", default=DEFAULT_LOCALE)

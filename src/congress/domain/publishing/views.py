@@ -1,4 +1,5 @@
-"""What every public page's template receives (the language, text helpers), and the cache of the answers that grow with the event: its open formats, its page and programme."""
+"""What every public page's template receives (the language, text helpers), and the cache of
+the answers that grow with the event: its open formats, its page and programme."""
 
 from __future__ import annotations
 
