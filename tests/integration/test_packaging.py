@@ -43,4 +43,7 @@ def test_wheel_bundles_the_project_folders(tmp_path: Path) -> None:
                 expected.add(f"congress/_data/{folder}/{path.name}")
     assert expected <= names, sorted(expected - names)
     assert "congress/__main__.py" in names
+    # The interface words: .po catalogues, compiled in memory when first used.
+    for lang in ("ru", "de", "zh"):
+        assert f"congress/locale/{lang}/LC_MESSAGES/messages.po" in names
     assert not any(name.startswith(("tests/", "congress/_data/tests")) for name in names)

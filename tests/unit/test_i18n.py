@@ -2,12 +2,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+from babel.messages.catalog import Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 
-from congress.server.i18n import (
+from congress.messages import (
     LOCALE_DIR,
+    gettext_in,
+    language_name,
+    pgettext_in,
+    translations,
+)
+from congress.server.i18n import (
     format_date,
     format_datetime,
     format_time,
@@ -94,3 +102,88 @@ def test_russian_workspace_formats_dates_per_locale() -> None:
         assert gettext("The session was deleted.") == "Заседание удалено."
     with using_locale("en"):
         assert format_time(moment, tz="Europe/Moscow") == "10:30\u202fAM"
+
+
+# The keywords of docs/translations.md: the request's language, a given language, enum words.
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "N_": None,
+    "gettext_in": (2,),
+    "ngettext_in": (2, 3),
+    "pgettext_in": ((2, "c"), 3),
+}
+DOCUMENT_KEYWORDS = {name: KEYWORDS[name] for name in ("gettext_in", "ngettext_in", "pgettext_in")}
+CATALOGUES = ("ru", "de", "zh")
+
+
+def _extract(paths: list[Path], keywords: dict[str, Any]) -> set[tuple[str | None, str]]:
+    found: set[tuple[str | None, str]] = set()
+    for path in paths:
+        method, options = (
+            ("jinja2", {"extensions": "jinja2.ext.i18n"})
+            if path.suffix == ".html"
+            else ("python", {})
+        )
+        for _, message, _, context in extract_from_file(
+            method, path, keywords=keywords, options=options
+        ):
+            found.add((context, message if isinstance(message, str) else message[0]))
+    return found
+
+
+def _catalogue(lang: str) -> dict[tuple[str | None, str], Message]:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalogue = read_po(source, locale=lang)
+    return {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): m
+        for m in catalogue
+        if m.id and "fuzzy" not in m.flags
+    }
+
+
+def _translated(message: Message) -> bool:
+    return bool(message.string if isinstance(message.string, str) else all(message.string))
+
+
+def test_every_message_of_the_code_is_in_every_catalogue() -> None:
+    """The catalogues parse and are in step with the code (pybabel update was run)."""
+    used = _extract(
+        sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "templates").rglob("*.html")),
+        KEYWORDS,
+    )
+    assert len(used) > 600
+    for lang in CATALOGUES:
+        assert sorted(used - set(_catalogue(lang))) == [], lang
+        assert translations(lang).gettext("Programme") != "Programme"
+
+
+def test_the_public_site_and_the_documents_keep_their_ru_de_zh_words() -> None:
+    """Every word of the public site and of printed documents is translated into the three
+    languages these words had before they moved into the catalogues."""
+    public = _extract(sorted((ROOT / "templates" / "public").rglob("*.html")), KEYWORDS)
+    public |= _extract([ROOT / "src/congress/domain/publishing/views.py"], {"N_": None})
+    documents = _extract(
+        sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "templates").rglob("*.html")),
+        DOCUMENT_KEYWORDS,
+    )
+    assert len(public) > 70 and len(documents) > 45
+    for lang in CATALOGUES:
+        catalogue = _catalogue(lang)
+        missing = [key for key in public | documents if not _translated(catalogue[key])]
+        assert missing == [], lang
+
+
+def test_documents_and_pages_speak_their_own_language() -> None:
+    """A document's words follow its language, not the interface's; formats keep their values."""
+    with using_locale("ru"):
+        assert gettext_in("zh", "Page %(n)s of %(m)s", n=2, m=9) == "第 2 页，共 9 页"
+        assert gettext_in("de", "Page %(n)s of %(m)s", n=2, m=9) == "Seite 2 von 9"
+        assert gettext_in("fr", "Page %(n)s of %(m)s", n=2, m=9) == "Page 2 of 9"
+        assert gettext_in("de-AT", "Programme") == "Programm"
+        assert gettext_in("../ru", "Programme") == "Programme"
+        assert pgettext_in("de", "print", "Agenda") == "Tagesordnung"
+        assert pgettext_in("de", "public", "Agenda") == "Ablauf"
+        assert gettext("Agenda") == "Повестка"
+        assert language_name("zh", "ru") == "Китайский"
+        assert language_name("zh", "ru", capitalized=False) == "китайский"
+        assert language_name("xx", "ru") == "xx"

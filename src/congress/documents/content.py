@@ -19,7 +19,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from congress.documents.labels import label, language_name
 from congress.domain.accounts.models import AuditEntry
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person, Position
@@ -31,6 +30,7 @@ from congress.domain.publishing.services import load_programme
 from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Invalid
+from congress.messages import gettext_in, language_name, pgettext_in
 from congress.translation import resolve
 
 
@@ -205,31 +205,31 @@ class _Reader:
     def transcript(self, value: dict[str, str], original: str, status: dict[str, str]) -> Text:
         served = resolve(value, self.lang, self.event.languages)
         if not served.text:
-            return Text("", None, label("no_transcript", self.lang))
+            return Text("", None, gettext_in(self.lang, "No transcript has been recorded."))
         note = ""
         language = served.language or original
         if served.is_fallback:
-            note = label(
-                "fallback",
+            note = gettext_in(
                 self.lang,
-                requested=language_name(self.lang, self.lang),
-                served=language_name(language, self.lang),
+                "Not available in %(requested)s; shown in %(served)s",
+                requested=language_name(self.lang, self.lang, capitalized=False),
+                served=language_name(language, self.lang, capitalized=False),
             )
         elif language != original:
             how = status.get(language, TranscriptStatus.TRANSLATION)
-            key = (
-                "interpretation_of" if how == TranscriptStatus.INTERPRETATION else "translation_of"
-            )
-            note = label(key, self.lang, language=language_name(original, self.lang))
+            source = language_name(original, self.lang, capitalized=False)
+            if how == TranscriptStatus.INTERPRETATION:
+                note = gettext_in(self.lang, "Interpretation from %(language)s", language=source)
+            else:
+                note = gettext_in(self.lang, "Translation from %(language)s", language=source)
         return Text(served.text, language, note)
 
 
 def _speaker(reader: _Reader, speaker: SpeechSpeaker) -> Speaker:
     capacity = [reader.position(speaker.position)]
     if speaker.on_behalf_of is not None:
-        capacity.append(
-            f"{label('on_behalf_of', reader.lang)} {reader.text(speaker.on_behalf_of.name)}"
-        )
+        on_behalf_of = gettext_in(reader.lang, "on behalf of")
+        capacity.append(f"{on_behalf_of} {reader.text(speaker.on_behalf_of.name)}")
     capacity.append(reader.text(speaker.capacity))
     return Speaker(
         speaker.person_id,
@@ -277,7 +277,11 @@ def _item(reader: _Reader, item: AgendaItem) -> Item:
             "description": reader.text(gift.description),
         }
     if not doc.title:
-        doc.title = label(doc.kind, reader.lang) if doc.kind in ("award", "gift") else ""
+        titles = {
+            "award": gettext_in(reader.lang, "Award"),
+            "gift": pgettext_in(reader.lang, "print", "Gift"),
+        }
+        doc.title = titles.get(doc.kind, "")
     return doc
 
 
@@ -341,7 +345,7 @@ async def load_event_doc(
         lang=lang,
         languages=list(event.languages),
         name=reader.text(event.name),
-        edition=label("edition", lang, n=event.edition) if event.edition else "",
+        edition=gettext_in(lang, "Edition %(n)s", n=event.edition) if event.edition else "",
         occasion=reader.text(event.occasion),
         description=reader.text(event.description),
         dates=dates,
@@ -405,7 +409,9 @@ def _delegation_docs(reader: _Reader, participants: Sequence[Participant]) -> li
         docs.append(
             DelegationDoc(
                 anchor=f"delegation-{delegation_id or 0}",
-                name=reader.text(delegation.name) if delegation else label("no_delegation", lang),
+                name=reader.text(delegation.name)
+                if delegation
+                else gettext_in(lang, "Not in a delegation"),
                 # The head is named only when they, too, agreed to be listed.
                 head=reader.name(head) if head and head.id in consented else "",
                 members=listed,

@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.content import event_version, require_language
 from congress.documents.jobs import Job, PrintJobs
-from congress.documents.labels import label, language_name
 from congress.documents.proceedings import load_proceedings, proceedings_pdf
 from congress.documents.programme import PROGRAMME_CSS, programme_html
 from congress.documents.render import RenderError, render_pdf_async
 from congress.domain.events.models import Event
 from congress.domain.publishing.services import public_event
+from congress.messages import gettext_in, language_name
 from congress.server.security import current_user, public
 from congress.settings import Settings
 
@@ -62,7 +62,7 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     links = [
         {
             "href": f"{base}/programme/print{_query(lang=code)}",
-            "text": language_name(code, code),
+            "text": language_name(code, code, capitalized=False),
             "current": code == lang and not second,
         }
         for code in event.languages
@@ -70,7 +70,9 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     links += [
         {
             "href": f"{base}/programme/print{_query(lang=lang, second=other)}",
-            "text": f"{language_name(lang, lang)} + {language_name(other, other)}",
+            "text": " + ".join(
+                language_name(code, code, capitalized=False) for code in (lang, other)
+            ),
             "current": other == second,
         }
         for other in event.languages
@@ -80,7 +82,7 @@ def _programme_links(event: Event, lang: str, second: str | None) -> list[dict[s
     links.append(
         {
             "href": f"{base}/proceedings{_query(lang=lang)}",
-            "text": label("proceedings", lang) + " (PDF)",
+            "text": gettext_in(lang, "Proceedings") + " (PDF)",
             "current": False,
         }
     )
@@ -190,7 +192,7 @@ async def proceedings_page(
         "public/proceedings_status.html",
         context={
             "lang": lang,
-            "title": label("proceedings", lang),
+            "title": gettext_in(lang, "Proceedings"),
             "event_name": event.name,
             "job": job,
             "status_url": f"/events/{event.slug}/proceedings/status{query}",

@@ -27,9 +27,9 @@ from congress.documents.content import (
     load_event_doc,
     speaker_index,
 )
-from congress.documents.labels import label
 from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
 from congress.domain.events.models import Event
+from congress.messages import gettext_in
 from congress.settings import Settings
 
 TEMPLATE = "print/proceedings.html"
@@ -53,7 +53,7 @@ class Proceedings:
 
     @property
     def metadata(self) -> Metadata:
-        title = f"{self.event.name} — {label('proceedings', self.event.lang)}"
+        title = f"{self.event.name} — {gettext_in(self.event.lang, 'Proceedings')}"
         author = ", ".join(self.event.organizers) or self.event.name
         return Metadata(title, author, self.event.lang)
 

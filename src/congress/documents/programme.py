@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.content import load_event_doc, require_language
-from congress.documents.labels import label
 from congress.documents.render import BASE_CSS, render_html
 from congress.domain.events.models import Event
+from congress.messages import gettext_in
 from congress.settings import Settings
 
 PROGRAMME_CSS = (BASE_CSS, "print/programme.css")
@@ -35,7 +35,7 @@ async def programme_html(
     if second is not None and second != lang:
         require_language(event, second)
         other = await load_event_doc(db, event, second)
-    title = f"{doc.name} — {label('programme', lang)}"
+    title = f"{doc.name} — {gettext_in(lang, 'Programme')}"
     return render_html(
         "print/programme.html",
         {

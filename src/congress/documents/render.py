@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from congress.documents.fetcher import ORIGIN, AssetFetcher
 from congress.errors import ProblemError
+from congress.messages import gettext_in, ngettext_in, pgettext_in
 from congress.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -53,7 +54,6 @@ class RenderError(ProblemError):
 
 @lru_cache(maxsize=4)
 def _environment(templates_dir: Path) -> jinja2.Environment:
-    from congress.documents.labels import label, language_name, page_footer_content
     from congress.server.templating import install_helpers
 
     env = jinja2.Environment(
@@ -67,8 +67,12 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["rich"] = rich_text
     env.filters["paragraphs"] = paragraphs
     env.filters["css_string"] = css_string
+    # A document speaks its own language (a bilingual one, two): every word names it.
     env.globals.update(
-        label=label, language_name=language_name, page_footer_content=page_footer_content
+        gettext_in=gettext_in,
+        ngettext_in=ngettext_in,
+        pgettext_in=pgettext_in,
+        page_footer_content=page_footer_content,
     )
     return env
 
@@ -95,6 +99,18 @@ def css_string(value: str) -> Markup:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
     escaped = escaped.replace("<", "\\3c ")  # never close the <style> element
     return Markup(f'"{escaped}"')
+
+
+def page_footer_content(lang: str, total: int | None = None) -> str:
+    """The CSS `content` value of the localized "page N of M" footer (M counted unless given)."""
+    pattern = gettext_in(lang, "Page %(n)s of %(m)s")
+    before, _, rest = pattern.partition("%(n)s")
+    middle, _, after = rest.partition("%(m)s")
+    pages = css_string(str(total)) if total is not None else "counter(pages)"
+    pieces = [css_string(before), "counter(page)", css_string(middle), pages]
+    if after:
+        pieces.append(css_string(after))
+    return " ".join(pieces)
 
 
 def render_html(

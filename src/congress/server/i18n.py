@@ -4,48 +4,28 @@ The locale of a request is chosen once (the staff user's own choice, else the br
 Accept-Language, else the default) and kept in a context variable, so that ``_()`` works the
 same in templates, controllers and services without passing the locale around.
 
-Catalogues are kept as ``.po`` files only (``src/congress/locale/<lang>/LC_MESSAGES``) and
-compiled in memory on first use: no build step, and nothing binary in the repository.
+The catalogues themselves, and the names of languages, are ``congress.messages``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "messages"
+from congress import messages
+
 DEFAULT_LOCALE = "en"
-# English is the source language of every message; the others have catalogues.
+# The staff interface's languages: English, the source of every message, and those whose
+# catalogue covers the staff pages (de and zh cover only the public site and documents so far).
 INTERFACE_LANGUAGES = ("en", "ru")
 
 _current: ContextVar[str] = ContextVar("congress_locale", default=DEFAULT_LOCALE)
-
-
-@cache
-def translations(locale: str) -> NullTranslations:
-    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=locale, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
 
 
 def current_locale() -> str:
@@ -87,13 +67,15 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
 
 
 def gettext(message: str, **variables: Any) -> str:
-    text = translations(current_locale()).gettext(message)
-    return text % variables if variables else text
+    return messages.gettext_in(current_locale(), message, **variables)
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
-    text = translations(current_locale()).ngettext(singular, plural, n)
-    return text % {"num": n, **variables}
+    return messages.ngettext_in(current_locale(), singular, plural, n, **variables)
+
+
+def pgettext(context: str, message: str, **variables: Any) -> str:
+    return messages.pgettext_in(current_locale(), context, message, **variables)
 
 
 _ = gettext
@@ -101,11 +83,7 @@ _ = gettext
 
 def language_name(code: str, locale: str | None = None) -> str:
     """The name of a language (event languages) in the interface language."""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(locale or current_locale())
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:] if name else code
+    return messages.language_name(code, locale or current_locale())
 
 
 def format_date(value: dt.date | None, format: str = "medium") -> str:
@@ -146,10 +124,15 @@ def _zone(name: str | None) -> Any:
 
 
 def install(env: Any) -> None:
-    """Give a Jinja environment ``_()``, ``ngettext()`` and the locale filters."""
+    """Give a Jinja environment ``_()``, ``ngettext()``, ``pgettext()`` and the locale filters."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     env.globals["current_locale"] = current_locale
+    # For pages and documents in a language of their own (the public site, print): the words
+    # name it, ``gettext_in(lang, "Programme")``; ``_()`` is always the interface language.
+    env.globals["gettext_in"] = messages.gettext_in
+    env.globals["ngettext_in"] = messages.ngettext_in
+    env.globals["pgettext_in"] = messages.pgettext_in
     env.globals["interface_languages"] = INTERFACE_LANGUAGES
     env.globals["language_name"] = language_name
     env.filters["date"] = format_date

@@ -1,18 +1,15 @@
-"""Words for the values of enums, as the interface shows them (translated with ``_``).
+"""Words for the values of enums, as the staff pages show them (translated with ``_``).
 
-``N_`` only marks a message for extraction; ``label()`` translates it when shown.
+``N_`` only marks a message for extraction; ``label()`` translates it when shown, in the
+interface language.
 """
 
 from __future__ import annotations
 
 import enum
 
+from congress.messages import N_
 from congress.server.i18n import gettext
-
-
-def N_(message: str) -> str:
-    return message
-
 
 LABELS = {
     # roles

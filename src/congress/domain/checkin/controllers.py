@@ -39,6 +39,7 @@ from congress.domain.programme.models import Session
 from congress.domain.registration.enums import CATEGORY_LABELS
 from congress.domain.registration.models import Participant
 from congress.errors import NotFound, ProblemError
+from congress.server.i18n import gettext as _
 from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, roles
 
@@ -216,7 +217,7 @@ async def _desk_page(
                 await desk.counts(event, session), session.id if session else None
             ),
             "label": partial(participant_label, event=event),
-            "categories": CATEGORY_LABELS,
+            "categories": {category: _(word) for category, word in CATEGORY_LABELS.items()},
             "lang": event.primary_language,
         },
         status_code=status,

@@ -1,5 +1,7 @@
 import enum
 
+from congress.messages import N_
+
 
 class AttendanceState(enum.StrEnum):
     PRESENT = "present"
@@ -7,8 +9,9 @@ class AttendanceState(enum.StrEnum):
     ABSENT = "absent"
 
 
+# The words for these values (gettext messages, translated where a page shows them).
 STATE_LABELS = {
-    AttendanceState.PRESENT: "Present",
-    AttendanceState.EXCUSED: "Excused",
-    AttendanceState.ABSENT: "Absent",
+    AttendanceState.PRESENT: N_("Present"),
+    AttendanceState.EXCUSED: N_("Excused"),
+    AttendanceState.ABSENT: N_("Absent"),
 }

@@ -33,6 +33,7 @@ from congress.domain.registration.enums import (
     ParticipantStatus,
 )
 from congress.domain.registration.models import Delegation, Participant
+from congress.messages import gettext_in
 from congress.translation import text
 
 CHUNK = 1000
@@ -149,12 +150,12 @@ def to_row(spec: ListSpec, values: Any) -> Row:
         values[:9]
     )
     delegation_name = text(delegation, lang, languages) if delegation else ""
-    category_label = CATEGORY_LABELS[category]
+    category_label = gettext_in(lang, CATEGORY_LABELS[category])
     if spec.session is not None:
         state, at = values[9], values[10]
-        presence = STATE_LABELS[state] if state else ""
+        presence = gettext_in(lang, STATE_LABELS[state]) if state else ""
     else:
-        presence, at = STATUS_LABELS[status], checked_in_at
+        presence, at = gettext_in(lang, STATUS_LABELS[status]), checked_in_at
     if spec.group_by is Grouping.DELEGATION:
         group = delegation_name or "Not in a delegation"
     elif spec.group_by is Grouping.CATEGORY:

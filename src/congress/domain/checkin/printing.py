@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from congress.documents import PdfResult, render_html, render_pdf_async
 from congress.documents.assemble import Metadata, Part, Progress, assemble
-from congress.documents.labels import label
 from congress.documents.render import BASE_CSS, worker_count
 from congress.domain.checkin.exporters import Grouping, ListSpec, Row, stream_rows
+from congress.messages import gettext_in, pgettext_in
 from congress.settings import Settings, get_settings
 from congress.translation import text
 
@@ -97,10 +97,12 @@ async def attendance_pdf(
     settings = settings or get_settings()
     lang = spec.language
     # The second cell: the organization, and delegation and category where the list is not
-    # grouped by them (each a field of Row and a label of the same name).
-    shown = ["organization"]
-    shown += ["delegation"] if spec.group_by is not Grouping.DELEGATION else []
-    shown += ["category"] if spec.group_by is not Grouping.CATEGORY else []
+    # grouped by them (each a field of Row, with its heading).
+    shown = {"organization": gettext_in(lang, "Organization")}
+    if spec.group_by is not Grouping.DELEGATION:
+        shown["delegation"] = gettext_in(lang, "Delegation")
+    if spec.group_by is not Grouping.CATEGORY:
+        shown["category"] = gettext_in(lang, "Category")
 
     def details(row: Row) -> str:
         return " · ".join(value for value in (getattr(row, key) for key in shown) if value)
@@ -123,20 +125,24 @@ async def attendance_pdf(
         text(spec.session.title, lang, spec.event.languages) if spec.session is not None else ""
     )
     doc: dict[str, Any] = {
-        "title": label("attendance_list", lang),
+        "title": gettext_in(lang, "Attendance list"),
         "event_name": event_name,
         "session_name": session_name,
         "total": total,
-        "printed": label("generated", lang, date=dt.date.today().isoformat()),
+        "printed": gettext_in(lang, "Printed %(date)s", date=dt.date.today().isoformat()),
         "groups": groups,
         "signature": signature,
-        "details_label": " · ".join(label(key, lang) for key in shown),
+        "details_label": " · ".join(shown.values()),
         # A session's list shows the states recorded so far; a sign-in sheet leaves it to ink.
         "show_presence": spec.session is not None and not signature,
-        "presence_label": label("presence", lang),
+        "presence_label": pgettext_in(lang, "print", "Presence"),
         "wide": spec.group_by is Grouping.NONE and signature,
         "first": True,
-        "empty": label("nobody_consented" if spec.consenting_only else "nobody_listed", lang),
+        "empty": (
+            gettext_in(lang, "No participant has agreed to appear in published lists.")
+            if spec.consenting_only
+            else pgettext_in(lang, "print", "Nobody is on this list.")
+        ),
     }
     title = f"{doc['title']}: {event_name}"
     workers = worker_count()

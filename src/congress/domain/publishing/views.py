@@ -1,5 +1,5 @@
-"""What every public page's template receives (the language, its words, text helpers), and
-the cache of the answers that grow with the event: its open formats, its page and programme."""
+"""What every public page's template receives (the language, text helpers), and the cache of
+the answers that grow with the event: its open formats, its page and programme."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
 from congress.domain.publishing import exporters
 from congress.domain.publishing.exporters import PublicSite
-from congress.domain.publishing.labels import LABELS, Labels, language_name
 from congress.domain.publishing.services import (
     data_version,
     load_programme,
@@ -32,11 +31,33 @@ from congress.domain.publishing.services import (
     published_records,
     with_details,
 )
+from congress.messages import N_, gettext_in, language_name
 from congress.server.security import current_user, site_url
 from congress.translation import Translated, resolve
 
-# Pages that belong to no single event (home, search, tags) offer the interface languages.
-SITE_LANGUAGES = list(LABELS)
+# Pages that belong to no single event (home, search, tags) offer the languages the public
+# site's words are translated into.
+SITE_LANGUAGES = ["en", "ru", "zh", "de"]
+
+# The public site's words for the values of enums it shows (session kinds, presidium roles,
+# transcript statuses), translated in the page's language where shown.
+VALUE_WORDS = {
+    "ceremony": N_("Ceremony"),
+    "plenary": N_("Plenary"),
+    "section": N_("Section"),
+    "round_table": N_("Round table"),
+    "reception": N_("Reception"),
+    "meeting": N_("Meeting"),
+    "excursion": N_("Excursion"),
+    "other": N_("Other"),
+    "chair": N_("Chair"),
+    "co_chair": N_("Co-chair"),
+    "secretary": N_("Secretary"),
+    "guest_of_honour": N_("Guest of honour"),
+    "original": N_("original"),
+    "translation": N_("translation"),
+    "interpretation": N_("interpretation"),
+}
 
 
 def choose_language(request: Request[Any, Any, Any], languages: Sequence[str]) -> str:
@@ -69,7 +90,6 @@ class PageText:
         self.lang = lang
         self.languages = list(languages)
         self.zone = zone
-        self.labels = Labels(lang)
 
     def tx(self, value: dict[str, str] | None) -> Translated:
         return resolve(value, self.lang, self.languages)
@@ -93,6 +113,10 @@ class PageText:
 
     def language_name(self, code: str | None) -> str:
         return language_name(code, self.lang) if code else ""
+
+    def word(self, value: Any) -> str:
+        """The public site's word for the value of an enum (see VALUE_WORDS)."""
+        return gettext_in(self.lang, VALUE_WORDS[getattr(value, "value", value)])
 
     def url(self, path: str) -> str:
         return with_lang(path, self.lang)
@@ -172,11 +196,10 @@ def page_context(
     languages = event.languages if event else SITE_LANGUAGES
     zone = zoneinfo.ZoneInfo(event.timezone) if event else dt.UTC
     text = PageText(lang, languages, zone)
-    alternates = [(code, language_name(code), with_lang(path, code)) for code in languages]
+    alternates = [(code, language_name(code, code), with_lang(path, code)) for code in languages]
     return {
         "lang": lang,
         "languages": languages,
-        "L": text.labels,
         "t": text,
         "event": event,
         "alternates": alternates,
@@ -238,19 +261,20 @@ EXPORTS: dict[str, tuple[Callable[[Event, list[Any], PublicSite], Any], bool]] =
 }
 
 
-def open_formats(event: Event) -> list[tuple[str, str]]:
-    """(label key, path) of every download beside the event page."""
+def open_formats(event: Event) -> list[tuple[str, str, bool]]:
+    """(word, path, whether it comes in the page's language) of every download beside the
+    event page."""
     base = f"/events/{event.slug}"
     return [
-        ("programme_pdf", f"{base}/programme.pdf"),
-        ("pdf", f"{base}/proceedings.pdf"),
-        ("akn", f"{base}/proceedings.akn.xml"),
-        ("schedule_xml", f"{base}/schedule.xml"),
-        ("schedule_json", f"{base}/schedule.json"),
-        ("ical", f"{base}/calendar.ics"),
-        ("atom", f"{base}/feed.atom"),
-        ("export", f"{base}/export.json"),
-        ("export_zip", f"{base}/export.zip"),
+        (N_("Programme (PDF)"), f"{base}/programme.pdf", True),
+        (N_("Proceedings (PDF)"), f"{base}/proceedings.pdf", True),
+        (N_("Proceedings (Akoma Ntoso XML)"), f"{base}/proceedings.akn.xml", True),
+        (N_("Schedule (frab XML)"), f"{base}/schedule.xml", True),
+        (N_("Schedule (frab JSON)"), f"{base}/schedule.json", True),
+        (N_("Calendar (iCalendar)"), f"{base}/calendar.ics", True),
+        (N_("News feed (Atom)"), f"{base}/feed.atom", True),
+        (N_("Everything (JSON)"), f"{base}/export.json", False),
+        (N_("Everything with the photos (ZIP)"), f"{base}/export.zip", False),
     ]
 
 

@@ -62,6 +62,7 @@ from congress.domain.registration.services import (
 )
 from congress.errors import NotFound, ProblemError
 from congress.server.forms import Form, read_form, submit
+from congress.server.i18n import gettext as _
 from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, public, roles
 from congress.server.throttle import limit_public_post
@@ -205,8 +206,8 @@ def base_context(event: Event, tab: str) -> dict[str, Any]:
         "tab": tab,
         "section": "events",
         "lang": event.primary_language,
-        "categories": CATEGORY_LABELS,
-        "statuses": STATUS_LABELS,
+        "categories": {category: _(word) for category, word in CATEGORY_LABELS.items()},
+        "statuses": {status: _(word) for status, word in STATUS_LABELS.items()},
     }
 
 
@@ -304,9 +305,9 @@ def _participant_form_page(
                 )
                 for delegation, active in delegations
             ],
-            "category_options": [(c.value, CATEGORY_LABELS[c]) for c in ParticipantCategory],
+            "category_options": [(c.value, _(CATEGORY_LABELS[c])) for c in ParticipantCategory],
             "status_options": [
-                (s.value, STATUS_LABELS[s])
+                (s.value, _(STATUS_LABELS[s]))
                 for s in (
                     ParticipantStatus.INVITED,
                     ParticipantStatus.REGISTERED,

@@ -1,5 +1,7 @@
 import enum
 
+from congress.messages import N_
+
 
 class ParticipantCategory(enum.StrEnum):
     MEMBER = "member"
@@ -35,19 +37,20 @@ LISTED_STATUSES = (
     ParticipantStatus.CHECKED_IN,
 )
 
+# The words for these values (gettext messages, translated where a page shows them).
 CATEGORY_LABELS = {
-    ParticipantCategory.MEMBER: "Member",
-    ParticipantCategory.CANDIDATE_MEMBER: "Candidate member",
-    ParticipantCategory.DELEGATE: "Delegate",
-    ParticipantCategory.GUEST: "Guest",
-    ParticipantCategory.OBSERVER: "Observer / press",
-    ParticipantCategory.STAFF: "Staff",
+    ParticipantCategory.MEMBER: N_("Member"),
+    ParticipantCategory.CANDIDATE_MEMBER: N_("Candidate member"),
+    ParticipantCategory.DELEGATE: N_("Delegate"),
+    ParticipantCategory.GUEST: N_("Guest"),
+    ParticipantCategory.OBSERVER: N_("Observer / press"),
+    ParticipantCategory.STAFF: N_("Staff"),
 }
 STATUS_LABELS = {
-    ParticipantStatus.INVITED: "Invited",
-    ParticipantStatus.REGISTERED: "Registered",
-    ParticipantStatus.ACCREDITED: "Accredited",
-    ParticipantStatus.CHECKED_IN: "Checked in",
-    ParticipantStatus.CANCELLED: "Cancelled",
-    ParticipantStatus.NO_SHOW: "No-show",
+    ParticipantStatus.INVITED: N_("Invited"),
+    ParticipantStatus.REGISTERED: N_("Registered"),
+    ParticipantStatus.ACCREDITED: N_("Accredited"),
+    ParticipantStatus.CHECKED_IN: N_("Checked in"),
+    ParticipantStatus.CANCELLED: N_("Cancelled"),
+    ParticipantStatus.NO_SHOW: N_("No-show"),
 }

@@ -21,6 +21,7 @@ from congress.domain.registration.enums import (
 )
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import NotFound
+from congress.messages import gettext_in
 from congress.settings import Settings, get_settings
 from congress.translation import text
 
@@ -77,7 +78,7 @@ def badge(event: Event, participant: Participant, lang: str) -> dict[str, Any]:
         "delegation": text(participant.delegation.name, lang, languages)
         if participant.delegation
         else "",
-        "category": CATEGORY_LABELS[participant.category],
+        "category": gettext_in(lang, CATEGORY_LABELS[participant.category]),
         "colour": CATEGORY_COLOURS[participant.category],
         "number": participant.badge_number or "",
         "qr": segno.make(participant.qr_token, error="m").svg_data_uri(border=1),

@@ -392,7 +392,7 @@ async def tag_page(
 ) -> Template:
     tag = await by_slug(db_session, Tag, slug)
     records = await records_tagged(db_session, tag=tag)
-    return render(request, "listing.html", heading_key="tagged", term=tag, records=records)
+    return render(request, "listing.html", tagged=True, term=tag, records=records)
 
 
 @get("/categories/{slug:str}", guards=[public], include_in_schema=False)
@@ -401,7 +401,7 @@ async def category_page(
 ) -> Template:
     category = await by_slug(db_session, Category, slug)
     records = await records_tagged(db_session, category=category)
-    return render(request, "listing.html", heading_key=None, term=category, records=records)
+    return render(request, "listing.html", tagged=False, term=category, records=records)
 
 
 SEARCH_PAGE = 20
