@@ -11,7 +11,6 @@ from litestar.params import JSONBody, PathParameter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.documents.controllers import ROUTES as DOCUMENT_ROUTES
 from congress.domain.accounts import controllers as accounts_pages
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
@@ -119,8 +118,8 @@ from congress.domain.registration.schemas import (
     ParticipantUpdate,
 )
 from congress.domain.registration.services import DelegationService, ParticipantService
-from congress.server.crud import Resource, api_routes
 from congress.server.security import current_user, public, roles
+from congress.web.api import Resource, api_routes
 
 RESOURCES = [
     Resource(
@@ -392,7 +391,6 @@ AREA_ROUTES: list[list[Any]] = [
     programme_pages.ROUTES,
     people_pages.ROUTES,
     publishing_pages.ROUTES,
-    DOCUMENT_ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,
     checkin_pages.ROUTES,

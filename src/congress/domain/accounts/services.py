@@ -135,6 +135,12 @@ def command_line_user() -> User:
     return User(email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True)
 
 
+async def active_user(engine: AsyncEngine, user_id: int) -> User | None:
+    """The active account with this id (whom a login session names)."""
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        return await db.scalar(select(User).where(User.id == user_id, User.is_active.is_(True)))
+
+
 # ---- verified tokens, remembered briefly -------------------------------------------------------
 # A desk scanning tickets sends dozens of requests a second with the same token; looking it up
 # each time costs a database round trip per request. A verified token is remembered for a few

@@ -28,6 +28,7 @@ from congress.domain.events.schemas import (
 )
 from congress.domain.events.services import EventService, RoomService, VenueService
 from congress.domain.people.models import Organization
+from congress.domain.people.pickers import label_people, submit_picking
 from congress.domain.people.services import organization_choices, person_name
 from congress.domain.programme.enums import SessionKind
 from congress.domain.programme.models import Session
@@ -47,7 +48,6 @@ from congress.server.forms import Form, as_local_input, local_datetimes, read_fo
 from congress.server.i18n import current_locale, ngettext
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, invalid, page_get, page_post
-from congress.server.pickers import label_people, submit_picking
 from congress.server.security import current_user, roles, staff
 from congress.translation import text as translated
 

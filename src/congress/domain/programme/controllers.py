@@ -17,6 +17,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService, VenueService
+from congress.domain.people.pickers import label_people, submit_picking
 from congress.domain.people.services import (
     organization_choices,
     position_choices,
@@ -57,7 +58,6 @@ from congress.server.forms import Form, as_local_input, local_datetimes, read_fo
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, page_get, page_post
-from congress.server.pickers import label_people, submit_picking
 from congress.server.security import current_user, roles
 from congress.translation import text as translated
 

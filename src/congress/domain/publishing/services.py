@@ -10,7 +10,6 @@ import unicodedata
 from types import SimpleNamespace
 from typing import Any
 
-import nh3
 from sqlalchemy import Select, delete, func, or_, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -42,13 +41,9 @@ from congress.domain.publishing.models import (
     ViewSalt,
 )
 from congress.errors import FieldError, Invalid, NotFound
+from congress.html import sanitize_html
 
 EDITORS = frozenset({Role.EDITOR})
-
-
-def sanitize_html(html: str) -> str:
-    """Organizer- and editor-written HTML, reduced to safe tags and attributes."""
-    return nh3.clean(html, link_rel="noopener noreferrer nofollow")
 
 
 async def _load_all(
