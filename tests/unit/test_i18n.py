@@ -53,7 +53,7 @@ WORKSPACE_CODE = [
     "src/congress/server/deletion.py",
     "src/congress/server/forms.py",
     "src/congress/server/labels.py",
-    "src/congress/server/pickers.py",
+    "src/congress/domain/people/pickers.py",
 ]
 
 

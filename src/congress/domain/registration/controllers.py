@@ -16,12 +16,6 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.domain.checkin.services import (
-    matching,
-    name_order,
-    participant_label,
-    participant_query,
-)
 from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
@@ -43,6 +37,12 @@ from congress.domain.registration.importers import (
 )
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
+from congress.domain.registration.queries import (
+    matching,
+    name_order,
+    participant_label,
+    participant_query,
+)
 from congress.domain.registration.schemas import (
     DelegationForm,
     ParticipantForm,

@@ -1,0 +1,59 @@
+"""Reading participants: the one query a participant list or lookup starts from, the search
+over their names, the order they are listed in, and how one is named.
+
+Registration's pages and badges and the check-in desk all read participants through these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import joinedload
+
+from congress.domain.events.models import Event
+from congress.domain.people.models import Person
+from congress.domain.people.services import person_name
+from congress.domain.registration.models import Participant
+
+
+def participant_query() -> Select[tuple[Participant]]:
+    # Many-to-one: joined in the same query (one round trip per lookup at a busy desk).
+    return select(Participant).options(
+        joinedload(Participant.person),
+        joinedload(Participant.organization),
+        joinedload(Participant.delegation),
+    )
+
+
+def matching(event: Event, query: str) -> Any:
+    """Every word of ``query`` appears in the name (any event language), e-mail or badge number.
+
+    Expects Person joined to Participant. Case is ignored for ASCII on SQLite, for all
+    letters on PostgreSQL.
+    """
+    texts = [
+        func.coalesce(column[language].as_string(), "")
+        for language in event.languages or ["en"]
+        for column in (Person.given_name, Person.family_name)
+    ]
+    texts += [func.coalesce(Person.email, ""), func.coalesce(Participant.badge_number, "")]
+    joined: Any = texts[0]
+    for item in texts[1:]:
+        joined = joined + " " + item
+    haystack = func.lower(joined)
+    return and_(*(haystack.contains(word.casefold(), autoescape=True) for word in query.split()))
+
+
+def name_order(event: Event) -> tuple[Any, Any]:
+    """Order by family name, then given name, in the event's languages (case ignored)."""
+
+    def in_languages(column: Any) -> Any:
+        texts = [column[language].as_string() for language in event.languages or ["en"]]
+        return func.lower(func.coalesce(*texts, "") if len(texts) > 1 else texts[0])
+
+    return (in_languages(Person.family_name), in_languages(Person.given_name))
+
+
+def participant_label(participant: Participant, event: Event) -> str:
+    return person_name(participant.person, event.primary_language, event.languages)
