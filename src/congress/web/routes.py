@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter
 from sqlalchemy import text
@@ -51,6 +51,7 @@ from congress.domain.people.schemas import (
 from congress.domain.people.services import OrganizationService, PersonService, PositionService
 from congress.domain.programme import controllers as programme_pages
 from congress.domain.programme.enums import AgendaItemKind, SeatRole, SessionKind, SpeechKind
+from congress.domain.programme.queries import appearances_of
 from congress.domain.programme.schemas import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -375,8 +376,12 @@ async def ping() -> dict[str, str]:
     return {"pong": "ok"}
 
 
-def route_handlers() -> list[HTTPRouteHandler]:
-    handlers: list[HTTPRouteHandler] = [health, ping, reorder_agenda]
+def _appearances() -> Any:
+    return appearances_of
+
+
+def route_handlers() -> list[HTTPRouteHandler | Router]:
+    handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda]
     for resource in RESOURCES:
         handlers.extend(api_routes(resource))
     # Each area's pages: its controllers.py exposes ROUTES (a list of handlers/routers).
@@ -389,7 +394,14 @@ AREA_ROUTES: list[list[Any]] = [
     accounts_pages.ROUTES,
     events_pages.ROUTES,
     programme_pages.ROUTES,
-    people_pages.ROUTES,
+    # The people's pages show where a person appears: read by the areas above people.
+    [
+        Router(
+            "/",
+            route_handlers=people_pages.ROUTES,
+            dependencies={"appearances": Provide(_appearances, sync_to_thread=False)},
+        )
+    ],
     publishing_pages.ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,

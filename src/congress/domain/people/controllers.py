@@ -3,11 +3,12 @@ person's page listing every event, seat, speech, award and gift they appear in."
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import Dependency, FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +27,6 @@ from congress.domain.people.services import (
     OrganizationService,
     PersonService,
     PositionService,
-    appearances_of,
     organization_choices,
     person_name,
     search_organizations,
@@ -46,6 +46,11 @@ WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR)
 PERSON_WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR)
 NAME_LANGUAGES = ["en", "ru"]
 PAGE = 50
+# Where a person appears in the records of the areas above this one (programme, registration):
+# the composition root provides the reader as the dependency ``appearances`` (web/routes.py).
+Appearances = Annotated[
+    Callable[[AsyncSession, int], Awaitable[dict[str, Any]]], Dependency(skip_validation=True)
+]
 PICKER_RESULTS = 8
 
 
@@ -152,7 +157,7 @@ def _person_form(person: Any) -> Form:
 
 
 async def _person_context(
-    db: AsyncSession, request: Request[Any, Any, Any], person_id: int
+    db: AsyncSession, request: Request[Any, Any, Any], person_id: int, appearances: Appearances
 ) -> dict[str, Any]:
     user = current_user(request)
     person = await PersonService(db, user).get(person_id)
@@ -162,7 +167,7 @@ async def _person_context(
     return {
         "section": "people",
         "person": person,
-        "appearances": await appearances_of(db, person_id),
+        "appearances": await appearances(db, person_id),
         "positions": await PositionService(db, user).list(
             [PositionService.model.person_id == person_id], limit=200
         ),
@@ -179,8 +184,9 @@ async def person_page(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Template:
-    context = await _person_context(db_session, request, person_id)
+    context = await _person_context(db_session, request, person_id, appearances)
     return Template(
         "manage/people/page.html",
         context={**context, "form": _person_form(context["person"]), "position_form": Form()},
@@ -192,6 +198,7 @@ async def person_update(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Any:
     form = await read_form(request)
     service = PersonService(db_session, current_user(request))
@@ -205,7 +212,7 @@ async def person_update(
         return await service.update(person_id, values)
 
     if await submit(form, PersonUpdate, update, prepare=prepare, exclude_unset=True) is None:
-        context = await _person_context(db_session, request, person_id)
+        context = await _person_context(db_session, request, person_id, appearances)
         return invalid("manage/people/page.html", form, **context, position_form=Form())
     return done(request, f"/manage/people/{person_id}", _("The person was saved."))
 
@@ -215,12 +222,13 @@ async def position_create(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Any:
     form = await read_form(request)
     form.values["person_id"] = person_id
     service = PositionService(db_session, current_user(request))
     if await submit(form, PositionCreate, service.create) is None:
-        context = await _person_context(db_session, request, person_id)
+        context = await _person_context(db_session, request, person_id, appearances)
         return invalid(
             "manage/people/page.html",
             _person_form(context["person"]),

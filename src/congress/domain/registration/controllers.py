@@ -20,6 +20,7 @@ from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
+from congress.domain.registration import delegation_pages
 from congress.domain.registration.enums import (
     ACTIVE_STATUSES,
     CATEGORY_LABELS,
@@ -615,4 +616,5 @@ ROUTES = [
     save_delegation,
     import_page,
     import_upload,
+    *delegation_pages.ROUTES,
 ]

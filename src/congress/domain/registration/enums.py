@@ -1,13 +1,6 @@
 import enum
 
-
-class ParticipantCategory(enum.StrEnum):
-    MEMBER = "member"
-    CANDIDATE_MEMBER = "candidate_member"
-    DELEGATE = "delegate"
-    GUEST = "guest"
-    OBSERVER = "observer"  # observers and press
-    STAFF = "staff"
+from congress.domain.events.enums import ParticipantCategory as ParticipantCategory
 
 
 class ParticipantStatus(enum.StrEnum):

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
 
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
-from congress.domain.registration.models import Participant
+from congress.domain.registration.models import Delegation, Participant
 
 
 def participant_query() -> Select[tuple[Participant]]:
@@ -57,3 +58,24 @@ def name_order(event: Event) -> tuple[Any, Any]:
 
 def participant_label(participant: Participant, event: Event) -> str:
     return person_name(participant.person, event.primary_language, event.languages)
+
+
+async def participations_of(
+    db: AsyncSession, person_id: int
+) -> tuple[list[Participant], list[Delegation]]:
+    """A person's participations and the delegations they head, each with its event."""
+    participations = (
+        await db.scalars(
+            select(Participant)
+            .where(Participant.person_id == person_id)
+            .options(selectinload(Participant.event), selectinload(Participant.delegation))
+        )
+    ).all()
+    headed = (
+        await db.scalars(
+            select(Delegation)
+            .where(Delegation.head_id == person_id)
+            .options(selectinload(Delegation.event))
+        )
+    ).all()
+    return list(participations), list(headed)
