@@ -31,6 +31,7 @@ from congress.domain.programme.enums import (
     TranscriptStatus,
 )
 from congress.domain.programme.models import AgendaItem, Session, Speech
+from congress.domain.programme.queries import load_programme
 from congress.domain.programme.schemas import (
     AgendaItemCreate,
     AgendaItemUpdate,
@@ -50,7 +51,6 @@ from congress.domain.programme.services import (
     SessionService,
     SpeechService,
     conflicts_of_event,
-    load_programme,
     load_session,
 )
 from congress.errors import Conflict
@@ -100,7 +100,7 @@ async def _session_page(
     """The session page; after a refused form, that form again with its messages (422)."""
     session, event = await _session_and_event(db, request, session_id)
     user = current_user(request)
-    programme = await load_programme(db, event.id)
+    programme = await load_programme(db, event, full=True)
     conflicts = [
         c
         for c in await conflicts_of_event(db, event.id, programme)
@@ -661,7 +661,7 @@ async def _event_page(
     status_code: int = 200,
 ) -> Template:
     user = current_user(request)
-    programme = await load_programme(db, event.id)
+    programme = await load_programme(db, event, full=True)
     conflicts = await conflicts_of_event(db, event.id, programme)
     venue = await VenueService(db, user).get(event.venue_id) if event.venue_id else None
     organizers = (await EventService(db, user).get(event.id)).organizers
@@ -738,7 +738,7 @@ async def timeline(
 ) -> Template:
     """Each day of the event as rows of rooms with the sessions placed on an hour scale."""
     event = await EventService(db_session, current_user(request)).resolve(slug)
-    programme = await load_programme(db_session, event.id)
+    programme = await load_programme(db_session, event, full=True)
     conflicts = await conflicts_of_event(db_session, event.id, programme)
     clashing = {s.id for c in conflicts if c.kind in ("room", "person") for s in c.sessions}
     zone = zoneinfo.ZoneInfo(event.timezone)

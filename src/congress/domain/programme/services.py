@@ -367,15 +367,6 @@ def programme_options(statement: Select[Any]) -> Select[Any]:
     )
 
 
-async def load_programme(db: AsyncSession, event_id: int) -> list[Session]:
-    statement = (
-        select(Session)
-        .where(Session.event_id == event_id)
-        .order_by(Session.planned_start, Session.id)
-    )
-    return list((await db.scalars(programme_options(statement))).all())
-
-
 async def load_session(db: AsyncSession, session_id: int) -> Session:
     statement = programme_options(select(Session).where(Session.id == session_id))
     session = (await db.scalars(statement)).first()

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
+from congress.domain.programme.queries import load_programme
 from congress.domain.publishing import exporters
 from congress.domain.publishing.archive import (
     MAX_ARCHIVE_BYTES,
@@ -41,7 +42,6 @@ from congress.domain.publishing.services import (
     by_slug,
     count_view,
     form_stamp,
-    load_programme,
     photos,
     public_event,
     public_record,
