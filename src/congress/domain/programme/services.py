@@ -25,6 +25,7 @@ from congress.domain.programme.models import (
     Speech,
     SpeechSpeaker,
 )
+from congress.domain.registration.queries import participating_people
 from congress.errors import Conflict, FieldError, Invalid, NotFound
 
 ORGANIZERS = frozenset({Role.ORGANIZER})
@@ -414,9 +415,6 @@ async def conflicts_of_event(
 ) -> list[ProgrammeConflict]:
     """Rooms used twice at once (also by other events), people in two places at once, and
     presidium members who are not (or no longer) participants of the event."""
-    from congress.domain.registration.enums import ParticipantStatus
-    from congress.domain.registration.models import Participant
-
     conflicts: list[ProgrammeConflict] = []
     other = aliased(Session)
     clashes = await db.execute(
@@ -453,18 +451,7 @@ async def conflicts_of_event(
                 )
     conflicts += await _elsewhere(db, event_id, involved)
 
-    participants = set(
-        (
-            await db.scalars(
-                select(Participant.person_id).where(
-                    Participant.event_id == event_id,
-                    Participant.status.not_in(
-                        [ParticipantStatus.CANCELLED, ParticipantStatus.NO_SHOW]
-                    ),
-                )
-            )
-        ).all()
-    )
+    participants = await participating_people(db, event_id)
     for session in sessions:
         for seat in session.presidium:
             if seat.person_id not in participants:

@@ -277,22 +277,6 @@ async def photos(
     return list((await db.scalars(statement)).all())
 
 
-async def attending_organizations(db: AsyncSession, event: Event) -> list[Organization]:
-    """Bodies present at the event: those that sent a delegation or an accredited participant."""
-    from congress.domain.registration.enums import ParticipantStatus
-    from congress.domain.registration.models import Delegation, Participant
-
-    present = (ParticipantStatus.ACCREDITED, ParticipantStatus.CHECKED_IN)
-    ids = union(
-        select(Delegation.organization_id).where(Delegation.event_id == event.id),
-        select(Participant.organization_id).where(
-            Participant.event_id == event.id, Participant.status.in_(present)
-        ),
-    ).subquery()
-    statement = select(Organization).where(Organization.id.in_(select(ids.c[0])))
-    return list((await db.scalars(statement.order_by(Organization.id))).all())
-
-
 async def records_tagged(
     db: AsyncSession, *, tag: Tag | None = None, category: Category | None = None, limit: int = 50
 ) -> list[Record]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from congress.domain.events.models import Event
-from congress.domain.people.models import Person
+from congress.domain.people.models import Organization, Person
 from congress.domain.people.services import person_name
+from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
 
 
@@ -79,3 +80,25 @@ async def participations_of(
         )
     ).all()
     return list(participations), list(headed)
+
+
+async def participating_people(db: AsyncSession, event_id: int) -> set[int]:
+    """The people taking part in the event (any status but cancelled and no-show)."""
+    gone = [ParticipantStatus.CANCELLED, ParticipantStatus.NO_SHOW]
+    statement = select(Participant.person_id).where(
+        Participant.event_id == event_id, Participant.status.not_in(gone)
+    )
+    return set((await db.scalars(statement)).all())
+
+
+async def attending_organizations(db: AsyncSession, event: Event) -> list[Organization]:
+    """Bodies present at the event: those that sent a delegation or an accredited participant."""
+    present = (ParticipantStatus.ACCREDITED, ParticipantStatus.CHECKED_IN)
+    ids = union(
+        select(Delegation.organization_id).where(Delegation.event_id == event.id),
+        select(Participant.organization_id).where(
+            Participant.event_id == event.id, Participant.status.in_(present)
+        ),
+    ).subquery()
+    statement = select(Organization).where(Organization.id.in_(select(ids.c[0])))
+    return list((await db.scalars(statement.order_by(Organization.id))).all())

@@ -37,7 +37,6 @@ from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.search import search
 from congress.domain.publishing.services import (
     approved_comments,
-    attending_organizations,
     author_names,
     by_slug,
     count_view,
@@ -52,6 +51,7 @@ from congress.domain.publishing.services import (
     venues_of,
 )
 from congress.domain.publishing.views import cached, choose_language, page_template, render
+from congress.domain.registration.queries import attending_organizations
 from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles
 
