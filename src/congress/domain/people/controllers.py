@@ -4,11 +4,11 @@ person's page listing every event, seat, speech, award and gift they appear in."
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any, TypeAlias
 
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.params import Dependency, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, SkipValidation
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,9 +48,7 @@ NAME_LANGUAGES = ["en", "ru"]
 PAGE = 50
 # Where a person appears in the records of the areas above this one (programme, registration):
 # the composition root provides the reader as the dependency ``appearances`` (web/routes.py).
-Appearances = Annotated[
-    Callable[[AsyncSession, int], Awaitable[dict[str, Any]]], Dependency(skip_validation=True)
-]
+Appearances: TypeAlias = SkipValidation[Callable[[AsyncSession, int], Awaitable[dict[str, Any]]]]
 PICKER_RESULTS = 8
 
 
