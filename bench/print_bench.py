@@ -84,7 +84,7 @@ import asyncio
 from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from congress.db.engine import make_engine
-from congress.documents.proceedings import STYLESHEETS, load_proceedings, proceedings_html
+from congress.domain.publishing.printing import STYLESHEETS, load_proceedings, proceedings_html
 from congress.domain.publishing.services import public_event
 from congress.settings import get_settings
 

@@ -11,7 +11,7 @@ from sqlalchemy.types import TypeEngine
 from sqlalchemy.pool import NullPool
 
 from congress.db.engine import make_engine
-from congress.db.registry import metadata
+from congress.web.registry import metadata
 from congress.settings import Settings
 
 config = context.config

@@ -16,34 +16,26 @@ Errors end the command with one readable line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from congress import backup as backup_commands
-
-# Every table in the metadata before any command runs: exports and imports walk all of them,
-# whichever models the command's own imports happen to load.
-from congress.db import registry  # noqa: F401
-from congress.documents.commands import add_print_command
+from congress.cli import backup as backup_commands
+from congress.cli.printing import add_print_command
+from congress.commandline import CommandError, database, prepare_database, run
 from congress.domain.publishing import commands as publishing_commands
 from congress.domain.registration import commands as registration_commands
 from congress.settings import Settings, get_settings
 
-
-class CommandError(Exception):
-    """An expected failure: printed as one line, exit code 1."""
+# Every table in the metadata before any command runs: exports and imports walk all of them,
+# whichever models the command's own imports happen to load.
+from congress.web import registry  # noqa: F401
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _run(coroutine_function: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
-    return asyncio.run(coroutine_function(*args))
 
 
 # ---- commands ----------------------------------------------------------------------------------
@@ -56,7 +48,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     created = prepare_database(settings)
     if args.demo or (created and settings.demo_on_first_start):
-        loaded = _run(_load_demo, settings, True)
+        loaded = run(_load_demo, settings, True)
         if loaded:
             print(f"loaded the demo event: {loaded}", file=sys.stderr)
     host = args.host or settings.host
@@ -73,25 +65,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
-def prepare_database(settings: Settings) -> bool:
-    """Bring the schema to the latest revision; True when the database was new."""
-    from congress.db.migrate import current_revision, head_revision, upgrade
-
-    current = _run(current_revision, settings)
-    # Running Alembic's upgrade costs a second even with nothing to do (commands start faster).
-    if current != head_revision(settings):
-        upgrade(settings)
-    return current is None
-
-
 def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
     from congress.db.migrate import current_revision, head_revision, upgrade
 
     if args.action == "upgrade":
         upgrade(settings)
-        print(f"database at revision {_run(current_revision, settings)}")
+        print(f"database at revision {run(current_revision, settings)}")
     else:
-        current = _run(current_revision, settings)
+        current = run(current_revision, settings)
         head = head_revision(settings)
         state = "up to date" if current == head else f"behind (latest is {head})"
         print(f"{current or 'empty (no revision)'}: {state}")
@@ -100,7 +81,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
 async def _load_demo(settings: Settings, only_if_missing: bool) -> str | None:
     from congress.demo import DEMO_SLUG, load_demo
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         slug = await load_demo(db, only_if_missing=only_if_missing)
         await db.commit()
     return slug if slug else (None if only_if_missing else DEMO_SLUG)
@@ -108,27 +89,8 @@ async def _load_demo(settings: Settings, only_if_missing: bool) -> str | None:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     prepare_database(settings)
-    slug = _run(_load_demo, settings, False)
+    slug = run(_load_demo, settings, False)
     print(f"demo event loaded: /api/v1/events/{slug}")
-
-
-def _session(settings: Settings) -> Any:
-    from sqlalchemy.ext.asyncio import AsyncSession
-    from sqlalchemy.pool import NullPool
-
-    from congress.db.engine import make_engine
-
-    class _Scope:
-        async def __aenter__(self) -> AsyncSession:
-            self.engine = make_engine(settings, poolclass=NullPool)
-            self.session = AsyncSession(self.engine, expire_on_commit=False)
-            return self.session
-
-        async def __aexit__(self, *exc: object) -> None:
-            await self.session.close()
-            await self.engine.dispose()
-
-    return _Scope()
 
 
 async def _create_user(
@@ -136,22 +98,23 @@ async def _create_user(
 ) -> None:
     from sqlalchemy import select
 
-    from congress.domain.accounts.enums import Role
     from congress.domain.accounts.models import User
-    from congress.domain.accounts.services import hash_password
+    from congress.domain.accounts.schemas import UserCreate
+    from congress.domain.accounts.services import UserService, command_line_user
+    from congress.errors import ProblemError
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         email = email.strip().lower()
         if await db.scalar(select(User.id).where(User.email == email)) is not None:
             raise CommandError(f"a user with e-mail {email} already exists")
-        db.add(
-            User(
-                email=email,
-                name=name,
-                role=Role(role),
-                password_hash=hash_password(password) if password else None,
-            )
+        new = UserCreate.model_validate(
+            {"email": email, "role": role, "password": password, "name": name}
         )
+        try:
+            # The same write path as the API and the staff pages: checked, and audited.
+            await UserService(db, command_line_user()).create(new.model_dump())
+        except ProblemError as exc:
+            raise CommandError(exc.detail) from None
         await db.commit()
 
 
@@ -169,7 +132,7 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> None:
     if password is not None and len(password) < 10:
         raise CommandError("the password needs at least 10 characters")
     prepare_database(settings)
-    _run(_create_user, settings, args.email, args.role, password, args.name or "")
+    run(_create_user, settings, args.email, args.role, password, args.name or "")
     print(f"created {args.role} {args.email.strip().lower()}")
 
 
@@ -187,7 +150,7 @@ async def _token_user(db: Any, email: str) -> Any:
 async def _create_token(settings: Settings, email: str, name: str, days: int) -> str:
     from congress.domain.accounts.services import create_token
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         user = await _token_user(db, email)
         if not user.is_active:
             raise CommandError(f"the user {email} is deactivated")
@@ -200,7 +163,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if not 1 <= args.days <= 3650:
         raise CommandError("--days must be between 1 and 3650")
     prepare_database(settings)
-    token = _run(_create_token, settings, args.email, args.name or "", args.days)
+    token = run(_create_token, settings, args.email, args.name or "", args.days)
     print(
         f"API token, valid for {args.days} days (shown once; send as 'Authorization: Bearer <token>'):"
     )
@@ -213,7 +176,7 @@ async def _list_tokens(settings: Settings, email: str) -> list[str]:
     def when(moment: Any) -> str:
         return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         user = await _token_user(db, email)
         return [
             "\t".join(
@@ -231,7 +194,7 @@ async def _list_tokens(settings: Settings, email: str) -> list[str]:
 
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> None:
     prepare_database(settings)
-    lines = _run(_list_tokens, settings, args.email)
+    lines = run(_list_tokens, settings, args.email)
     print("\t".join(("token", "name", "state", "created", "expires")))
     for line in lines:
         print(line)
@@ -240,7 +203,7 @@ def cmd_token_list(args: argparse.Namespace, settings: Settings) -> None:
 async def _revoke_tokens(settings: Settings, email: str, name: str | None) -> int:
     from congress.domain.accounts.services import revoke_tokens
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         user = await _token_user(db, email)
         count = await revoke_tokens(db, user.id, name=name)
         await db.commit()
@@ -249,7 +212,7 @@ async def _revoke_tokens(settings: Settings, email: str, name: str | None) -> in
 
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> None:
     prepare_database(settings)
-    count = _run(_revoke_tokens, settings, args.email, args.name)
+    count = run(_revoke_tokens, settings, args.email, args.name)
     if not count:
         named = f" named {args.name!r}" if args.name is not None else ""
         raise CommandError(f"{args.email} has no active token{named}")

@@ -28,6 +28,8 @@ from litestar.template import TemplateConfig
 from congress import __version__
 from congress.db.engine import make_engine
 from congress.documents.render import shutdown_pool
+from congress.domain.accounts.models import StaffSession
+from congress.domain.accounts.services import active_user, cached_user_for_token
 from congress.domain.checkin.batch import CheckInBatcher
 from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
@@ -35,7 +37,6 @@ from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
 from congress.server.headers import add_security_headers
 from congress.server.problems import EXCEPTION_HANDLERS
-from congress.server.routes import route_handlers
 from congress.server.security import (
     NO_SESSION_PATHS,
     StaffAuthenticationMiddleware,
@@ -44,8 +45,9 @@ from congress.server.security import (
     public,
     session_middleware,
 )
-from congress.server.templating import configure_templates
 from congress.settings import Settings, get_settings
+from congress.web.routes import route_handlers
+from congress.web.templates import configure_templates
 
 FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
 
@@ -118,9 +120,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         # Outermost first: the session is loaded before authentication reads it.
         middleware=[
-            session_middleware(settings, alchemy),
+            session_middleware(settings, alchemy, StaffSession),
             commit_before_session_save(alchemy),
-            DefineMiddleware(StaffAuthenticationMiddleware, exclude=NO_SESSION_PATHS),
+            DefineMiddleware(
+                StaffAuthenticationMiddleware,
+                exclude=NO_SESSION_PATHS,
+                by_token=cached_user_for_token,
+                by_id=active_user,
+            ),
         ],
         # Every form is checked; the API takes Bearer tokens only, which browsers never send
         # by themselves, so it needs no CSRF token.

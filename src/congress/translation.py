@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,9 @@ def resolve(
 
 def text(value: Mapping[str, str] | None, requested: str, languages: Iterable[str] = ()) -> str:
     return resolve(value, requested, languages).text
+
+
+def install(env: Any) -> None:
+    """Give a Jinja environment ``tr``: a translatable text in a language, as global and filter."""
+    env.globals["tr"] = resolve
+    env.filters["tr"] = lambda value, lang="en", languages=(): resolve(value, lang, languages).text

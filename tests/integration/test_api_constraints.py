@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.db.base import Base
-from congress.domain.crud import integrity_conflict
+from congress.db.conflicts import integrity_conflict
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
 from congress.domain.programme.models import AgendaItem, PresidiumSeat, SpeechSpeaker

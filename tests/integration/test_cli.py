@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 from congress.db.engine import make_engine
 from congress.db.migrate import head_revision
 from congress.demo import DEMO_SLUG
-from congress.domain.accounts.models import User
+from congress.domain.accounts.models import AuditEntry, User
 from congress.domain.events.models import Event
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES, _pg_admin, _pg_url
@@ -159,6 +159,35 @@ def test_user_create_and_bad_input(cli: Cli) -> None:
         assert result.returncode != 0, case
         assert_one_line_error(result, *words)
     assert cli.count(User) == 1
+
+
+def test_user_create_writes_its_audit_entry(cli: Cli) -> None:
+    """The command line creates accounts through the same audited path as the API."""
+    cli.ok("user", "create", "--role", "editor", "--email", "Ann@Example.org", "--name", "Ann")
+    cli.ok("user", "create", "--role", "admin", "--email", "root@example.org", "--password",
+           "long enough password")  # fmt: skip
+
+    async def entries() -> list[Any]:
+        engine = make_engine(cli.settings, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                statement = select(AuditEntry.action, AuditEntry.entity, AuditEntry.user_id,
+                                   AuditEntry.after).order_by(AuditEntry.id)  # fmt: skip
+                return list((await connection.execute(statement)).all())
+        finally:
+            await engine.dispose()
+
+    found = asyncio.run(entries())
+    assert [(action, entity, user) for action, entity, user, _ in found] == [
+        ("create", "user_account", None),
+        ("create", "user_account", None),
+    ]
+    first, second = (after for *_, after in found)
+    assert (first["email"], first["role"], first["name"]) == ("ann@example.org", "editor", "Ann")
+    assert second["email"] == "root@example.org"
+    # The password's hash stays out of the log.
+    assert all("password_hash" not in after for after in (first, second))
+    assert cli.count(User) == 2
 
 
 def test_token_create_for_unknown_user(cli: Cli) -> None:

@@ -11,9 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from congress.documents.content import event_version
-from congress.documents.proceedings import load_proceedings, proceedings_pdf
-from congress.documents.programme import PROGRAMME_CSS, programme_html
 from congress.documents.render import render_pdf
 from congress.domain.events.models import Event
 from congress.domain.people.services import person_name
@@ -25,7 +22,14 @@ from congress.domain.programme.models import (
     Speech,
     SpeechSpeaker,
 )
+from congress.domain.publishing.content import event_version
 from congress.domain.publishing.models import MediaItem
+from congress.domain.publishing.printing import (
+    PROGRAMME_CSS,
+    load_proceedings,
+    proceedings_pdf,
+    programme_html,
+)
 from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from congress.translation import resolve

@@ -65,7 +65,7 @@ WORKSPACE_CODE = [
     "src/congress/server/deletion.py",
     "src/congress/server/forms.py",
     "src/congress/server/labels.py",
-    "src/congress/server/pickers.py",
+    "src/congress/domain/people/pickers.py",
 ]
 
 
@@ -160,7 +160,13 @@ def test_every_message_of_the_code_is_in_every_catalogue() -> None:
 def test_the_public_site_and_the_documents_keep_their_ru_de_zh_words() -> None:
     """Every word of the public site and of printed documents is translated into the three
     languages these words had before they moved into the catalogues."""
-    public = _extract(sorted((ROOT / "templates" / "public").rglob("*.html")), KEYWORDS)
+    # The registration form and the ticket moved among the public pages with the templates'
+    # sorting by audience; their words had no translations before and are not yet complete.
+    not_yet = {"register.html", "ticket.html"}
+    public = _extract(
+        sorted(p for p in (ROOT / "templates" / "public").rglob("*.html") if p.name not in not_yet),
+        KEYWORDS,
+    )
     public |= _extract([ROOT / "src/congress/domain/publishing/views.py"], {"N_": None})
     documents = _extract(
         sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "templates").rglob("*.html")),

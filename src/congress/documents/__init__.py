@@ -15,7 +15,7 @@ How an area renders a PDF (badges, attendance lists, the programme, the proceedi
   Chinese) and the table rules (headers repeat when a table breaks across pages); a document
   adds its own stylesheet after it. Stylesheets are named, not linked: the worker loads them.
 - Organizer-written HTML goes through the ``|rich`` filter (nh3, via
-  ``publishing.services.sanitize_html``); plain text such as transcripts through ``|paragraphs``.
+  ``congress.html.sanitize_html``); plain text such as transcripts through ``|paragraphs``.
   Everything else is autoescaped.
 - Images and other resources: write ``/static/…`` or ``/media/…`` URLs. Nothing else is fetched
   (see :mod:`congress.documents.fetcher`); ``data:`` URLs are allowed for generated images.

@@ -1,7 +1,7 @@
 """Rendering jobs of the web server: one per document and version, cached on disk.
 
 A PDF is identified by its event, kind, options and the event's version
-(:func:`congress.documents.content.event_version`): when anything printed changes, the version
+(:func:`congress.domain.publishing.content.event_version`): when anything printed changes, the version
 changes and the next request renders anew; older files of the same document are removed. The
 job table is in memory (progress of a running render); the finished PDFs are files under
 ``data_dir/cache/print`` and survive restarts.

@@ -27,8 +27,10 @@ from typing import Any, TypeVar
 import jinja2
 from markupsafe import Markup
 
+from congress import translation
 from congress.documents.fetcher import ORIGIN, AssetFetcher
 from congress.errors import ProblemError
+from congress.html import sanitize_html
 from congress.messages import gettext_in, ngettext_in, pgettext_in
 from congress.settings import Settings, get_settings
 
@@ -54,7 +56,6 @@ class RenderError(ProblemError):
 
 @lru_cache(maxsize=4)
 def _environment(templates_dir: Path) -> jinja2.Environment:
-    from congress.server.templating import install_helpers
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -63,7 +64,7 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    install_helpers(env)
+    translation.install(env)
     env.filters["rich"] = rich_text
     env.filters["paragraphs"] = paragraphs
     env.filters["css_string"] = css_string
@@ -79,8 +80,6 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
 
 def rich_text(html: str | None) -> Markup:
     """Organizer-written HTML, sanitised (nh3) before it reaches the page."""
-    from congress.domain.publishing.services import sanitize_html
-
     return Markup(sanitize_html(html or ""))
 
 

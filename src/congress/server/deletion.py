@@ -8,11 +8,10 @@ words it for people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.response import Template
 
-from congress.domain.crud import EntityService
 from congress.server.i18n import gettext as _
 from congress.server.i18n import ngettext
 
@@ -67,7 +66,13 @@ class Deletion:
     note: str = ""
 
 
-async def blockers(service: EntityService[Any], instance: Any) -> list[str]:
+class Referenced(Protocol):
+    """A service that says what still points at a record (as ``EntityService`` does)."""
+
+    async def references(self, instance: Any) -> dict[str, int]: ...
+
+
+async def blockers(service: Referenced, instance: Any) -> list[str]:
     return [count_of(table, n) for table, n in (await service.references(instance)).items()]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -168,3 +168,8 @@ async def submit(
 
 def field_errors(errors: list[FieldError]) -> dict[str, str]:
     return {error.field: error.message for error in errors}
+
+
+def languages_of(languages: Sequence[str], *texts: dict[str, str] | None) -> list[str]:
+    """The event's languages, then any other language a text is already written in."""
+    return list(dict.fromkeys([*languages, *(code for t in texts for code in t or {})]))

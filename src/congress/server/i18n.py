@@ -143,7 +143,3 @@ def install(env: Any) -> None:
     env.filters["language_name"] = language_name
     # Jinja's capitalize lowercases the rest ("Friday, 8 may"); dates need only the first letter.
     env.filters["capfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
-    from congress.server.labels import label
-
-    env.globals["label"] = label
-    env.filters["label"] = label

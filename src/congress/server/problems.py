@@ -12,7 +12,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, IntegrityError
 
-from congress.domain.crud import integrity_conflict
+from congress.db.conflicts import integrity_conflict
 from congress.errors import FieldError, ProblemError
 
 log = logging.getLogger("congress")

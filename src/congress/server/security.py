@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,13 +37,10 @@ from litestar.middleware.session.server_side import (
 )
 from litestar.response import Redirect
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from congress.domain.accounts.enums import Role
-from congress.domain.accounts.models import StaffSession, User
-from congress.domain.accounts.services import cached_user_for_token, session_is_current
 from congress.errors import Forbidden, NotAuthenticated
+from congress.roles import Role
 from congress.server.i18n import negotiate, set_locale
 from congress.server.problems import on_problem, wants_html
 from congress.settings import Settings
@@ -56,32 +54,41 @@ LOADED_SESSION = "congress.loaded_session"
 NO_SESSION_PATHS = ["^/static/", "^/health$"]
 
 
+# How a staff user is found (the accounts area's, given by the app factory): by API token, and
+# by the id the login session keeps with the time it began (a session begun before the user's
+# sessions were ended is refused); None when refused or inactive.
+TokenLookup = Callable[[AsyncEngine, str], Awaitable[Any]]
+SessionLookup = Callable[[AsyncEngine, int, float], Awaitable[Any]]
+
+
 class StaffAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(
+        self, app: ASGIApp, *, by_token: TokenLookup, by_id: SessionLookup, **options: Any
+    ) -> None:
+        super().__init__(app, **options)
+        self.by_token = by_token
+        self.by_id = by_id
+
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
-        user: User | None = None
+        user: Any = None
         auth: str | None = None
         engine: AsyncEngine = connection.app.state.engine
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthenticated("use Authorization: Bearer <token>")
-            user = await cached_user_for_token(engine, token.strip())
+            user = await self.by_token(engine, token.strip())
             if user is None:
                 raise NotAuthenticated("unknown, revoked or expired API token")
             auth = "token"
         elif not connection.url.path.startswith("/api/"):
             user_id = session_of(connection).get(SESSION_USER)
             if isinstance(user_id, int):
-                async with AsyncSession(engine, expire_on_commit=False) as db:
-                    user = await db.scalar(
-                        select(User).where(User.id == user_id, User.is_active.is_(True))
-                    )
-                logged_in_at = session_of(connection).get(SESSION_LOGIN_AT, 0.0)
-                if user is not None and not session_is_current(user, float(logged_in_at)):
-                    user = None
+                logged_in_at = float(session_of(connection).get(SESSION_LOGIN_AT, 0.0))
+                user = await self.by_id(engine, user_id, logged_in_at)
                 auth = "session" if user else None
         preferred = (user.locale if user else None) or session_of(connection).get(SESSION_LOCALE)
         set_locale(negotiate(connection.headers.get("accept-language"), preferred))
@@ -93,7 +100,8 @@ def session_of(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]
     return session if isinstance(session, dict) else {}
 
 
-def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Any:
+    """The staff user (the accounts area's ``User``), or None for an anonymous visitor."""
     return connection.scope.get("user")
 
 
@@ -104,7 +112,7 @@ def site_url(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return (public_url or str(connection.base_url)).rstrip("/")
 
 
-def log_in(request: Request[Any, Any, Any], user: User) -> None:
+def log_in(request: Request[Any, Any, Any], user: Any) -> None:
     """Start a fresh session for ``user`` (the old session id is dropped)."""
     request.scope[ROTATE_SESSION] = True  # type: ignore[literal-required]
     request.set_session({SESSION_USER: user.id, SESSION_LOGIN_AT: time.time()})
@@ -160,8 +168,10 @@ class RedisSessions(_RotatingSessions, ServerSideSessionBackend):
     pass
 
 
-def session_middleware(settings: Settings, alchemy: SQLAlchemyAsyncConfig) -> DefineMiddleware:
-    """Server-side sessions: in Redis when configured, else in the ``staff_session`` table."""
+def session_middleware(
+    settings: Settings, alchemy: SQLAlchemyAsyncConfig, model: Any
+) -> DefineMiddleware:
+    """Server-side sessions: in Redis when configured, else in ``model``'s table."""
     config = ServerSideSessionConfig(
         key="congress_session",
         max_age=12 * 3600,
@@ -175,7 +185,7 @@ def session_middleware(settings: Settings, alchemy: SQLAlchemyAsyncConfig) -> De
     if settings.redis_url:
         backend = RedisSessions(config=config)
     else:
-        backend = DatabaseSessions(config=config, alchemy_config=alchemy, model=StaffSession)
+        backend = DatabaseSessions(config=config, alchemy_config=alchemy, model=model)
     return DefineMiddleware(SessionMiddleware, backend=backend)
 
 

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.plugins.jinja import JinjaTemplateEngine
-
-from congress.domain.people.services import person_name
+from congress import translation
 from congress.server import i18n
 from congress.server.headers import csp_nonce
-from congress.translation import resolve
+from congress.server.labels import label
 
 
-def install_helpers(env: Any) -> None:
-    """The helpers shared by web pages and printed documents (congress.documents)."""
+def install_helpers(env: Any, **helpers: Any) -> None:
+    """The helpers of every web page; ``helpers`` are the domain's own (the composition root
+    passes them, as the toolkit knows no domain area)."""
     env.autoescape = True
-    env.globals["tr"] = resolve
-    env.filters["tr"] = lambda value, lang="en", languages=(): resolve(value, lang, languages).text
+    translation.install(env)
     i18n.install(env)
-    env.globals["person_name"] = person_name
-
-
-def configure_templates(engine: JinjaTemplateEngine) -> None:
-    install_helpers(engine.engine)
-    engine.engine.globals["csp_nonce"] = csp_nonce
+    env.globals["csp_nonce"] = csp_nonce
+    env.globals["label"] = env.filters["label"] = label
+    env.globals.update(helpers)

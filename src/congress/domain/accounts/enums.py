@@ -1,11 +1,8 @@
 import enum
 
+from congress.roles import Role
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"  # everything, manages users
-    ORGANIZER = "organizer"  # plans events, people, programme
-    REGISTRAR = "registrar"  # registration, accreditation, check-in
-    EDITOR = "editor"  # transcripts, translations, media, publishing
+__all__ = ["AuditAction", "Role"]
 
 
 class AuditAction(enum.StrEnum):

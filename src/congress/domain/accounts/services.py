@@ -224,6 +224,16 @@ def command_line_user() -> User:
     return User(email="cli@localhost", name="command line", role=Role.ADMIN, is_active=True)
 
 
+async def active_user(engine: AsyncEngine, user_id: int, logged_in_at: float) -> User | None:
+    """The active account whom a login session names, unless the session began before the
+    account's sessions were ended."""
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        user = await db.scalar(select(User).where(User.id == user_id, User.is_active.is_(True)))
+    if user is None or not session_is_current(user, logged_in_at):
+        return None
+    return user
+
+
 # ---- verified tokens, remembered briefly -------------------------------------------------------
 # A desk scanning tickets sends dozens of requests a second with the same token; looking it up
 # each time costs a database round trip per request. A verified token is remembered for a few

@@ -27,17 +27,14 @@ from congress.domain.checkin.exporters import (
     xlsx_file,
 )
 from congress.domain.checkin.printing import attendance_pdf
-from congress.domain.checkin.services import (
-    CheckIn,
-    CheckInService,
-    participant_label,
-)
+from congress.domain.checkin.services import CheckIn, CheckInService
 from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.programme.models import Session
 from congress.domain.registration.enums import CATEGORY_LABELS
 from congress.domain.registration.models import Participant
+from congress.domain.registration.queries import participant_label
 from congress.errors import NotFound, ProblemError
 from congress.server.i18n import gettext as _
 from congress.server.pages import page_get, page_post

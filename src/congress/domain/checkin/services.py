@@ -4,8 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from congress.db.base import utc_now
@@ -22,7 +21,6 @@ from congress.domain.checkin.models import Attendance
 from congress.domain.crud import EntityService
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
-from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session
 from congress.domain.programme.services import SessionScoped
 from congress.domain.registration.enums import (
@@ -31,6 +29,7 @@ from congress.domain.registration.enums import (
     ParticipantStatus,
 )
 from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.queries import matching, name_order, participant_query
 from congress.errors import Conflict, Invalid, NotFound, ProblemError
 from congress.translation import text
 
@@ -246,45 +245,3 @@ class Counts:
     by_category: list[tuple[ParticipantCategory, int, int]]
     # (delegation name, "" for people outside any delegation; expected; present)
     by_delegation: list[tuple[str, int, int]]
-
-
-def participant_query() -> Select[tuple[Participant]]:
-    # Many-to-one: joined in the same query (one round trip per lookup at a busy desk).
-    return select(Participant).options(
-        joinedload(Participant.person),
-        joinedload(Participant.organization),
-        joinedload(Participant.delegation),
-    )
-
-
-def matching(event: Event, query: str) -> Any:
-    """Every word of ``query`` appears in the name (any event language), e-mail or badge number.
-
-    Expects Person joined to Participant. Case is ignored for ASCII on SQLite, for all
-    letters on PostgreSQL.
-    """
-    texts = [
-        func.coalesce(column[language].as_string(), "")
-        for language in event.languages or ["en"]
-        for column in (Person.given_name, Person.family_name)
-    ]
-    texts += [func.coalesce(Person.email, ""), func.coalesce(Participant.badge_number, "")]
-    joined: Any = texts[0]
-    for item in texts[1:]:
-        joined = joined + " " + item
-    haystack = func.lower(joined)
-    return and_(*(haystack.contains(word.casefold(), autoescape=True) for word in query.split()))
-
-
-def name_order(event: Event) -> tuple[Any, Any]:
-    """Order by family name, then given name, in the event's languages (case ignored)."""
-
-    def in_languages(column: Any) -> Any:
-        texts = [column[language].as_string() for language in event.languages or ["en"]]
-        return func.lower(func.coalesce(*texts, "") if len(texts) > 1 else texts[0])
-
-    return (in_languages(Person.family_name), in_languages(Person.given_name))
-
-
-def participant_label(participant: Participant, event: Event) -> str:
-    return person_name(participant.person, event.primary_language, event.languages)

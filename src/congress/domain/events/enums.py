@@ -12,3 +12,15 @@ class EventStatus(enum.StrEnum):
     @property
     def is_public(self) -> bool:
         return self is not EventStatus.DRAFT
+
+
+class ParticipantCategory(enum.StrEnum):
+    """What a participant attends as; an event says which ones may register themselves
+    (registration's own vocabulary, kept here because the event's settings name it)."""
+
+    MEMBER = "member"
+    CANDIDATE_MEMBER = "candidate_member"
+    DELEGATE = "delegate"
+    GUEST = "guest"
+    OBSERVER = "observer"  # observers and press
+    STAFF = "staff"

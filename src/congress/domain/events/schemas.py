@@ -20,8 +20,7 @@ from congress.domain.common import (
     TranslatableText,
     partial,
 )
-from congress.domain.events.enums import EventStatus
-from congress.domain.registration.enums import ParticipantCategory
+from congress.domain.events.enums import EventStatus, ParticipantCategory
 
 
 class VenueCreate(Schema):

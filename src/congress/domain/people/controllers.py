@@ -3,11 +3,12 @@ person's page listing every event, seat, speech, award and gift they appear in."
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeAlias
 
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, SkipValidation
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +28,6 @@ from congress.domain.people.services import (
     OrganizationService,
     PersonService,
     PositionService,
-    appearances_of,
     organization_choices,
     person_name,
     search_organizations,
@@ -47,6 +47,9 @@ WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR)
 PERSON_WRITERS = roles(Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR)
 NAME_LANGUAGES = ["en", "ru"]
 PAGE = 50
+# Where a person appears in the records of the areas above this one (programme, registration):
+# the composition root provides the reader as the dependency ``appearances`` (web/routes.py).
+Appearances: TypeAlias = SkipValidation[Callable[..., Awaitable[dict[str, Any]]]]
 PICKER_RESULTS = 8
 
 
@@ -153,7 +156,7 @@ def _person_form(person: Any) -> Form:
 
 
 async def _person_context(
-    db: AsyncSession, request: Request[Any, Any, Any], person_id: int
+    db: AsyncSession, request: Request[Any, Any, Any], person_id: int, appearances: Appearances
 ) -> dict[str, Any]:
     user = current_user(request)
     person = await PersonService(db, user).get(person_id)
@@ -163,7 +166,7 @@ async def _person_context(
     return {
         "section": "people",
         "person": person,
-        "appearances": await appearances_of(db, person_id, participations=may(user, REGISTRARS)),
+        "appearances": await appearances(db, person_id, participations=may(user, REGISTRARS)),
         "positions": await PositionService(db, user).list(
             [PositionService.model.person_id == person_id], limit=200
         ),
@@ -180,8 +183,9 @@ async def person_page(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Template:
-    context = await _person_context(db_session, request, person_id)
+    context = await _person_context(db_session, request, person_id, appearances)
     return Template(
         "manage/people/page.html",
         context={**context, "form": _person_form(context["person"]), "position_form": Form()},
@@ -193,6 +197,7 @@ async def person_update(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Any:
     form = await read_form(request)
     service = PersonService(db_session, current_user(request))
@@ -206,7 +211,7 @@ async def person_update(
         return await service.update(person_id, values)
 
     if await submit(form, PersonUpdate, update, prepare=prepare, exclude_unset=True) is None:
-        context = await _person_context(db_session, request, person_id)
+        context = await _person_context(db_session, request, person_id, appearances)
         return invalid("manage/people/page.html", form, **context, position_form=Form())
     return done(request, f"/manage/people/{person_id}", _("The person was saved."))
 
@@ -216,12 +221,13 @@ async def position_create(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     person_id: FromPath[int],
+    appearances: Appearances,
 ) -> Any:
     form = await read_form(request)
     form.values["person_id"] = person_id
     service = PositionService(db_session, current_user(request))
     if await submit(form, PositionCreate, service.create) is None:
-        context = await _person_context(db_session, request, person_id)
+        context = await _person_context(db_session, request, person_id, appearances)
         return invalid(
             "manage/people/page.html",
             _person_form(context["person"]),

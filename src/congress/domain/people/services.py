@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, select, union
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,105 +17,9 @@ from congress.translation import resolve, text
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
 
 
-def published_people() -> CompoundSelect[Any]:
-    """Ids of the people something public names: a seat, a speech, an award or a gift at a
-    public event, the head of its delegation, a photo of it, or a participant who agreed to
-    appear on its published lists. Anonymous readers see these people and nobody else."""
-    from congress.domain.events.models import Event
-    from congress.domain.events.services import PUBLIC_EVENT
-    from congress.domain.programme.models import (
-        AgendaItem,
-        Award,
-        Gift,
-        PresidiumSeat,
-        Session,
-        Speech,
-        SpeechSpeaker,
-    )
-    from congress.domain.publishing.models import MediaItem, media_person
-    from congress.domain.registration.enums import LISTED_STATUSES
-    from congress.domain.registration.models import Delegation, Participant
-
-    public_sessions = select(Session.id).join(Event, Event.id == Session.event_id)
-    public_sessions = public_sessions.where(PUBLIC_EVENT)
-    public_items = select(AgendaItem.id).where(AgendaItem.session_id.in_(public_sessions))
-    public_events = select(Event.id).where(PUBLIC_EVENT)
-    spoke = select(Speech.id).where(Speech.agenda_item_id.in_(public_items))
-    named: list[Select[Any]] = [
-        select(PresidiumSeat.person_id).where(PresidiumSeat.session_id.in_(public_sessions)),
-        select(SpeechSpeaker.person_id).where(SpeechSpeaker.speech_id.in_(spoke)),
-        *(
-            select(column).where(column.is_not(None), owner.agenda_item_id.in_(public_items))
-            for owner, columns in (
-                (Award, (Award.recipient_id, Award.presenter_id)),
-                (Gift, (Gift.giver_id, Gift.recipient_id, Gift.received_by_id)),
-            )
-            for column in columns
-        ),
-        select(Delegation.head_id).where(
-            Delegation.head_id.is_not(None), Delegation.event_id.in_(public_events)
-        ),
-        select(media_person.c.person_id).where(
-            media_person.c.media_item_id.in_(
-                select(MediaItem.id).where(MediaItem.event_id.in_(public_events))
-            )
-        ),
-        select(Participant.person_id).where(
-            Participant.event_id.in_(public_events),
-            Participant.consent_publication.is_(True),
-            Participant.status.in_(LISTED_STATUSES),
-        ),
-    ]
-    return union(*named)
-
-
-def published_organizations() -> Select[Any]:
-    """Ids of the organizations something public names (an organizer, a delegation, a listed
-    participant's or a speaker's body, a position of a published person), with the bodies
-    they belong to."""
-    from sqlalchemy.orm import aliased
-
-    from congress.domain.events.models import Event, event_organizer
-    from congress.domain.events.services import PUBLIC_EVENT
-    from congress.domain.programme.models import AgendaItem, Session, Speech, SpeechSpeaker
-    from congress.domain.registration.enums import LISTED_STATUSES
-    from congress.domain.registration.models import Delegation, Participant
-
-    public_events = select(Event.id).where(PUBLIC_EVENT)
-    public_speeches = (
-        select(Speech.id)
-        .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
-        .join(Session, Session.id == AgendaItem.session_id)
-        .where(Session.event_id.in_(public_events))
-    )
-    named = union(
-        select(event_organizer.c.organization_id).where(
-            event_organizer.c.event_id.in_(public_events)
-        ),
-        select(Delegation.organization_id).where(Delegation.event_id.in_(public_events)),
-        select(Participant.organization_id).where(
-            Participant.event_id.in_(public_events),
-            Participant.consent_publication.is_(True),
-            Participant.status.in_(LISTED_STATUSES),
-        ),
-        select(SpeechSpeaker.on_behalf_of_id).where(SpeechSpeaker.speech_id.in_(public_speeches)),
-        select(Position.organization_id).where(Position.person_id.in_(published_people())),
-    )
-    # The bodies a named organization belongs to are named with it (a committee's group).
-    found = select(named.subquery().c[0].label("id")).cte("published_organization", recursive=True)
-    parent = aliased(Organization)
-    found = found.union(
-        select(parent.parent_id).where(parent.id == found.c.id, parent.parent_id.is_not(None))
-    )
-    return select(found.c.id).where(found.c.id.is_not(None))
-
-
 class OrganizationService(EntityService[Organization]):
     model = Organization
     write_roles = PEOPLE_WRITERS
-
-    def visible(self, statement: Select[Any]) -> Select[Any]:
-        return statement.where(Organization.id.in_(published_organizations()))
 
     # Whatever names the organization: deleting it would quietly blank those out.
     kept_by = frozenset(
@@ -152,9 +56,6 @@ class PersonService(EntityService[Person]):
     # Besides the seats, speeches, awards, gifts and participations the database protects.
     kept_by = frozenset({"award.presenter_id", "gift.received_by_id", "delegation.head_id"})
 
-    def visible(self, statement: Select[Any]) -> Select[Any]:
-        return statement.where(Person.id.in_(published_people()))
-
     async def validate(self, values: dict[str, Any], current: Person | None) -> None:
         if values.get("email"):
             values["email"] = values["email"].strip().lower()
@@ -173,9 +74,6 @@ class PersonService(EntityService[Person]):
 class PositionService(EntityService[Position]):
     model = Position
     write_roles = PEOPLE_WRITERS
-
-    def visible(self, statement: Select[Any]) -> Select[Any]:
-        return statement.where(Position.person_id.in_(published_people()))
 
     async def validate(self, values: dict[str, Any], current: Position | None) -> None:
         require_order(values, "start_date", "end_date")
@@ -294,106 +192,3 @@ async def search_organizations(
         ]
     organizations.sort(key=lambda o: text(o.name, "en").casefold())
     return organizations[offset : offset + limit], len(organizations)
-
-
-async def appearances_of(
-    db: AsyncSession, person_id: int, *, participations: bool = True
-) -> dict[str, list[Any]]:
-    """Every place a person has in the records: participations (unless left out for a reader
-    who may not see registrations), presidium seats, speeches, awards and gifts, each with its
-    session and event loaded (a fixed number of queries)."""
-    from congress.domain.events.models import Event
-    from congress.domain.programme.models import (
-        AgendaItem,
-        Award,
-        Gift,
-        PresidiumSeat,
-        Session,
-        Speech,
-        SpeechSpeaker,
-    )
-    from congress.domain.registration.models import Delegation, Participant
-
-    def in_session(path: Any) -> Any:
-        return path.selectinload(Session.event)
-
-    registrations = (
-        select(Participant)
-        .where(Participant.person_id == person_id)
-        .options(selectinload(Participant.event), selectinload(Participant.delegation))
-    )
-    registered = (await db.scalars(registrations)).all() if participations else []
-    seats = (
-        await db.scalars(
-            select(PresidiumSeat)
-            .where(PresidiumSeat.person_id == person_id)
-            .options(
-                in_session(selectinload(PresidiumSeat.session)),
-                selectinload(PresidiumSeat.position),
-            )
-        )
-    ).all()
-    item_session = selectinload(AgendaItem.session).selectinload(Session.event)
-    speeches = (
-        await db.scalars(
-            select(Speech)
-            .where(
-                Speech.id.in_(
-                    select(SpeechSpeaker.speech_id).where(SpeechSpeaker.person_id == person_id)
-                )
-            )
-            .options(
-                selectinload(Speech.agenda_item).options(item_session),
-                selectinload(Speech.speakers).selectinload(SpeechSpeaker.person),
-            )
-        )
-    ).all()
-    awards = (
-        await db.scalars(
-            select(Award)
-            .where((Award.recipient_id == person_id) | (Award.presenter_id == person_id))
-            .options(selectinload(Award.agenda_item).options(item_session))
-        )
-    ).all()
-    gifts = (
-        await db.scalars(
-            select(Gift)
-            .where(
-                (Gift.giver_id == person_id)
-                | (Gift.recipient_id == person_id)
-                | (Gift.received_by_id == person_id)
-            )
-            .options(
-                selectinload(Gift.agenda_item).options(item_session),
-                selectinload(Gift.giver),
-                selectinload(Gift.recipient),
-                selectinload(Gift.received_by),
-            )
-        )
-    ).all()
-    headed = (
-        await db.scalars(
-            select(Delegation)
-            .where(Delegation.head_id == person_id)
-            .options(selectinload(Delegation.event))
-        )
-    ).all()
-    events: dict[int, Event] = {}
-    for participation in registered:
-        events[participation.event_id] = participation.event
-    for seat in seats:
-        events[seat.session.event_id] = seat.session.event
-    held: list[Speech | Award | Gift] = [*speeches, *awards, *gifts]
-    for record in held:
-        events[record.agenda_item.session.event_id] = record.agenda_item.session.event
-    for delegation in headed:
-        events[delegation.event_id] = delegation.event
-    return {
-        "events": sorted(events.values(), key=lambda e: e.start_date, reverse=True),
-        "participations": list(registered),
-        "seats": list(seats),
-        "speeches": list(speeches),
-        "awards": list(awards),
-        "gifts": list(gifts),
-        "delegations": list(headed),
-    }

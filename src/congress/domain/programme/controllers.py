@@ -17,6 +17,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService, VenueService
+from congress.domain.people.pickers import label_people, submit_picking
 from congress.domain.people.services import (
     organization_choices,
     position_choices,
@@ -30,12 +31,14 @@ from congress.domain.programme.enums import (
     TranscriptStatus,
 )
 from congress.domain.programme.models import AgendaItem, Session, Speech
+from congress.domain.programme.queries import load_programme
 from congress.domain.programme.schemas import (
     AgendaItemCreate,
     AgendaItemUpdate,
     AwardCreate,
     GiftCreate,
     PresidiumSeatCreate,
+    SessionCreate,
     SessionUpdate,
     SpeechCreate,
     SpeechUpdate,
@@ -48,7 +51,6 @@ from congress.domain.programme.services import (
     SessionService,
     SpeechService,
     conflicts_of_event,
-    load_programme,
     load_session,
 )
 from congress.errors import Conflict
@@ -57,7 +59,6 @@ from congress.server.forms import Form, as_local_input, local_datetimes, read_fo
 from congress.server.i18n import current_locale
 from congress.server.i18n import gettext as _
 from congress.server.pages import done, page_get, page_post
-from congress.server.pickers import label_people, submit_picking
 from congress.server.security import current_user, roles
 from congress.translation import text as translated
 
@@ -99,7 +100,7 @@ async def _session_page(
     """The session page; after a refused form, that form again with its messages (422)."""
     session, event = await _session_and_event(db, request, session_id)
     user = current_user(request)
-    programme = await load_programme(db, event.id)
+    programme = await load_programme(db, event, full=True)
     conflicts = [
         c
         for c in await conflicts_of_event(db, event.id, programme)
@@ -649,6 +650,85 @@ async def speech_update(
     return done(request, f"/manage/speeches/{speech_id}{anchor}", _("The speech was saved."))
 
 
+# ---- the event's page: its programme, and new sessions ---------------------------------
+
+
+async def _event_page(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    event: Event,
+    session_form: Form | None = None,
+    status_code: int = 200,
+) -> Template:
+    user = current_user(request)
+    programme = await load_programme(db, event, full=True)
+    conflicts = await conflicts_of_event(db, event.id, programme)
+    venue = await VenueService(db, user).get(event.venue_id) if event.venue_id else None
+    organizers = (await EventService(db, user).get(event.id)).organizers
+    return Template(
+        "manage/events/page.html",
+        context={
+            "section": "events",
+            "tab": "overview",
+            "event": event,
+            "venue": venue,
+            "rooms": venue.rooms if venue else [],
+            "organizers": organizers,
+            "sessions": programme,
+            "conflicts": conflicts,
+            "session_kinds": list(SessionKind),
+            "session_form": session_form or _new_session_form(event, programme),
+            "form": session_form or Form(),
+        },
+        status_code=status_code,
+    )
+
+
+def _new_session_form(event: Event, programme: list[Session]) -> Form:
+    """A new session starts when the last one ends (else at ten on the first day), for an hour."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    if programme:
+        start = max(session.planned_end for session in programme).astimezone(zone)
+    else:
+        start = dt.datetime.combine(event.start_date, dt.time(10), tzinfo=zone)
+    return Form(
+        values={
+            "kind": "plenary",
+            "planned_start": as_local_input(start, event.timezone),
+            "planned_end": as_local_input(start + dt.timedelta(hours=1), event.timezone),
+        }
+    )
+
+
+@page_get("/manage/events/{slug:str}", guards=[PLANNERS])
+async def event_page(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Template:
+    return await _event_page(
+        db_session, request, await EventService(db_session, current_user(request)).resolve(slug)
+    )
+
+
+@page_post("/manage/events/{slug:str}/sessions", guards=[ORGANIZERS])
+async def session_create(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
+) -> Any:
+    event = await EventService(db_session, current_user(request)).resolve(slug)
+    form = await read_form(request)
+    service = SessionService(db_session, current_user(request))
+
+    async def create(values: dict[str, Any]) -> Session:
+        return await service.create({**values, "event_id": event.id})
+
+    def prepare(data: dict[str, Any]) -> None:
+        local_datetimes(data, TIMES, event.timezone)
+
+    session = await submit(form, SessionCreate, create, prepare=prepare)
+    if session is None:
+        return await _event_page(db_session, request, event, form, status_code=422)
+    return done(request, f"/manage/sessions/{session.id}", _("The session was added."))
+
+
 # ---- timeline --------------------------------------------------------------------------------
 
 
@@ -658,7 +738,7 @@ async def timeline(
 ) -> Template:
     """Each day of the event as rows of rooms with the sessions placed on an hour scale."""
     event = await EventService(db_session, current_user(request)).resolve(slug)
-    programme = await load_programme(db_session, event.id)
+    programme = await load_programme(db_session, event, full=True)
     conflicts = await conflicts_of_event(db_session, event.id, programme)
     clashing = {s.id for c in conflicts if c.kind in ("room", "person") for s in c.sessions}
     zone = zoneinfo.ZoneInfo(event.timezone)
@@ -712,6 +792,8 @@ async def timeline(
 
 
 ROUTES = [
+    event_page,
+    session_create,
     session_page,
     session_edit,
     session_update,

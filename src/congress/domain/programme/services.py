@@ -25,6 +25,7 @@ from congress.domain.programme.models import (
     Speech,
     SpeechSpeaker,
 )
+from congress.domain.registration.queries import participating_people
 from congress.errors import Conflict, FieldError, Invalid, NotFound
 
 ORGANIZERS = frozenset({Role.ORGANIZER})
@@ -367,15 +368,6 @@ def programme_options(statement: Select[Any]) -> Select[Any]:
     )
 
 
-async def load_programme(db: AsyncSession, event_id: int) -> list[Session]:
-    statement = (
-        select(Session)
-        .where(Session.event_id == event_id)
-        .order_by(Session.planned_start, Session.id)
-    )
-    return list((await db.scalars(programme_options(statement))).all())
-
-
 async def load_session(db: AsyncSession, session_id: int) -> Session:
     statement = programme_options(select(Session).where(Session.id == session_id))
     session = (await db.scalars(statement)).first()
@@ -423,9 +415,6 @@ async def conflicts_of_event(
 ) -> list[ProgrammeConflict]:
     """Rooms used twice at once (also by other events), people in two places at once, and
     presidium members who are not (or no longer) participants of the event."""
-    from congress.domain.registration.enums import ParticipantStatus
-    from congress.domain.registration.models import Participant
-
     conflicts: list[ProgrammeConflict] = []
     other = aliased(Session)
     clashes = await db.execute(
@@ -462,18 +451,7 @@ async def conflicts_of_event(
                 )
     conflicts += await _elsewhere(db, event_id, involved)
 
-    participants = set(
-        (
-            await db.scalars(
-                select(Participant.person_id).where(
-                    Participant.event_id == event_id,
-                    Participant.status.not_in(
-                        [ParticipantStatus.CANCELLED, ParticipantStatus.NO_SHOW]
-                    ),
-                )
-            )
-        ).all()
-    )
+    participants = await participating_people(db, event_id)
     for session in sessions:
         for seat in session.presidium:
             if seat.person_id not in participants:

@@ -56,12 +56,12 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 
 from congress import __version__
 from congress.db.base import metadata, utc_now
+from congress.db.conflicts import integrity_conflict
 from congress.domain.accounts.enums import AuditAction
 from congress.domain.accounts.models import AuditEntry, User
 from congress.domain.accounts.schemas import UserCreate
 from congress.domain.checkin.schemas import AttendanceCreate
 from congress.domain.common import MAX_ID, MAX_INT, AwareDatetime, Schema, require_order
-from congress.domain.crud import integrity_conflict
 from congress.domain.events.models import Event
 from congress.domain.events.schemas import EventCreate, RoomCreate, VenueCreate
 from congress.domain.people.schemas import OrganizationCreate, PersonCreate, PositionCreate

@@ -9,16 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from congress.commandline import CommandError, database, prepare_database, run
 from congress.settings import Settings
 
 
 async def _export(settings: Settings, ref: str, public: bool) -> dict[str, Any]:
-    from congress.__main__ import CommandError, _session
     from congress.domain.events.services import EventService
     from congress.domain.publishing.archive import export_event
     from congress.errors import NotFound
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         try:
             event = (
                 await EventService(db, None).resolve(ref) if public else await _any_event(db, ref)
@@ -44,12 +44,11 @@ async def _any_event(db: Any, ref: str) -> Any:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import _run, prepare_database
     from congress.domain.publishing.archive import media_keys, write_archive
     from congress.domain.publishing.media import LocalStorage
 
     prepare_database(settings)
-    data = _run(_export, settings, args.event, args.public)
+    data = run(_export, settings, args.event, args.public)
     rows = sum(len(rows) for rows in data["tables"].values())
     if args.output.endswith(".zip"):
         archive = write_archive(data, LocalStorage(settings.media_dir))
@@ -72,13 +71,12 @@ async def _import(settings: Settings, data: Any) -> tuple[int, str]:
     """``data``: the export (a dict), or the bytes of an archive."""
     from sqlalchemy import select
 
-    from congress.__main__ import CommandError, _session
     from congress.domain.events.models import Event
     from congress.domain.publishing.archive import import_archive, import_event
     from congress.domain.publishing.media import LocalStorage
     from congress.errors import ProblemError
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         try:
             if isinstance(data, bytes):
                 event_id = await import_archive(db, data, LocalStorage(settings.media_dir))
@@ -93,7 +91,6 @@ async def _import(settings: Settings, data: Any) -> tuple[int, str]:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import CommandError, _run, prepare_database
 
     path = Path(args.file)
     try:
@@ -104,7 +101,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CommandError(f"{path} is not JSON: {exc}") from None
     prepare_database(settings)
-    event_id, slug = _run(_import, settings, data)
+    event_id, slug = run(_import, settings, data)
     print(f"imported {slug} as event {event_id}")
 
 

@@ -22,11 +22,11 @@ from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
+from congress.domain.programme.queries import load_programme
 from congress.domain.publishing import exporters
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.services import (
     data_version,
-    load_programme,
     photos,
     published_records,
     with_details,

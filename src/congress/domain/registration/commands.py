@@ -12,17 +12,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from congress.commandline import CommandError, database, prepare_database, run
 from congress.settings import Settings
 
 
 async def _import(settings: Settings, ref: str, name: str, content: bytes, check_only: bool) -> Any:
-    from congress.__main__ import CommandError, _session
     from congress.domain.accounts.services import command_line_user
     from congress.domain.events.services import EventService
     from congress.domain.registration.importers import ImportRejected, import_participants
     from congress.errors import ProblemError
 
-    async with _session(settings) as db:
+    async with database(settings) as db:
         # The command line is run by the operator (its audit entries name no user).
         operator = command_line_user()
         try:
@@ -45,7 +45,6 @@ async def _import(settings: Settings, ref: str, name: str, content: bytes, check
 
 
 def cmd_import_participants(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import CommandError, _run, prepare_database
 
     path = Path(args.file)
     try:
@@ -54,7 +53,7 @@ def cmd_import_participants(args: argparse.Namespace, settings: Settings) -> Non
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     prepare_database(settings)
     started = time.perf_counter()
-    slug, report = _run(_import, settings, args.event, path.name, content, args.check)
+    slug, report = run(_import, settings, args.event, path.name, content, args.check)
     seconds = time.perf_counter() - started
     created = (
         f", {report.created_organizations} new organizations"

@@ -17,16 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.access import REGISTRARS
-from congress.domain.checkin.services import (
-    matching,
-    name_order,
-    participant_label,
-    participant_query,
-)
 from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
+from congress.domain.registration import delegation_pages
 from congress.domain.registration.enums import (
     ACTIVE_STATUSES,
     CATEGORY_LABELS,
@@ -44,6 +39,12 @@ from congress.domain.registration.importers import (
 )
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
+from congress.domain.registration.queries import (
+    matching,
+    name_order,
+    participant_label,
+    participant_query,
+)
 from congress.domain.registration.schemas import (
     DelegationForm,
     ParticipantForm,
@@ -618,4 +619,5 @@ ROUTES = [
     save_delegation,
     import_page,
     import_upload,
+    *delegation_pages.ROUTES,
 ]

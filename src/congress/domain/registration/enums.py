@@ -1,15 +1,7 @@
 import enum
 
+from congress.domain.events.enums import ParticipantCategory as ParticipantCategory
 from congress.messages import N_
-
-
-class ParticipantCategory(enum.StrEnum):
-    MEMBER = "member"
-    CANDIDATE_MEMBER = "candidate_member"
-    DELEGATE = "delegate"
-    GUEST = "guest"
-    OBSERVER = "observer"  # observers and press
-    STAFF = "staff"
 
 
 class ParticipantStatus(enum.StrEnum):

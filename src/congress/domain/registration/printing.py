@@ -10,7 +10,6 @@ import segno
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents import PdfResult, render_html, render_pdf_async
-from congress.domain.checkin.services import name_order, participant_query
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
 from congress.domain.people.services import person_name
@@ -20,6 +19,7 @@ from congress.domain.registration.enums import (
     ParticipantStatus,
 )
 from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.queries import name_order, participant_query
 from congress.errors import NotFound
 from congress.messages import gettext_in
 from congress.settings import Settings, get_settings

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
+from congress.domain.programme.queries import load_programme
 from congress.domain.publishing import exporters
 from congress.domain.publishing.archive import (
     MAX_ARCHIVE_BYTES,
@@ -36,12 +37,10 @@ from congress.domain.publishing.models import Category, MediaItem, Record, Tag
 from congress.domain.publishing.search import search
 from congress.domain.publishing.services import (
     approved_comments,
-    attending_organizations,
     author_names,
     by_slug,
     count_view,
     form_stamp,
-    load_programme,
     photos,
     public_event,
     public_record,
@@ -52,6 +51,7 @@ from congress.domain.publishing.services import (
     venues_of,
 )
 from congress.domain.publishing.views import cached, choose_language, page_template, render
+from congress.domain.registration.queries import attending_organizations
 from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles, site_url
 from congress.server.throttle import limit_public_post

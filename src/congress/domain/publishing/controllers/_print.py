@@ -17,12 +17,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.documents.content import event_version, require_language
 from congress.documents.jobs import Job, PrintJobs
-from congress.documents.proceedings import load_proceedings, proceedings_pdf
-from congress.documents.programme import PROGRAMME_CSS, programme_html
 from congress.documents.render import RenderError, render_pdf_async
 from congress.domain.events.models import Event
+from congress.domain.publishing.content import event_version, require_language
+from congress.domain.publishing.printing import (
+    PROGRAMME_CSS,
+    load_proceedings,
+    proceedings_pdf,
+    programme_html,
+)
 from congress.domain.publishing.services import public_event
 from congress.messages import gettext_in, language_name
 from congress.server.security import current_user, public

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from congress.commandline import CommandError, database, prepare_database
 from congress.settings import Settings
 
 
@@ -41,68 +42,55 @@ class ProgressBar:
 async def _load(
     settings: Settings, kind: str, ref: str, lang: str | None, second: str | None
 ) -> Any:
-    from sqlalchemy.ext.asyncio import AsyncSession
-    from sqlalchemy.pool import NullPool
-
-    from congress.db.engine import make_engine
-    from congress.documents.content import require_language
-    from congress.documents.proceedings import load_proceedings
-    from congress.documents.programme import programme_html
     from congress.domain.accounts.services import command_line_user
+    from congress.domain.publishing.content import require_language
+    from congress.domain.publishing.printing import load_proceedings, programme_html
     from congress.domain.publishing.services import public_event
 
-    engine = make_engine(settings, poolclass=NullPool)
-    try:
-        async with AsyncSession(engine, expire_on_commit=False) as db:
-            # The command line is run by the operator: it prints drafts too.
-            operator = command_line_user()
-            event = await public_event(db, operator, ref)
-            lang = require_language(event, lang) if lang else event.primary_language
-            if kind == "programme":
-                return await programme_html(db, event, lang, second=second, settings=settings)
-            return await load_proceedings(db, event, lang)
-    finally:
-        await engine.dispose()
+    async with database(settings) as db:
+        # The command line is run by the operator: it prints drafts too.
+        operator = command_line_user()
+        event = await public_event(db, operator, ref)
+        lang = require_language(event, lang) if lang else event.primary_language
+        if kind == "programme":
+            return await programme_html(db, event, lang, second=second, settings=settings)
+        return await load_proceedings(db, event, lang)
 
 
 async def _attendance(settings: Settings, args: argparse.Namespace, progress: Any) -> Any:
     """The attendance list (sign-in sheet) of the event or one session, as the staff page
     prints it (congress.domain.checkin.printing)."""
-    from sqlalchemy.ext.asyncio import AsyncSession
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from congress.db.engine import make_engine
-    from congress.documents.content import require_language
     from congress.domain.accounts.services import command_line_user
     from congress.domain.checkin.exporters import Grouping, ListSpec
     from congress.domain.checkin.printing import attendance_pdf
     from congress.domain.checkin.services import CheckInService
+    from congress.domain.publishing.content import require_language
     from congress.domain.publishing.services import public_event
 
-    engine = make_engine(settings, poolclass=NullPool)
-    try:
-        async with AsyncSession(engine, expire_on_commit=False) as db:
-            operator = command_line_user()
-            event = await public_event(db, operator, args.event)
-            lang = require_language(event, args.lang) if args.lang else ""
-            session = (
-                await CheckInService(db, operator).session_of(event, args.session)
-                if args.session
-                else None
-            )
+    async with database(settings) as db:
+        engine = db.bind
+        assert isinstance(engine, AsyncEngine)
+        operator = command_line_user()
+        event = await public_event(db, operator, args.event)
+        lang = require_language(event, args.lang) if args.lang else ""
+        session = (
+            await CheckInService(db, operator).session_of(event, args.session)
+            if args.session
+            else None
+        )
+        # The list reads on connections of its own: this session's is given back first.
+        await db.close()
         spec = ListSpec(event, session, Grouping(args.group_by), args.consenting, lang)
         return await attendance_pdf(
             engine, spec, signature=not args.no_signature, settings=settings, progress=progress
         )
-    finally:
-        await engine.dispose()
 
 
 def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import CommandError, prepare_database
-    from congress.documents.proceedings import proceedings_pdf
-    from congress.documents.programme import PROGRAMME_CSS
     from congress.documents.render import render_pdf, warm_up
+    from congress.domain.publishing.printing import PROGRAMME_CSS, proceedings_pdf
     from congress.errors import ProblemError
 
     output = Path(args.output)

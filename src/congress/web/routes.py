@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.documents.controllers import ROUTES as DOCUMENT_ROUTES
 from congress.domain.accounts import controllers as accounts_pages
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.schemas import AuditEntryRead, UserCreate, UserRead, UserUpdate
@@ -49,9 +48,9 @@ from congress.domain.people.schemas import (
     PositionRead,
     PositionUpdate,
 )
-from congress.domain.people.services import OrganizationService, PersonService, PositionService
 from congress.domain.programme import controllers as programme_pages
 from congress.domain.programme.enums import AgendaItemKind, SeatRole, SessionKind, SpeechKind
+from congress.domain.programme.queries import appearances_of
 from congress.domain.programme.schemas import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -107,6 +106,11 @@ from congress.domain.publishing.services import (
     RecordService,
     TagService,
 )
+from congress.domain.publishing.visibility import (
+    PublishedOrganizationService,
+    PublishedPersonService,
+    PublishedPositionService,
+)
 from congress.domain.registration import api as registration_api
 from congress.domain.registration import controllers as registration_pages
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
@@ -119,13 +123,13 @@ from congress.domain.registration.schemas import (
     ParticipantUpdate,
 )
 from congress.domain.registration.services import DelegationService, ParticipantService
-from congress.server.crud import Resource, api_routes
 from congress.server.security import current_user, public, roles
+from congress.web.api import Resource, api_routes
 
 RESOURCES = [
     Resource(
         "organizations",
-        OrganizationService,
+        PublishedOrganizationService,
         OrganizationRead,
         OrganizationCreate,
         OrganizationUpdate,
@@ -138,7 +142,7 @@ RESOURCES = [
     ),
     Resource(
         "people",
-        PersonService,
+        PublishedPersonService,
         PersonRead,
         PersonCreate,
         PersonUpdate,
@@ -147,7 +151,7 @@ RESOURCES = [
     ),
     Resource(
         "positions",
-        PositionService,
+        PublishedPositionService,
         PositionRead,
         PositionCreate,
         PositionUpdate,
@@ -376,8 +380,12 @@ async def ping() -> dict[str, str]:
     return {"pong": "ok"}
 
 
-def route_handlers() -> list[HTTPRouteHandler]:
-    handlers: list[HTTPRouteHandler] = [health, ping, reorder_agenda]
+def _appearances() -> Any:
+    return appearances_of
+
+
+def route_handlers() -> list[HTTPRouteHandler | Router]:
+    handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda]
     for resource in RESOURCES:
         handlers.extend(api_routes(resource))
     # Each area's pages: its controllers.py exposes ROUTES (a list of handlers/routers).
@@ -390,9 +398,15 @@ AREA_ROUTES: list[list[Any]] = [
     accounts_pages.ROUTES,
     events_pages.ROUTES,
     programme_pages.ROUTES,
-    people_pages.ROUTES,
+    # The people's pages show where a person appears: read by the areas above people.
+    [
+        Router(
+            "/",
+            route_handlers=people_pages.ROUTES,
+            dependencies={"appearances": Provide(_appearances, sync_to_thread=False)},
+        )
+    ],
     publishing_pages.ROUTES,
-    DOCUMENT_ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,
     checkin_pages.ROUTES,

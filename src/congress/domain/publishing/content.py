@@ -25,8 +25,8 @@ from congress.domain.people.models import Person, Position
 from congress.domain.people.services import person_name
 from congress.domain.programme.enums import AgendaItemKind, TranscriptStatus
 from congress.domain.programme.models import AgendaItem, PresidiumSeat, Session, SpeechSpeaker
+from congress.domain.programme.queries import load_programme
 from congress.domain.publishing.models import MediaItem
-from congress.domain.publishing.services import load_programme
 from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Invalid

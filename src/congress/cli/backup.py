@@ -601,7 +601,7 @@ def _describe(summary: Summary) -> str:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import CommandError
+    from congress.commandline import CommandError
 
     try:
         summary = backup(settings, args.file)
@@ -617,7 +617,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> None:
-    from congress.__main__ import CommandError
+    from congress.commandline import CommandError
     from congress.db.migrate import head_revision, upgrade
 
     try:

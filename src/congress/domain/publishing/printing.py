@@ -1,4 +1,8 @@
-"""The proceedings: the whole record of an event as one book.
+"""The printed record: the programme booklet and the proceedings.
+
+The programme booklet: cover, then each day's sessions with presidium, agenda and speakers.
+
+The proceedings: the whole record of an event as one book.
 
 Cover, contents, the programme as held, one chapter per session (presidium, agenda, the full
 transcripts, awards and gifts, photos), the participants by delegation (only those who agreed
@@ -18,20 +22,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.assemble import Assembled, Metadata, Part, Progress, assemble
-from congress.documents.content import (
+from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
+from congress.domain.events.models import Event
+from congress.domain.publishing.content import (
     DelegationDoc,
     EventDoc,
     IndexEntry,
     SessionDoc,
     load_delegations,
     load_event_doc,
+    require_language,
     speaker_index,
 )
-from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
-from congress.domain.events.models import Event
 from congress.messages import gettext_in
 from congress.settings import Settings
 
+PROGRAMME_CSS = (BASE_CSS, "print/programme.css")
 TEMPLATE = "print/proceedings.html"
 STYLESHEETS = (BASE_CSS, "print/programme.css", "print/proceedings.css")
 ARCHIVE_VARIANT = "pdf/a-3u"
@@ -214,3 +220,38 @@ def proceedings_pdf(
         progress(1, 1, "done")
     numbers = {anchor: page + 1 for anchor, page in result.anchor_pages.items()}
     return Assembled(result.pdf, result.pages, numbers, [result.pages])
+
+
+async def programme_html(
+    db: AsyncSession,
+    event: Event,
+    lang: str,
+    *,
+    second: str | None = None,
+    screen: bool = False,
+    links: Sequence[dict[str, Any]] = (),
+    settings: Settings | None = None,
+) -> str:
+    """The programme in ``lang``; with ``second``, the bilingual edition (two columns).
+
+    ``event`` must have its venue and organizers loaded (``publishing.services.public_event``).
+    """
+    doc = await load_event_doc(db, event, lang)
+    other = None
+    if second is not None and second != lang:
+        require_language(event, second)
+        other = await load_event_doc(db, event, second)
+    title = f"{doc.name} — {gettext_in(lang, 'Programme')}"
+    return render_html(
+        "print/programme.html",
+        {
+            "lang": lang,
+            "title": title,
+            "author": ", ".join(doc.organizers) or doc.name,
+            "event": doc,
+            "other": other,
+            "screen": screen,
+            "links": links,
+        },
+        settings=settings,
+    )
