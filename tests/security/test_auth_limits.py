@@ -20,7 +20,7 @@ from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from tests.conftest import PASSWORD, csrf_token, make_staff, post_form
 from tests.publishing_data import build_event
-from tests.registration.conftest import make_event
+from tests.registration_data import make_event
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

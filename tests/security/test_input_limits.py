@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import congress.server.routes  # noqa: F401  (imports every area's schemas)
 import pytest
 from litestar.testing import AsyncTestClient
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import congress.web.routes  # noqa: F401  (imports every area's schemas)
 from congress.domain.accounts.enums import Role
 from congress.domain.common import MAX_DOCUMENT, MAX_NAME, MAX_PARAGRAPH, Schema
 from tests.conftest import log_in, make_staff, post_form

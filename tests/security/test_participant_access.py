@@ -20,7 +20,7 @@ from congress.domain.checkin.models import Attendance
 from congress.domain.programme.models import PresidiumSeat
 from tests.conftest import log_in, make_staff
 from tests.integration.test_route_guards import allowed_roles
-from tests.registration.conftest import World, make_participant, world  # noqa: F401
+from tests.registration_data import World, make_participant, world  # noqa: F401
 
 PARTICIPANT_DATA = re.compile(
     r"participant|attendance|check-in|/desk/|/registration|badges|/manage/(events/[^/]+/)?delegations"

@@ -20,7 +20,7 @@ from congress.domain.programme.models import PresidiumSeat, Session
 from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Participant
 from tests.conftest import post_form
-from tests.registration.conftest import make_event
+from tests.registration_data import make_event
 
 
 async def every_item(

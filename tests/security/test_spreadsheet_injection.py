@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.checkin.exporters import spreadsheet_cell
 from tests.conftest import post_form
-from tests.registration.conftest import World, make_participant, world  # noqa: F401
+from tests.registration_data import World, make_participant, world  # noqa: F401
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
