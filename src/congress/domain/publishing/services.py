@@ -576,26 +576,19 @@ async def next_publication(db: AsyncSession, event: Event) -> dt.datetime | None
 
 # How a programme table reaches its session (and so its event); every other table either has
 # its own event_id or is shared between events.
+_ITEM_IN_SESSION = (Session, Session.id == AgendaItem.session_id)
+_SPEECH_IN_ITEM = (AgendaItem, AgendaItem.id == Speech.agenda_item_id)
 _TO_SESSION: dict[type, tuple[tuple[Any, Any], ...]] = {
-    AgendaItem: ((Session, Session.id == AgendaItem.session_id),),
-    Speech: (
-        (AgendaItem, AgendaItem.id == Speech.agenda_item_id),
-        (Session, Session.id == AgendaItem.session_id),
-    ),
+    AgendaItem: (_ITEM_IN_SESSION,),
+    Speech: (_SPEECH_IN_ITEM, _ITEM_IN_SESSION),
     SpeechSpeaker: (
         (Speech, Speech.id == SpeechSpeaker.speech_id),
-        (AgendaItem, AgendaItem.id == Speech.agenda_item_id),
-        (Session, Session.id == AgendaItem.session_id),
+        _SPEECH_IN_ITEM,
+        _ITEM_IN_SESSION,
     ),
     PresidiumSeat: ((Session, Session.id == PresidiumSeat.session_id),),
-    Award: (
-        (AgendaItem, AgendaItem.id == Award.agenda_item_id),
-        (Session, Session.id == AgendaItem.session_id),
-    ),
-    Gift: (
-        (AgendaItem, AgendaItem.id == Gift.agenda_item_id),
-        (Session, Session.id == AgendaItem.session_id),
-    ),
+    Award: ((AgendaItem, AgendaItem.id == Award.agenda_item_id), _ITEM_IN_SESSION),
+    Gift: ((AgendaItem, AgendaItem.id == Gift.agenda_item_id), _ITEM_IN_SESSION),
 }
 
 # What the public pages and exports show. Participants and delegations are left out on purpose:

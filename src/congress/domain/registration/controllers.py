@@ -23,7 +23,6 @@ from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.registration import delegation_pages
 from congress.domain.registration.enums import (
-    ACTIVE_STATUSES,
     CATEGORY_LABELS,
     STATUS_LABELS,
     ParticipantCategory,
@@ -40,6 +39,7 @@ from congress.domain.registration.importers import (
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
 from congress.domain.registration.queries import (
+    delegations_of,
     matching,
     name_order,
     participant_label,
@@ -177,28 +177,6 @@ async def staff_event(
     db: AsyncSession, request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Event:
     return await EventService(db, current_user(request)).resolve(slug)
-
-
-async def delegations_of(db: AsyncSession, event: Event) -> list[tuple[Delegation, int]]:
-    """The event's delegations with their active member counts (two queries)."""
-    delegations = list(
-        await db.scalars(
-            select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.id)
-        )
-    )
-    counts = dict(
-        (
-            await db.execute(
-                select(Participant.delegation_id, func.count())
-                .where(Participant.event_id == event.id)
-                .where(Participant.status.in_(ACTIVE_STATUSES))
-                .group_by(Participant.delegation_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    return [(delegation, counts.get(delegation.id, 0)) for delegation in delegations]
 
 
 def base_context(event: Event, tab: str) -> dict[str, Any]:
