@@ -46,13 +46,11 @@ from congress.domain.registration.queries import (
     participant_query,
 )
 from congress.domain.registration.schemas import (
-    DelegationForm,
     ParticipantForm,
     PublicRegistration,
 )
 from congress.domain.registration.services import (
     TRANSITIONS,
-    DelegationService,
     ParticipantService,
     Window,
     register_publicly,
@@ -435,63 +433,6 @@ async def change_status(
     return _participant_form_page(event, form, delegations, participant, status=409)
 
 
-# ---- delegations -----------------------------------------------------------------------------
-
-
-async def _delegations_page(
-    db: AsyncSession, event: Event, form: Form, editing: int | None = None, status: int = 200
-) -> Template:
-    return Template(
-        "manage/registration/delegations.html",
-        context={
-            **base_context(event, "delegations"),
-            "delegations": await delegations_of(db, event),
-            "form": form,
-            "editing": editing,
-        },
-        status_code=status,
-    )
-
-
-@page_get("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
-async def delegations_page(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    event = await staff_event(db_session, request, slug)
-    return await _delegations_page(db_session, event, Form())
-
-
-@page_post("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
-async def save_delegation(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template | Redirect:
-    """Add a delegation, or change one (the form carries its id)."""
-    event = await staff_event(db_session, request, slug)
-    service = DelegationService(db_session, current_user(request))
-    form = await read_form(request)
-    raw_id = str(form.values.pop("id", "") or "")
-    delegation_id = int(raw_id) if raw_id.isdigit() else None
-    language = event.primary_language
-
-    async def action(values: dict[str, Any]) -> Delegation:
-        if delegation_id is None:
-            return await service.create(
-                {"event_id": event.id, "name": {language: values["name"]}, "quota": values["quota"]}
-            )
-        current = await service.get(delegation_id)
-        if current.event_id != event.id:
-            raise NotFound("no such delegation at this event")
-        name = {**current.name, language: values["name"]}
-        return await service.update(delegation_id, {"name": name, "quota": values["quota"]})
-
-    saved = await submit(form, DelegationForm, action)
-    if saved is None:
-        form.values["id"] = raw_id
-        return await _delegations_page(db_session, event, form, delegation_id, status=422)
-    flash(request, "The delegation was saved.", category="success")
-    return Redirect(f"/manage/events/{event.slug}/registration/delegations", status_code=303)
-
-
 # ---- import ----------------------------------------------------------------------------------
 
 
@@ -593,8 +534,6 @@ ROUTES = [
     edit_participant,
     update_participant,
     change_status,
-    delegations_page,
-    save_delegation,
     import_page,
     import_upload,
     *delegation_pages.ROUTES,

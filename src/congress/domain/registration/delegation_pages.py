@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -81,6 +81,12 @@ async def delegations_list(
 ) -> Template:
     event = await EventService(db_session, current_user(request)).resolve(slug)
     return await _delegations_page(db_session, event, Form())
+
+
+@page_get("/manage/events/{slug:str}/registration/delegations", guards=[DELEGATION_STAFF])
+async def delegations_old_address(slug: FromPath[str]) -> Redirect:
+    """The registrars' delegation page had its own address; links and bookmarks to it still work."""
+    return Redirect(f"/manage/events/{slug}/delegations", status_code=301)
 
 
 @page_post("/manage/events/{slug:str}/delegations", guards=[DELEGATION_STAFF])
@@ -312,6 +318,7 @@ async def delegation_delete(
 
 ROUTES = [
     delegations_list,
+    delegations_old_address,
     delegation_create,
     delegation_page,
     delegation_update,
