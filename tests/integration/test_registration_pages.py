@@ -186,15 +186,33 @@ async def test_delegations_page(client: AsyncTestClient, db: AsyncSession, world
     await make_participant(db, world.event, "Two", delegation=world.delegation)
     await db.commit()
     await log_in(client, world.registrar.email)
-    url = f"/manage/events/{world.event.slug}/registration/delegations"
-    added = await post_form(client, url, {"name": "Armenian delegation", "quota": "5"})
+    url = f"/manage/events/{world.event.slug}/delegations"
+    added = await post_form(client, url, {"name.en": "Armenian delegation", "quota": "5"})
     assert added.status_code == 303
     too_small = await post_form(
-        client, url, {"id": str(world.delegation.id), "name": "Kazakhstan", "quota": "1"}
+        client,
+        f"/manage/delegations/{world.delegation.id}",
+        {"name.en": "Kazakhstan", "quota": "1"},
     )
     assert too_small.status_code == 422 and "already has 2 active members" in too_small.text
     page = await client.get(url, headers=HTML)
     assert "Armenian delegation" in page.text
+    members = f"/manage/events/{world.event.slug}/registration?delegation={world.delegation.id}"
+    assert f'href="{members}"' in page.text
+
+
+async def test_old_delegations_address_redirects(client: AsyncTestClient, world: World) -> None:
+    """The registrars' delegation page moved; its old address leads to the one page."""
+    await log_in(client, world.registrar.email)
+    base = f"/manage/events/{world.event.slug}"
+    old = await client.get(f"{base}/registration/delegations", follow_redirects=False)
+    assert old.status_code == 301
+    assert old.headers["location"] == f"{base}/delegations"
+    page = await client.get(f"{base}/registration/delegations", headers=HTML)
+    assert page.status_code == 200 and "Delegation of Kazakhstan" in page.text
+    tabs = await client.get(f"{base}/registration", headers=HTML)
+    assert f'href="{base}/delegations"' in tabs.text
+    assert f'href="{base}/registration/delegations"' not in tabs.text
 
 
 async def test_attendance_page_and_pdfs(

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from babel.dates import format_date, format_time
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from congress.domain.accounts.models import AuditEntry
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person, Position
 from congress.domain.people.services import person_name
@@ -27,6 +27,7 @@ from congress.domain.programme.enums import AgendaItemKind, TranscriptStatus
 from congress.domain.programme.models import AgendaItem, PresidiumSeat, Session, SpeechSpeaker
 from congress.domain.programme.queries import load_programme
 from congress.domain.publishing.models import MediaItem
+from congress.domain.publishing.services import PRINTED_TABLES, data_version
 from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Invalid
@@ -435,13 +436,8 @@ def speaker_index(event: EventDoc) -> list[IndexEntry]:
 
 
 async def event_version(db: AsyncSession, event: Event) -> str:
-    """Changes whenever anything printed about the event changes (the cache key of its PDFs).
-
-    People and organizations are shared between events, so their changes count too.
+    """The cache key of the event's PDFs: a file name part that changes whenever anything printed
+    about the event changes (people and organizations are shared between events, so theirs too).
     """
-    latest = await db.scalar(
-        select(func.max(AuditEntry.id)).where(
-            or_(AuditEntry.event_id == event.id, AuditEntry.event_id.is_(None))
-        )
-    )
-    return f"{event.id}-{event.updated_at.isoformat()}-{latest or 0}"
+    version = await data_version(db, event, PRINTED_TABLES)
+    return f"{event.id}-" + hashlib.sha256(repr(version).encode()).hexdigest()[:16]

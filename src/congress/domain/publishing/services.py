@@ -39,6 +39,7 @@ from congress.domain.publishing.models import (
     Tag,
     ViewSalt,
 )
+from congress.domain.registration.models import Delegation, Participant
 from congress.errors import FieldError, Invalid, NotFound
 from congress.html import sanitize_html
 
@@ -573,49 +574,69 @@ async def next_publication(db: AsyncSession, event: Event) -> dt.datetime | None
     )
 
 
-async def data_version(db: AsyncSession, event: Event) -> tuple[Any, ...]:
-    """A fingerprint of everything the event's public pages and exports show, in one query.
+# How a programme table reaches its session (and so its event); every other table either has
+# its own event_id or is shared between events.
+_ITEM_IN_SESSION = (Session, Session.id == AgendaItem.session_id)
+_SPEECH_IN_ITEM = (AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+_TO_SESSION: dict[type, tuple[tuple[Any, Any], ...]] = {
+    AgendaItem: (_ITEM_IN_SESSION,),
+    Speech: (_SPEECH_IN_ITEM, _ITEM_IN_SESSION),
+    SpeechSpeaker: (
+        (Speech, Speech.id == SpeechSpeaker.speech_id),
+        _SPEECH_IN_ITEM,
+        _ITEM_IN_SESSION,
+    ),
+    PresidiumSeat: ((Session, Session.id == PresidiumSeat.session_id),),
+    Award: ((AgendaItem, AgendaItem.id == Award.agenda_item_id), _ITEM_IN_SESSION),
+    Gift: ((AgendaItem, AgendaItem.id == Gift.agenda_item_id), _ITEM_IN_SESSION),
+}
 
-    It changes whenever a row is added, changed or removed (latest change and count per table),
-    and when a scheduled record comes due; pages and exports are cached under it.
-    """
+# What the public pages and exports show. Participants and delegations are left out on purpose:
+# a check-in or a registration must not empty the public pages' cache.
+PUBLIC_TABLES: tuple[type, ...] = (
+    Session,
+    AgendaItem,
+    Speech,
+    SpeechSpeaker,
+    PresidiumSeat,
+    Award,
+    Gift,
+    Record,
+    MediaItem,
+    Person,
+    Position,
+    Organization,
+    Room,
+    Venue,
+    Category,
+    Tag,
+)
+# The printed documents also list the participants by delegation, so their changes count there.
+PRINTED_TABLES: tuple[type, ...] = (*PUBLIC_TABLES, Participant, Delegation)
 
-    def latest(model: Any, *where: Any, join: Any = None) -> Any:
-        """Latest change and number of rows, in one pass over the rows."""
-        statement = select(func.max(model.updated_at), func.count(model.id)).select_from(model)
-        for target, on in join or ():
+
+def _latest(model: Any, event_id: int) -> Any:
+    """Latest change and number of the event's rows of ``model``, in one pass over the rows."""
+    statement = select(func.max(model.updated_at), func.count(model.id)).select_from(model)
+    if model in _TO_SESSION:
+        for target, on in _TO_SESSION[model]:
             statement = statement.join(target, on)
-        return statement.where(*where).subquery()
+        return statement.where(Session.event_id == event_id).subquery()
+    if hasattr(model, "event_id"):
+        statement = statement.where(model.event_id == event_id)
+    return statement.subquery()
 
-    in_event = Session.event_id == event.id
-    item_join = [(Session, Session.id == AgendaItem.session_id)]
-    attached = [(AgendaItem, AgendaItem.id == Speech.agenda_item_id), *item_join]
-    parts = [
-        latest(Session, in_event),
-        latest(AgendaItem, in_event, join=item_join),
-        latest(Speech, in_event, join=attached),
-        latest(
-            SpeechSpeaker,
-            in_event,
-            join=[(Speech, Speech.id == SpeechSpeaker.speech_id), *attached],
-        ),
-        latest(PresidiumSeat, in_event, join=[(Session, Session.id == PresidiumSeat.session_id)]),
-        latest(
-            Award, in_event, join=[(AgendaItem, AgendaItem.id == Award.agenda_item_id), *item_join]
-        ),
-        latest(
-            Gift, in_event, join=[(AgendaItem, AgendaItem.id == Gift.agenda_item_id), *item_join]
-        ),
-        latest(Record, Record.event_id == event.id),
-        latest(MediaItem, MediaItem.event_id == event.id),
-        latest(Person),
-        latest(Position),
-        latest(Organization),
-        latest(Room),
-        latest(Venue),
-        latest(Category),
-        latest(Tag),
-    ]
+
+async def data_version(
+    db: AsyncSession, event: Event, tables: tuple[type, ...] = PUBLIC_TABLES
+) -> tuple[Any, ...]:
+    """A fingerprint of the event's rows in ``tables``, in one query.
+
+    It changes whenever such a row is added, changed or removed (latest change and count per
+    table), when the event itself changes, and when a scheduled record comes due; pages, exports
+    and printed documents are cached under it.
+    """
+    parts = [_latest(model, event.id) for model in tables]
     due = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
     # One row of one-row parts, side by side.
     frame = parts[0]

@@ -23,7 +23,6 @@ from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.registration import delegation_pages
 from congress.domain.registration.enums import (
-    ACTIVE_STATUSES,
     CATEGORY_LABELS,
     STATUS_LABELS,
     ParticipantCategory,
@@ -40,19 +39,18 @@ from congress.domain.registration.importers import (
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
 from congress.domain.registration.queries import (
+    delegations_of,
     matching,
     name_order,
     participant_label,
     participant_query,
 )
 from congress.domain.registration.schemas import (
-    DelegationForm,
     ParticipantForm,
     PublicRegistration,
 )
 from congress.domain.registration.services import (
     TRANSITIONS,
-    DelegationService,
     ParticipantService,
     Window,
     register_publicly,
@@ -177,28 +175,6 @@ async def staff_event(
     db: AsyncSession, request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Event:
     return await EventService(db, current_user(request)).resolve(slug)
-
-
-async def delegations_of(db: AsyncSession, event: Event) -> list[tuple[Delegation, int]]:
-    """The event's delegations with their active member counts (two queries)."""
-    delegations = list(
-        await db.scalars(
-            select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.id)
-        )
-    )
-    counts = dict(
-        (
-            await db.execute(
-                select(Participant.delegation_id, func.count())
-                .where(Participant.event_id == event.id)
-                .where(Participant.status.in_(ACTIVE_STATUSES))
-                .group_by(Participant.delegation_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    return [(delegation, counts.get(delegation.id, 0)) for delegation in delegations]
 
 
 def base_context(event: Event, tab: str) -> dict[str, Any]:
@@ -457,63 +433,6 @@ async def change_status(
     return _participant_form_page(event, form, delegations, participant, status=409)
 
 
-# ---- delegations -----------------------------------------------------------------------------
-
-
-async def _delegations_page(
-    db: AsyncSession, event: Event, form: Form, editing: int | None = None, status: int = 200
-) -> Template:
-    return Template(
-        "manage/registration/delegations.html",
-        context={
-            **base_context(event, "delegations"),
-            "delegations": await delegations_of(db, event),
-            "form": form,
-            "editing": editing,
-        },
-        status_code=status,
-    )
-
-
-@page_get("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
-async def delegations_page(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
-    event = await staff_event(db_session, request, slug)
-    return await _delegations_page(db_session, event, Form())
-
-
-@page_post("/manage/events/{slug:str}/registration/delegations", guards=[STAFF])
-async def save_delegation(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template | Redirect:
-    """Add a delegation, or change one (the form carries its id)."""
-    event = await staff_event(db_session, request, slug)
-    service = DelegationService(db_session, current_user(request))
-    form = await read_form(request)
-    raw_id = str(form.values.pop("id", "") or "")
-    delegation_id = int(raw_id) if raw_id.isdigit() else None
-    language = event.primary_language
-
-    async def action(values: dict[str, Any]) -> Delegation:
-        if delegation_id is None:
-            return await service.create(
-                {"event_id": event.id, "name": {language: values["name"]}, "quota": values["quota"]}
-            )
-        current = await service.get(delegation_id)
-        if current.event_id != event.id:
-            raise NotFound("no such delegation at this event")
-        name = {**current.name, language: values["name"]}
-        return await service.update(delegation_id, {"name": name, "quota": values["quota"]})
-
-    saved = await submit(form, DelegationForm, action)
-    if saved is None:
-        form.values["id"] = raw_id
-        return await _delegations_page(db_session, event, form, delegation_id, status=422)
-    flash(request, "The delegation was saved.", category="success")
-    return Redirect(f"/manage/events/{event.slug}/registration/delegations", status_code=303)
-
-
 # ---- import ----------------------------------------------------------------------------------
 
 
@@ -615,8 +534,6 @@ ROUTES = [
     edit_participant,
     update_participant,
     change_status,
-    delegations_page,
-    save_delegation,
     import_page,
     import_upload,
     *delegation_pages.ROUTES,

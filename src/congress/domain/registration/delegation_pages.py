@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from congress.domain.people.pickers import label_people, submit_picking
 from congress.domain.people.services import organization_choices, person_name
 from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantCategory
 from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.queries import delegations_of
 from congress.domain.registration.schemas import (
     DelegationCreate,
     DelegationUpdate,
@@ -46,27 +47,10 @@ MEMBER_CATEGORIES = list(ParticipantCategory)
 
 async def _delegations(db: AsyncSession, event: Event) -> list[tuple[Delegation, int]]:
     """The event's delegations (head and organization loaded) with their active members."""
-    delegations = (
-        await db.scalars(
-            select(Delegation)
-            .where(Delegation.event_id == event.id)
-            .options(selectinload(Delegation.head), selectinload(Delegation.organization))
-        )
-    ).all()
-    counts = dict(
-        (
-            await db.execute(
-                select(Participant.delegation_id, func.count())
-                .where(Participant.event_id == event.id)
-                .where(Participant.status.in_(ACTIVE_STATUSES))
-                .group_by(Participant.delegation_id)
-            )
-        )
-        .tuples()
-        .all()
+    rows = await delegations_of(
+        db, event, selectinload(Delegation.head), selectinload(Delegation.organization)
     )
     lang = current_locale()
-    rows = [(delegation, counts.get(delegation.id, 0)) for delegation in delegations]
     return sorted(rows, key=lambda row: translated(row[0].name, lang, event.languages).casefold())
 
 
@@ -97,6 +81,12 @@ async def delegations_list(
 ) -> Template:
     event = await EventService(db_session, current_user(request)).resolve(slug)
     return await _delegations_page(db_session, event, Form())
+
+
+@page_get("/manage/events/{slug:str}/registration/delegations", guards=[DELEGATION_STAFF])
+async def delegations_old_address(slug: FromPath[str]) -> Redirect:
+    """The registrars' delegation page had its own address; links and bookmarks to it still work."""
+    return Redirect(f"/manage/events/{slug}/delegations", status_code=301)
 
 
 @page_post("/manage/events/{slug:str}/delegations", guards=[DELEGATION_STAFF])
@@ -328,6 +318,7 @@ async def delegation_delete(
 
 ROUTES = [
     delegations_list,
+    delegations_old_address,
     delegation_create,
     delegation_page,
     delegation_update,

@@ -39,7 +39,11 @@ from congress.domain.registration.enums import (
     ParticipantStatus,
 )
 from congress.domain.registration.models import Delegation, Participant
-from congress.domain.registration.services import ParticipantService, organizations_by_name
+from congress.domain.registration.services import (
+    ParticipantService,
+    organizations_by_name,
+    person_values,
+)
 from congress.errors import FieldError, Invalid
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -491,12 +495,7 @@ async def _write(
         db,
         Person,
         [
-            {
-                "given_name": {language: row.given_name} if row.given_name else {},
-                "family_name": {language: row.family_name},
-                "email": row.email,
-                "phone": row.phone,
-            }
+            person_values(language, row.given_name, row.family_name, row.email, row.phone)
             for row in new_people
         ],
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from congress.domain.events.models import Event
 from congress.domain.people.models import Organization, Person
 from congress.domain.people.services import person_name
-from congress.domain.registration.enums import ParticipantStatus
+from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantStatus
 from congress.domain.registration.models import Delegation, Participant
 
 
@@ -102,3 +102,31 @@ async def attending_organizations(db: AsyncSession, event: Event) -> list[Organi
     ).subquery()
     statement = select(Organization).where(Organization.id.in_(select(ids.c[0])))
     return list((await db.scalars(statement.order_by(Organization.id))).all())
+
+
+async def delegations_of(
+    db: AsyncSession, event: Event, *options: Any
+) -> list[tuple[Delegation, int]]:
+    """The event's delegations (``options`` say what to load with them) by id, with their
+    active member counts (two queries)."""
+    delegations = list(
+        await db.scalars(
+            select(Delegation)
+            .where(Delegation.event_id == event.id)
+            .options(*options)
+            .order_by(Delegation.id)
+        )
+    )
+    counts = dict(
+        (
+            await db.execute(
+                select(Participant.delegation_id, func.count())
+                .where(Participant.event_id == event.id)
+                .where(Participant.status.in_(ACTIVE_STATUSES))
+                .group_by(Participant.delegation_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [(delegation, counts.get(delegation.id, 0)) for delegation in delegations]

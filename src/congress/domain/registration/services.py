@@ -229,6 +229,58 @@ async def organizations_by_name(db: AsyncSession, names: Sequence[str]) -> dict[
     return found
 
 
+def person_values(
+    language: str, given_name: str | None, family_name: str, email: str | None, phone: str | None
+) -> dict[str, Any]:
+    """A new person's record from a registration, the names in the event's primary language."""
+    return {
+        "given_name": {language: given_name} if given_name else {},
+        "family_name": {language: family_name},
+        "email": email,
+        "phone": phone,
+    }
+
+
+async def find_or_create_person(
+    db: AsyncSession,
+    event: Event,
+    user: User | None,
+    *,
+    given_name: str | None,
+    family_name: str,
+    email: str | None,
+    phone: str | None,
+    registered: str,
+) -> int:
+    """The person to register: the one with this e-mail address, or a new one.
+
+    A person already registered for the event is refused with ``registered`` (which may name
+    the ``{existing}`` participant). A new person is written through the audited PersonService
+    as ``user``; a visitor's own registration (``user`` None) has no one to record, as for its
+    participant, and adds the row directly. The importer writes many rows at once and matches
+    e-mail addresses in batches, but builds each new person with :func:`person_values` too.
+    """
+    from congress.domain.people.services import PersonService
+
+    person_id = await db.scalar(select(Person.id).where(Person.email == email)) if email else None
+    if person_id is not None:
+        existing = await db.scalar(
+            select(Participant.id).where(
+                Participant.event_id == event.id, Participant.person_id == person_id
+            )
+        )
+        if existing is not None:
+            raise Conflict.field("email", registered.format(existing=existing))
+        return person_id
+    values = person_values(event.primary_language, given_name, family_name, email, phone)
+    if user is None:
+        person = Person(**values)
+        db.add(person)
+        await db.flush()
+        return person.id
+    return (await PersonService(db, user).create(values)).id
+
+
 async def register_publicly(
     db: AsyncSession, event: Event, form: PublicRegistration
 ) -> Participant:
@@ -239,36 +291,24 @@ async def register_publicly(
     if form.category.value not in event.registration_categories:
         raise Invalid.field("category", "this category is not open to registration on the web")
     language = event.primary_language
-    email = str(form.email).strip().lower()
-    person = (await db.execute(select(Person).where(Person.email == email))).scalars().first()
-    if person is not None:
-        existing = await db.scalar(
-            select(Participant.id).where(
-                Participant.event_id == event.id, Participant.person_id == person.id
-            )
-        )
-        if existing is not None:
-            raise Conflict.field(
-                "email",
-                "this e-mail address is already registered for this event; each person "
-                "registers once. If you lost your ticket, ask the registration desk.",
-            )
-    else:
-        person = Person(
-            given_name={language: form.given_name} if form.given_name else {},
-            family_name={language: form.family_name},
-            email=email,
-            phone=form.phone or None,
-        )
-        db.add(person)
-        await db.flush()
+    person_id = await find_or_create_person(
+        db,
+        event,
+        None,
+        given_name=form.given_name,
+        family_name=form.family_name,
+        email=str(form.email).strip().lower(),
+        phone=form.phone or None,
+        registered="this e-mail address is already registered for this event; each person "
+        "registers once. If you lost your ticket, ask the registration desk.",
+    )
     organization = (
         await organization_named(db, form.organization, language) if form.organization else None
     )
     position = None
     if form.position:
         position = Position(
-            person_id=person.id,
+            person_id=person_id,
             organization_id=organization.id if organization else None,
             title={language: form.position},
         )
@@ -276,7 +316,7 @@ async def register_publicly(
         await db.flush()
     participant = Participant(
         event_id=event.id,
-        person_id=person.id,
+        person_id=person_id,
         category=form.category,
         status=ParticipantStatus.REGISTERED,
         organization_id=organization.id if organization else None,
@@ -338,30 +378,16 @@ async def save_participant(
     email = str(data.email).strip().lower() if data.email else None
     current = await service.for_event(event.id, participant_id) if participant_id else None
     if current is None:
-        person_id = (
-            await db.scalar(select(Person.id).where(Person.email == email)) if email else None
+        person_id = await find_or_create_person(
+            db,
+            event,
+            user,
+            given_name=data.given_name,
+            family_name=data.family_name,
+            email=email,
+            phone=data.phone,
+            registered="this person is already registered for this event (#{existing})",
         )
-        if person_id is not None:
-            existing = await db.scalar(
-                select(Participant.id).where(
-                    Participant.event_id == event.id, Participant.person_id == person_id
-                )
-            )
-            if existing is not None:
-                raise Conflict.field(
-                    "email", f"this person is already registered for this event (#{existing})"
-                )
-        else:
-            person_id = (
-                await people.create(
-                    {
-                        "given_name": {language: data.given_name} if data.given_name else {},
-                        "family_name": {language: data.family_name},
-                        "email": email,
-                        "phone": data.phone,
-                    }
-                )
-            ).id
     else:
         person = current.person
         given = {**(person.given_name or {}), language: data.given_name}
