@@ -303,3 +303,14 @@ async def post_form(
         headers={"content-type": "application/x-www-form-urlencoded", "accept": "text/html"},
         follow_redirects=False,
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run once per CI run, on PostgreSQL: `.ci/run` sets
+    CONGRESS_BROWSER_TESTS_ELSEWHERE for its SQLite pass (run alone, the suite runs them all)."""
+    if IS_POSTGRES or not os.environ.get("CONGRESS_BROWSER_TESTS_ELSEWHERE"):
+        return
+    skip = pytest.mark.skip(reason="browser tests run in the PostgreSQL pass of CI")
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(skip)
