@@ -8,7 +8,6 @@ import asyncio
 import io
 import json
 import os
-import signal
 import stat
 import subprocess
 import tarfile
@@ -16,7 +15,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from congress.db.migrate import alembic_config, head_revision, upgrade
 from congress.demo import DEMO_SLUG
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES, PASSWORD, _pg_admin, _pg_url
-from tests.integration.test_cli import CONGRESS, Cli, _free_port, assert_one_line_error
+from tests.integration.test_cli import CONGRESS, Cli, assert_one_line_error, serving
 
 ADMIN = "admin@example.org"
 Rows = dict[str, dict[Any, dict[str, Any]]]
@@ -59,39 +57,6 @@ def installation(tmp_path: Path) -> Iterator[Callable[[str], Cli]]:
     yield make
     for database in databases:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
-@contextmanager
-def serving(cli: Cli, log_path: Path) -> Iterator[str]:
-    port = _free_port()
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(CONGRESS), "serve", "--port", str(port)],
-            env=cli.env,
-            cwd=cli.cwd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, log_path.read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.3)
-        yield base
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def png(colour: tuple[int, int, int]) -> bytes:
@@ -208,7 +173,8 @@ def test_backup_of_a_running_server_under_writes_restores_the_same_installation(
     token = source.ok("token", "create", "--email", ADMIN).strip().splitlines()[-1]
     archive = tmp_path / "congress-backup.tar.gz"
 
-    with serving(source, tmp_path / "source.log") as base:
+    with serving(source, tmp_path / "source.log") as server:
+        base = server.base
         people, photos = Writer(base, token, photos=False), Writer(base, token, photos=True)
         people.start()
         photos.start()
@@ -296,7 +262,8 @@ def test_backup_of_a_running_server_under_writes_restores_the_same_installation(
     assert secret.read_text() == (source.settings.data_dir / "secret_key").read_text()
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
 
-    with serving(target, tmp_path / "target.log") as base:
+    with serving(target, tmp_path / "target.log") as server:
+        base = server.base
         assert httpx.get(f"{base}/events/{DEMO_SLUG}", timeout=30).status_code == 200
         key = sorted(photo_keys)[0]
         photo = httpx.get(f"{base}/media/{key}", timeout=30)

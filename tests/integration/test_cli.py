@@ -16,6 +16,8 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -208,17 +210,20 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("user", "create", "--role", "admin", "--email", "admin@example.org")
-    output = cli.ok("token", "create", "--email", "ADMIN@example.org", "--name", "cli test")
-    token = output.strip().splitlines()[-1]
-    assert token.startswith("cgt_") and " " not in token
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
 
+
+@contextmanager
+def serving(cli: Cli, log_path: Path, *options: str) -> Iterator[Server]:
+    """`congress serve` as a real process on a free port, answering /health; stopped with
+    SIGTERM (as a service manager stops it) when the block ends."""
     port = _free_port()
-    log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(CONGRESS), "serve", "--demo", "--port", str(port)],
+        process = subprocess.Popen(
+            [str(CONGRESS), "serve", *options, "--port", str(port)],
             env=cli.env,
             cwd=cli.cwd,
             stdout=log,
@@ -228,7 +233,7 @@ def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert server.poll() is None, log_path.read_text()
+            assert process.poll() is None, log_path.read_text()
             try:
                 if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
@@ -236,7 +241,25 @@ def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
                 pass
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.3)
+        yield Server(base, process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
+
+def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("user", "create", "--role", "admin", "--email", "admin@example.org")
+    output = cli.ok("token", "create", "--email", "ADMIN@example.org", "--name", "cli test")
+    token = output.strip().splitlines()[-1]
+    assert token.startswith("cgt_") and " " not in token
+
+    log_path = tmp_path / "serve.log"
+    with serving(cli, log_path, "--demo") as server:
+        base = server.base
         events = httpx.get(f"{base}/api/v1/events", timeout=10).json()
         assert [item["slug"] for item in events["items"]] == [DEMO_SLUG]
 
@@ -247,16 +270,9 @@ def test_serve_with_demo_and_a_token(cli: Cli, tmp_path: Path) -> None:
         assert [user["email"] for user in users.json()["items"]] == ["admin@example.org"]
         anonymous = httpx.get(f"{base}/api/v1/users", timeout=10)
         assert anonymous.status_code == 401
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     log_text = log_path.read_text()
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
-    assert server.returncode in (0, -signal.SIGTERM), log_text
+    assert server.process.returncode in (0, -signal.SIGTERM), log_text
     assert "Application shutdown complete" in log_text
     assert f"loaded the demo event: {DEMO_SLUG}" in log_text
 
