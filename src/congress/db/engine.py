@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from congress.db.stemming import register as register_text_functions
 from congress.settings import Settings
 
 
@@ -19,6 +20,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # The full-text index's triggers stem text in Python (see db/stemming.py).
+    register_text_functions(dbapi_connection)
 
 
 def make_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:

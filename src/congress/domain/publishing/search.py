@@ -1,10 +1,15 @@
 """Full-text search over the published speeches and records of public events.
 
-SQLite: the FTS5 table ``search_index`` (trigram tokenizer, so that Chinese and every other script
-match inside words), kept current by triggers. PostgreSQL: ``jsonb_to_tsvector`` expression
-indexes queried with ``websearch_to_tsquery``; queries in Chinese or Japanese script, which the
-'simple' parser does not split into words, search the text itself. Both are created by the
-migration "record views and full-text search".
+Words are found in every form in English, Russian and German ("дружбы" finds "дружба"): both
+databases match stems (``congress.db.stemming``). SQLite: the FTS5 table ``search_index``
+(trigram tokenizer, so that Chinese and every other script match inside words) holds the texts
+and their stems, kept current by triggers that stem through the application's function
+``congress_stems``. PostgreSQL: expression indexes that stem each language's text with its text
+search configuration, queried with ``websearch_to_tsquery`` in each of them. Chinese and Japanese,
+which neither splits into words, match as characters. A speech is also found by the name of a
+speaker. Snippets are made here, for both databases, from the text in the reader's language: whole
+words around the first hit, the hits marked. The index is made by the migration "stemmed full-text
+search".
 """
 
 from __future__ import annotations
@@ -19,13 +24,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from congress.db.base import DateTimeUTC, utc_now
+from congress.db.stemming import (
+    START,
+    STEMMED_LANGUAGES,
+    STOP,
+    fold,
+    is_cjk,
+    query_stems,
+    snippet,
+)
 from congress.domain.events.models import Event
 from congress.domain.programme.models import AgendaItem, Speech, SpeechSpeaker
 from congress.domain.publishing.models import Record
 
-START, STOP = "\x02", "\x03"
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 MAX_QUERY = 200
+MAX_TERMS = 12
 
 
 @dataclass
@@ -33,7 +46,7 @@ class Hit:
     kind: str  # "speech" or "record"
     ref_id: int
     event_id: int
-    snippet: Markup
+    snippet: str = ""  # escaped HTML (Markup) once the search has made it
     item: Any = None  # the Speech or Record, loaded after the search
     event: Event | None = None
 
@@ -45,7 +58,13 @@ def highlighted(snippet: str | None) -> Markup:
 
 
 def terms_of(query: str) -> list[str]:
-    return [term for term in re.split(r"\s+", query.strip()[:MAX_QUERY]) if term]
+    """The words of a query: quotes and operators are not syntax here, only words count."""
+    cleaned = re.sub(r"[\"'()*:^+\\{}\[\]<>|&!~-]+", " ", query[:MAX_QUERY])
+    return [term for term in cleaned.split() if term][:MAX_TERMS]
+
+
+def _like(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 _SQLITE_VISIBLE = """
@@ -56,123 +75,197 @@ _SQLITE_VISIBLE = """
            AND (record.publish_at IS NULL OR record.publish_at <= :now)))
 """
 
-_PG_SPEECH_VECTOR = (
-    "(jsonb_to_tsvector('simple', coalesce(speech.title, '{}'::jsonb), '[\"string\"]') "
-    "|| jsonb_to_tsvector('simple', speech.transcript, '[\"string\"]'))"
+
+def _vector(*columns: str) -> str:
+    """A row's search vector: each language's text stemmed in its own configuration, and every
+    word as it is ('simple'). The same expression as the migration's index."""
+    stemmed = []
+    for code, config in STEMMED_LANGUAGES.items():
+        texts = " || ' ' || ".join(f"coalesce({column}->>'{code}', '')" for column in columns)
+        stemmed.append(f"to_tsvector('{config}', {texts})")
+    words = [
+        f"jsonb_to_tsvector('simple', coalesce({column}, '{{}}'::jsonb), '[\"string\"]')"
+        for column in columns
+    ]
+    return "(" + " || ".join(stemmed + words) + ")"
+
+
+_PG_SPEECH_VECTOR = _vector("speech.title", "speech.transcript")
+_PG_RECORD_VECTOR = _vector("record.headline", "record.lead", "record.body")
+_PG_QUERY = (
+    "("
+    + " || ".join(
+        f"websearch_to_tsquery('{config}', :q)"
+        for config in [*STEMMED_LANGUAGES.values(), "simple"]
+    )
+    + ")"
 )
-_PG_RECORD_VECTOR = (
-    "(jsonb_to_tsvector('simple', record.headline, '[\"string\"]') "
-    "|| jsonb_to_tsvector('simple', coalesce(record.lead, '{}'::jsonb), '[\"string\"]') "
-    "|| jsonb_to_tsvector('simple', record.body, '[\"string\"]'))"
-)
-_PG_HEADLINE = (
-    "ts_headline('simple', {text}, {query}, "
-    "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1')"
-)
+
+
+def _names_match(dialect: str, terms: list[str], params: dict[str, Any]) -> str:
+    """The speeches one of whose speakers' names holds every term (in any order and language)."""
+    if dialect == "postgresql":
+        names = "lower(person.given_name::text || ' ' || person.family_name::text)"
+    else:
+        names = (
+            "congress_fold((SELECT group_concat(value, ' ') FROM json_each(person.given_name)) "
+            "|| ' ' || (SELECT group_concat(value, ' ') FROM json_each(person.family_name)))"
+        )
+    conditions = []
+    for index, term in enumerate(terms):
+        params[f"name{index}"] = _like(fold(term))
+        conditions.append(f"{names} LIKE :name{index} ESCAPE '\\'")
+    return (
+        "SELECT speech_speaker.speech_id FROM speech_speaker "
+        "JOIN person ON person.id = speech_speaker.person_id WHERE " + " AND ".join(conditions)
+    )
 
 
 async def search(
-    db: AsyncSession, query: str, *, limit: int = 20, offset: int = 0
+    db: AsyncSession, query: str, *, limit: int = 20, offset: int = 0, lang: str = "en"
 ) -> tuple[list[Hit], int]:
-    """Hits (best first) and their total number."""
+    """Hits (best first) and their total number; snippets in ``lang`` where the text has it."""
     terms = terms_of(query)
     if not terms:
         return [], 0
     if db.get_bind().dialect.name == "postgresql":
-        hits, total = await _postgres(db, " ".join(terms), limit, offset)
+        hits, total = await _postgres(db, terms, limit, offset)
     else:
         hits, total = await _sqlite(db, terms, limit, offset)
     await _load(db, hits)
+    for hit in hits:
+        hit.snippet = highlighted(snippet(_texts(hit, lang), terms))
     return hits, total
+
+
+def _texts(hit: Hit, lang: str) -> list[tuple[str, str]]:
+    """The texts a snippet may come from, the reader's language first, then the event's."""
+    item = hit.item
+    values: list[dict[str, Any]] = []
+    if hit.kind == "speech":
+        values = [item.transcript or {}, item.title or {}]
+    else:
+        values = [item.lead or {}, item.body or {}, item.headline or {}]
+    order = [lang, *(hit.event.languages if hit.event else [])]
+    texts: list[tuple[str, str]] = []
+    for value in values:
+        languages = [code for code in order if code in value]
+        languages += [code for code in value if code not in languages]
+        texts.extend((code, value[code]) for code in languages if isinstance(value[code], str))
+    return texts
+
+
+def _fts_phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 async def _sqlite(
     db: AsyncSession, terms: list[str], limit: int, offset: int
 ) -> tuple[list[Hit], int]:
-    # Trigrams need three characters; shorter terms (two Chinese characters make a word) are
-    # matched as substrings instead.
-    long_terms = [term for term in terms if len(term) >= 3]
-    short_terms = [term for term in terms if len(term) < 3]
-    conditions = []
+    # Each term: its stems (any language's) in the "stems" column; Chinese and Japanese as
+    # characters in the texts. Trigrams need three characters: shorter ones are matched as
+    # whole words of the stems, or as substrings of the texts, with LIKE.
     params: dict[str, Any] = {"now": utc_now()}
-    if long_terms:
-        conditions.append("search_index MATCH :match")
-        params["match"] = " ".join('"' + term.replace('"', '""') + '"' for term in long_terms)
-    for index, term in enumerate(short_terms):
-        like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params[f"like{index}"] = f"%{like}%"
-        conditions.append(
-            "("
-            + " OR ".join(
-                f"search_index.{column} LIKE :like{index} ESCAPE '\\'"
-                for column in ("title", "body", "extra")
-            )
-            + ")"
+    matches: list[str] = []
+    others: list[str] = []
+    for index, term in enumerate(terms):
+        if is_cjk(term):
+            if len(term) >= 3:
+                matches.append("{title body extra} : " + _fts_phrase(term))
+            else:
+                params[f"cjk{index}"] = _like(term)
+                others.append(
+                    "("
+                    + " OR ".join(
+                        f"search_index.{column} LIKE :cjk{index} ESCAPE '\\'"
+                        for column in ("title", "body", "extra")
+                    )
+                    + ")"
+                )
+            continue
+        stems = sorted(query_stems(term))
+        if all(len(stem) >= 3 for stem in stems):
+            matches.append("stems : (" + " OR ".join(_fts_phrase(stem) for stem in stems) + ")")
+        else:
+            likes = []
+            for number, stem in enumerate(stems):
+                params[f"stem{index}_{number}"] = "% " + _like(stem)[1:]
+                likes.append(f"(' ' || search_index.stems) LIKE :stem{index}_{number} ESCAPE '\\'")
+            others.append("(" + " OR ".join(likes) + ")")
+    text_conditions = list(others)
+    ranked = ""
+    if matches:
+        params["match"] = " AND ".join(matches)
+        ranked = (
+            "LEFT JOIN (SELECT rowid AS hit, rank AS score FROM search_index "
+            "WHERE search_index MATCH :match) AS ranked ON ranked.hit = search_index.rowid"
         )
-    where = " AND ".join(conditions)
+        text_conditions.append("ranked.hit IS NOT NULL")
+    speaker = (
+        f"(search_index.kind = 'speech' AND search_index.ref_id IN "
+        f"({_names_match('sqlite', terms, params)}))"
+    )
+    where = f"(({' AND '.join(text_conditions)}) OR {speaker})"
+    visible = _SQLITE_VISIBLE.replace("WHERE", f"{ranked} WHERE", 1)
     now = bindparam("now", type_=DateTimeUTC(timezone=True))
-    count = text(f"SELECT count(*) FROM search_index {_SQLITE_VISIBLE} AND {where}")
+    count = text(f"SELECT count(*) FROM search_index {visible} AND {where}")
     total = int(await db.scalar(count.bindparams(now), params) or 0)
     if not total:
         return [], 0
+    score = "coalesce(ranked.score, 0), " if matches else ""
     rows = await db.execute(
         text(
-            "SELECT search_index.kind, search_index.ref_id, search_index.event_id, "
-            "snippet(search_index, 4, char(2), char(3), '…', 24) AS snippet_body, "
-            "snippet(search_index, 3, char(2), char(3), '…', 24) AS snippet_title "
-            f"FROM search_index {_SQLITE_VISIBLE} AND {where} "
-            f"ORDER BY {'rank, ' if long_terms else ''}search_index.rowid DESC "
+            "SELECT search_index.kind, search_index.ref_id, search_index.event_id "
+            f"FROM search_index {visible} AND {where} "
+            f"ORDER BY CASE WHEN {speaker} THEN 0 ELSE 1 END, {score}search_index.rowid DESC "
             "LIMIT :limit OFFSET :offset"
         ).bindparams(now),
         {**params, "limit": limit, "offset": offset},
     )
-    hits = []
-    for kind, ref_id, event_id, body, title in rows:
-        best = body if body and START in body else (title if title and START in title else body)
-        hits.append(Hit(kind, int(ref_id), int(event_id), highlighted(best)))
-    return hits, total
+    return [Hit(kind, int(ref_id), int(event_id)) for kind, ref_id, event_id in rows], total
 
 
-async def _postgres(db: AsyncSession, query: str, limit: int, offset: int) -> tuple[list[Hit], int]:
+async def _postgres(
+    db: AsyncSession, terms: list[str], limit: int, offset: int
+) -> tuple[list[Hit], int]:
     now = bindparam("now", type_=DateTimeUTC(timezone=True))
-    if CJK.search(query):
-        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        speech_match = "(coalesce(speech.title::text, '') || speech.transcript::text) ILIKE :like"
-        record_match = (
-            "(record.headline::text || coalesce(record.lead::text, '') || record.body::text) "
-            "ILIKE :like"
+    params: dict[str, Any] = {"now": utc_now()}
+    words = [term for term in terms if not is_cjk(term)]
+    characters = [term for term in terms if is_cjk(term)]
+    speech_parts: list[str] = []
+    record_parts: list[str] = []
+    rank_speech = rank_record = "0"
+    if words:
+        params["q"] = " ".join(words)
+        speech_parts.append(f"{_PG_SPEECH_VECTOR} @@ {_PG_QUERY}")
+        record_parts.append(f"{_PG_RECORD_VECTOR} @@ {_PG_QUERY}")
+        rank_speech = f"ts_rank({_PG_SPEECH_VECTOR}, {_PG_QUERY})"
+        rank_record = f"ts_rank({_PG_RECORD_VECTOR}, {_PG_QUERY})"
+    for index, term in enumerate(characters):
+        params[f"cjk{index}"] = _like(term)
+        speech_parts.append(
+            f"(coalesce(speech.title::text, '') || speech.transcript::text) ILIKE :cjk{index}"
         )
-        tsquery = "plainto_tsquery('simple', :q)"
-        rank_speech = rank_record = "0"
-        params: dict[str, Any] = {"like": like, "q": query}
-    else:
-        tsquery = "websearch_to_tsquery('simple', :q)"
-        speech_match = f"{_PG_SPEECH_VECTOR} @@ {tsquery}"
-        record_match = f"{_PG_RECORD_VECTOR} @@ {tsquery}"
-        rank_speech = f"ts_rank({_PG_SPEECH_VECTOR}, {tsquery})"
-        rank_record = f"ts_rank({_PG_RECORD_VECTOR}, {tsquery})"
-        params = {"q": query}
-    speech_text = "(SELECT string_agg(value, ' ') FROM jsonb_each_text(speech.transcript))"
-    record_text = (
-        "(SELECT string_agg(value, ' ') FROM jsonb_each_text("
-        "coalesce(record.lead, '{}'::jsonb) || record.headline))"
-    )
+        record_parts.append(
+            "(record.headline::text || coalesce(record.lead::text, '') || record.body::text) "
+            f"ILIKE :cjk{index}"
+        )
+    speaker = f"speech.id IN ({_names_match('postgresql', terms, params)})"
     union = f"""
         SELECT 'speech' AS kind, speech.id AS ref_id, session.event_id AS event_id,
-               {rank_speech} AS rank, {_PG_HEADLINE.format(text=speech_text, query=tsquery)} AS snip
+               CASE WHEN {speaker} THEN 1000 ELSE {rank_speech} END AS rank
         FROM speech
         JOIN agenda_item ON agenda_item.id = speech.agenda_item_id
         JOIN session ON session.id = agenda_item.session_id
         JOIN event ON event.id = session.event_id
-        WHERE event.status != 'draft' AND {speech_match}
+        WHERE event.status != 'draft' AND (({" AND ".join(speech_parts)}) OR {speaker})
         UNION ALL
-        SELECT 'record', record.id, record.event_id, {rank_record},
-               {_PG_HEADLINE.format(text=record_text, query=tsquery)}
+        SELECT 'record', record.id, record.event_id, {rank_record}
         FROM record JOIN event ON event.id = record.event_id
         WHERE event.status != 'draft' AND record.status = 'published'
-          AND (record.publish_at IS NULL OR record.publish_at <= :now) AND {record_match}
+          AND (record.publish_at IS NULL OR record.publish_at <= :now)
+          AND {" AND ".join(record_parts)}
     """
-    params["now"] = utc_now()
     total = int(
         await db.scalar(text(f"SELECT count(*) FROM ({union}) AS hits").bindparams(now), params)
         or 0
@@ -181,15 +274,12 @@ async def _postgres(db: AsyncSession, query: str, limit: int, offset: int) -> tu
         return [], 0
     rows = await db.execute(
         text(
-            f"SELECT kind, ref_id, event_id, snip FROM ({union}) AS hits "
+            f"SELECT kind, ref_id, event_id FROM ({union}) AS hits "
             "ORDER BY rank DESC, ref_id DESC LIMIT :limit OFFSET :offset"
         ).bindparams(now),
         {**params, "limit": limit, "offset": offset},
     )
-    return [
-        Hit(kind, int(ref_id), int(event_id), highlighted(snip))
-        for kind, ref_id, event_id, snip in rows
-    ], total
+    return [Hit(kind, int(ref_id), int(event_id)) for kind, ref_id, event_id in rows], total
 
 
 async def _load(db: AsyncSession, hits: list[Hit]) -> None:

@@ -50,7 +50,13 @@ from congress.domain.publishing.services import (
     submit_comment,
     venues_of,
 )
-from congress.domain.publishing.views import cached, choose_language, page_template, render
+from congress.domain.publishing.views import (
+    SITE_LANGUAGES,
+    cached,
+    choose_language,
+    page_template,
+    render,
+)
 from congress.domain.registration.queries import attending_organizations
 from congress.errors import Invalid, NotFound
 from congress.server.security import current_user, public, roles, site_url
@@ -417,7 +423,11 @@ async def search_page(
     except ValueError:
         page = 1
     hits, total = await search(
-        db_session, query, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE
+        db_session,
+        query,
+        limit=SEARCH_PAGE,
+        offset=(page - 1) * SEARCH_PAGE,
+        lang=choose_language(request, SITE_LANGUAGES),
     )
     return render(
         request,
