@@ -65,11 +65,16 @@ async def test_every_form_of_a_word_finds_the_same_texts(
     speech.transcript = {
         **speech.transcript,
         "de": "Wir danken allen für die Zusammenarbeit der Jugendorganisationen.",
+        "en": "Rebuilding the bridges between our peoples begins today.",
     }
     await db.commit()
     for query in ("Zusammenarbeiten", "zusammenarbeit", "JUGENDORGANISATION"):
         hits = await found(client, query, "de")
         assert any(link.endswith(f"/speeches/{speech.id}") for link, _ in hits), query
+    # Whole words only: a word is not found inside another one.
+    for query, expected in (("rebuild", True), ("build", False), ("bridge", True), ("idge", False)):
+        hits = await found(client, query)
+        assert any(link.endswith(f"/speeches/{speech.id}") for link, _ in hits) is expected, query
 
     # Every snippet of every hit: the hit marked, whole words of the text in the reader's
     # language, long enough to read.

@@ -76,7 +76,8 @@ def stems_of(values: dict[str, Any]) -> Iterator[str]:
 
 
 def congress_stems(*documents: str | None) -> str:
-    """The SQLite function: the stems of translatable JSON values, separated by spaces."""
+    """The SQLite function: the stems of translatable JSON values, each between spaces (so that
+    the trigram index matches a whole stem: `" friend "` is not found in `" friendship "`)."""
     found: list[str] = []
     for document in documents:
         if not document:
@@ -87,7 +88,7 @@ def congress_stems(*documents: str | None) -> str:
             continue
         if isinstance(values, dict):
             found.extend(stems_of(values))
-    return " ".join(found)
+    return " " + " ".join(found) + " " if found else ""
 
 
 def congress_fold(text: str | None) -> str:

@@ -163,8 +163,8 @@ async def _sqlite(
     db: AsyncSession, terms: list[str], limit: int, offset: int
 ) -> tuple[list[Hit], int]:
     # Each term: its stems (any language's) in the "stems" column; Chinese and Japanese as
-    # characters in the texts. Trigrams need three characters: shorter ones are matched as
-    # whole words of the stems, or as substrings of the texts, with LIKE.
+    # characters in the texts. Trigrams need three characters: a shorter Chinese term is
+    # matched as a substring of the texts, with LIKE.
     params: dict[str, Any] = {"now": utc_now()}
     matches: list[str] = []
     others: list[str] = []
@@ -183,15 +183,9 @@ async def _sqlite(
                     + ")"
                 )
             continue
+        # Whole stems: the stems column holds " stem stem … " (see congress_stems).
         stems = sorted(query_stems(term))
-        if all(len(stem) >= 3 for stem in stems):
-            matches.append("stems : (" + " OR ".join(_fts_phrase(stem) for stem in stems) + ")")
-        else:
-            likes = []
-            for number, stem in enumerate(stems):
-                params[f"stem{index}_{number}"] = "% " + _like(stem)[1:]
-                likes.append(f"(' ' || search_index.stems) LIKE :stem{index}_{number} ESCAPE '\\'")
-            others.append("(" + " OR ".join(likes) + ")")
+        matches.append("stems : (" + " OR ".join(_fts_phrase(f" {stem} ") for stem in stems) + ")")
     text_conditions = list(others)
     ranked = ""
     if matches:
