@@ -111,16 +111,37 @@ def test_kill_during_cli_import(new_cli: Callable[[str], Cli], big_archive: Path
     assert after["event"] == before["event"] + 1 and after["media_item"] == PHOTOS
 
 
+def _whole_import(before: dict[str, int], after: dict[str, int]) -> bool:
+    return after["event"] == before["event"] + 1 and after["media_item"] == PHOTOS
+
+
 def test_kill_of_the_server_during_an_api_import(
     new_cli: Callable[[str], Cli], big_archive: Path, tmp_path: Path
 ) -> None:
-    target = new_cli("server")
+    # On a loaded machine the kill may land after the commit, while the answer is on its way:
+    # then the whole import is there, which is allowed (all or nothing) but proves nothing, and
+    # the attempt is repeated. Anything between "nothing" and "everything" fails.
+    for attempt in range(4):
+        before, after = _kill_server_during_import(
+            new_cli(f"server{attempt}"), big_archive, tmp_path / f"serve{attempt}.log"
+        )
+        if after == before:
+            return
+        assert _whole_import(before, after), {
+            name: (before[name], after[name]) for name in before if before[name] != after[name]
+        }
+    pytest.fail("in four attempts the kill never landed before the import's commit")
+
+
+def _kill_server_during_import(
+    target: Cli, big_archive: Path, log_path: Path
+) -> tuple[dict[str, int], dict[str, int]]:
     target.ok("user", "create", "--role", "organizer", "--email", "org@example.org")
     token = target.ok("token", "create", "--email", "org@example.org").strip().splitlines()[-1]
     before = asyncio.run(_counts(target.settings))
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    with (tmp_path / "serve.log").open("w") as log:
+    with log_path.open("w") as log:
         server = subprocess.Popen(
             [str(CONGRESS), "serve", "--port", str(port)],
             env=target.env,
@@ -132,7 +153,7 @@ def test_kill_of_the_server_during_an_api_import(
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            assert server.poll() is None, log_path.read_text()
             try:
                 if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
@@ -162,9 +183,9 @@ def test_kill_of_the_server_during_an_api_import(
         request.start()
         _kill_once_files_appear(server, target.settings.media_dir)
         request.join(timeout=60)
-        assert answers and isinstance(answers[0], httpx.TransportError), answers
+        assert answers, "the request did not end with the server"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    assert asyncio.run(_counts(target.settings)) == before
+    return before, asyncio.run(_counts(target.settings))
