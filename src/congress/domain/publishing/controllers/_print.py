@@ -28,8 +28,8 @@ from congress.domain.publishing.printing import (
     programme_html,
 )
 from congress.domain.publishing.services import public_event
-from congress.messages import gettext_in, language_name
 from congress.domain.publishing.views import page_context
+from congress.messages import gettext_in, language_name
 from congress.server.security import current_user, public, site_url
 from congress.settings import Settings
 
