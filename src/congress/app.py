@@ -37,6 +37,7 @@ from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
 from congress.server.headers import add_security_headers
 from congress.server.problems import EXCEPTION_HANDLERS
+from congress.server.query import empty_means_absent
 from congress.server.security import (
     NO_SESSION_PATHS,
     StaffAuthenticationMiddleware,
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         # Outermost first: the session is loaded before authentication reads it.
         middleware=[
+            # Before anything reads the query: an empty "all" choice is no choice.
+            empty_means_absent,
             session_middleware(settings, alchemy, StaffSession),
             commit_before_session_save(alchemy),
             DefineMiddleware(

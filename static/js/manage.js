@@ -3,6 +3,13 @@
 (function () {
   "use strict";
   var token = document.querySelector('meta[name="csrf-token"]');
+
+  // A form answered with a page (its messages, the desk's result) shows the address of the
+  // page it was sent from, not the form's endpoint: a reload then reads, it does not resend.
+  var address = document.querySelector('meta[name="page-address"]');
+  if (address && window.history.replaceState) {
+    window.history.replaceState(null, "", address.content + window.location.hash);
+  }
   document.addEventListener("htmx:configRequest", function (event) {
     if (token) event.detail.headers["x-csrftoken"] = token.content;
   });

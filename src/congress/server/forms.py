@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from litestar import Request
@@ -30,6 +30,18 @@ class Form:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     message: str = ""
+    # Several forms on one page ("add a speech", "add an award"…) name fields alike: each gets
+    # its own element ids, so that every label points at its own control.
+    id_prefix: str = ""
+
+    def prefixed(self, prefix: str) -> Form:
+        return replace(self, id_prefix=prefix)
+
+    def field_id(self, name: str) -> str:
+        return f"f-{self.id_prefix}{name}"
+
+    def error_id(self, name: str) -> str:
+        return f"{self.id_prefix}{name}-error"
 
     def value(self, name: str, default: Any = "") -> Any:
         found = self.values.get(name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import MediaType, Request, get, post
 from litestar.plugins.flash import flash
@@ -28,3 +29,16 @@ def done(request: Request[Any, Any, Any], url: str, message: str) -> Redirect:
 def invalid(template: str, form: Form, **context: Any) -> Template:
     """The page again with the typed values and the messages; 422 rolls the transaction back."""
     return Template(template, context={"form": form, **context}, status_code=422)
+
+
+def page_address(request: Request[Any, Any, Any]) -> str:
+    """The address of the page a form was sent from, when a POST answers with a page (a form
+    shown again with its messages, the desk's result): the browser shows that address instead
+    of the form's endpoint, so a reload reads the page rather than sending the form again.
+    Only an address of this site; "" for other requests."""
+    if request.method != "POST":
+        return ""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host") or not referer.path.startswith("/"):
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from congress.domain.people.services import person_name
+from congress.server.pages import page_address
 from congress.server.templating import install_helpers
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     install_helpers(engine.engine, person_name=person_name)
+    engine.engine.globals["page_address"] = page_address

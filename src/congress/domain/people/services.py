@@ -108,8 +108,19 @@ def display_name(
     """A person's name as written in ``lang`` (family name first where that is the custom)."""
     given_text = text(given, lang, languages)
     family_text = text(family, lang, languages)
+    if given_text and _in_han_script(given_text) and _in_han_script(family_text):
+        # Chinese writes its own names without a space (陈静) and separates the parts of a
+        # transliterated foreign name with a middle dot (维克托·索科洛夫).
+        return f"{family_text}{given_text}" if family_first else f"{given_text}·{family_text}"
     parts = [family_text, given_text] if family_first else [given_text, family_text]
     return " ".join(part for part in parts if part)
+
+
+def _in_han_script(value: str) -> bool:
+    return bool(value) and all(
+        "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+        for char in value
+    )
 
 
 def list_name(

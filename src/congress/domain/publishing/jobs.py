@@ -33,8 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.db.base import utc_now
 from congress.db.engine import make_engine
-from congress.domain.publishing.services import data_version, next_publication, public_event
-from congress.domain.publishing.views import Rendition, produce, render_cache
+from congress.domain.publishing.services import next_publication, public_event
+from congress.domain.publishing.views import Rendition, page_version, produce, render_cache
 from congress.errors import NotFound
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class Warmer:
                     for key in keys:
                         cache.forget(key)
                     continue
-                version = await data_version(db, event)
+                version = await page_version(db, event)
                 for key in keys:
                     if cache.version_of(key) != version:
                         await cache.get_or_make(key, version, _maker(db, templates, key, event))

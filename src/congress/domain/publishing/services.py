@@ -42,6 +42,7 @@ from congress.domain.publishing.models import (
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import FieldError, Invalid, NotFound
 from congress.html import sanitize_html
+from congress.messages import N_
 
 EDITORS = frozenset({Role.EDITOR})
 
@@ -389,9 +390,11 @@ async def submit_comment(
         return None
     age = _stamp_age(secret, str(form.get("stamp") or ""))
     if age is None or age > COMMENT_MAX_AGE:
-        raise Invalid.field("body", "the form has expired; please send your comment again")
+        raise Invalid.field("body", N_("The form has expired; please send your comment again."))
     if age < COMMENT_MIN_SECONDS:
-        raise Invalid.field("body", "sent too quickly; please check your comment and send again")
+        raise Invalid.field(
+            "body", N_("Sent too quickly; please check your comment and send it again.")
+        )
     try:
         values = CommentCreate(
             author_name=str(form.get("author_name") or ""),
@@ -413,7 +416,7 @@ def _comment_message(error: Any) -> str:
     limit = (error.get("ctx") or {}).get("max_length")
     if limit:
         return f"at most {limit} characters"
-    return "please fill this in"
+    return N_("Please fill this in.")
 
 
 async def venues_of(db: AsyncSession, events: list[Event]) -> dict[int, Venue]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 from litestar import Request
 from litestar.response import Template
 from litestar.template import TemplateEngineProtocol
@@ -31,9 +32,15 @@ from congress.domain.publishing.services import (
     published_records,
     with_details,
 )
+from congress.domain.registration.services import Window, registration_window
 from congress.messages import N_, gettext_in, language_name
 from congress.server.security import current_user, site_url
 from congress.translation import Translated, resolve
+
+# A credit that names its kind already ("Photo: A. Petrov", "© Reuters", "Фото: …", "摄影：…").
+CREDITED = re.compile(
+    r"\s*(?:©|\(c\)|photo|foto|фото|снимок|bild|credit|copyright|摄影|攝影|图|圖)", re.IGNORECASE
+)
 
 # Pages that belong to no single event (home, search, tags) offer the languages the public
 # site's words are translated into.
@@ -106,7 +113,18 @@ class PageText:
         return format_time(value.astimezone(self.zone), "short", locale=self.lang)
 
     def datetime(self, value: dt.datetime) -> str:
-        return format_datetime(value.astimezone(self.zone), "medium", locale=self.lang)
+        """The day and the time to the minute (a reader has no use for the seconds)."""
+        local = value.astimezone(self.zone)
+        return str(get_datetime_format("medium", locale=self.lang)).format(
+            format_time(local, "short", locale=self.lang),
+            format_date(local, "medium", locale=self.lang),
+        )
+
+    def credit(self, value: str) -> str:
+        """A photo's credit, with "Photo:" in front unless it says whose photo it is already."""
+        if CREDITED.match(value):
+            return value
+        return gettext_in(self.lang, "Photo: %(credit)s", credit=value)
 
     def weekday(self, value: dt.date) -> str:
         return format_date(value, "EEEE, d MMMM y", locale=self.lang)
@@ -281,6 +299,7 @@ def open_formats(event: Event) -> list[tuple[str, str, bool]]:
 async def _event_page(db: AsyncSession, event: Event, site: PublicSite) -> dict[str, Any]:
     sessions = await load_programme(db, event)
     return {
+        "registration": registration_window(event),
         "sessions": sessions,
         "records": await published_records(db, event, limit=20),
         "gallery": await photos(db, event, limit=12),
@@ -335,6 +354,12 @@ async def produce(
     return await to_thread.run_sync(lambda: str(template.render(**page.context)))
 
 
+async def page_version(db: AsyncSession, event: Event) -> tuple[Any, Window]:
+    """What a cached answer depends on: the event's data, and the hour's registration window
+    (the event page links the registration form while it is open, and says when it is not)."""
+    return await data_version(db, event), registration_window(event)
+
+
 async def cached(
     db: AsyncSession, request: Request[Any, Any, Any], slug: str, name: str
 ) -> tuple[Event, Any]:
@@ -349,7 +374,7 @@ async def cached(
         site_url(request),
         choose_language(request, event.languages),
     )
-    version = await data_version(db, event)
+    version = await page_version(db, event)
     engine = request.app.template_engine
     assert engine is not None
     cache = render_cache(request.app.state)

@@ -28,8 +28,9 @@ from congress.domain.publishing.printing import (
     programme_html,
 )
 from congress.domain.publishing.services import public_event
+from congress.domain.publishing.views import page_context
 from congress.messages import gettext_in, language_name
-from congress.server.security import current_user, public
+from congress.server.security import current_user, public, site_url
 from congress.settings import Settings
 
 PDF = "application/pdf"
@@ -192,19 +193,21 @@ async def proceedings_page(
 ) -> Template:
     event, lang, job, _ = await _proceedings_job(db_session, request, slug, lang, archive)
     query = _query(lang=lang, archive="true" if archive else None)
+    # The public site's page, in the visitor's language (the layout's header and languages).
     return Template(
         "public/proceedings_status.html",
-        context={
-            "lang": lang,
-            "title": gettext_in(lang, "Proceedings"),
-            "event_name": event.name,
-            "job": job,
-            "status_url": f"/events/{event.slug}/proceedings/status{query}",
-            "pdf_url": f"/events/{event.slug}/proceedings.pdf{query}",
-            "retry_url": f"/events/{event.slug}/proceedings{_query(lang=lang, archive='true' if archive else None, retry=1)}",
-            "languages": event.languages,
-            "slug": event.slug,
-        },
+        context=page_context(
+            lang=lang,
+            event=event,
+            path=request.url.path,
+            base_url=site_url(request),
+            user=current_user(request),
+            title=gettext_in(lang, "Proceedings"),
+            job=job,
+            status_url=f"/events/{event.slug}/proceedings/status{query}",
+            pdf_url=f"/events/{event.slug}/proceedings.pdf{query}",
+            retry_url=f"/events/{event.slug}/proceedings{_query(lang=lang, archive='true' if archive else None, retry=1)}",
+        ),
     )
 
 

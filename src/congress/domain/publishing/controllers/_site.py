@@ -59,6 +59,7 @@ from congress.domain.publishing.views import (
 )
 from congress.domain.registration.queries import attending_organizations
 from congress.errors import Invalid, NotFound
+from congress.messages import gettext_in
 from congress.server.security import current_user, public, roles, site_url
 from congress.server.throttle import limit_public_post
 
@@ -357,7 +358,12 @@ async def _record_response(
 
 
 @post(
-    "/events/{slug:str}/records/{record_slug:str}/comments",
+    # The record's own address (the form posts there, so a page with a message keeps it);
+    # /comments is where earlier pages of the record posted.
+    [
+        "/events/{slug:str}/records/{record_slug:str}",
+        "/events/{slug:str}/records/{record_slug:str}/comments",
+    ],
     guards=[public],
     include_in_schema=False,
 )
@@ -382,7 +388,7 @@ async def post_comment(
             language=lang,
         )
     except Invalid as exc:
-        errors = {error.field: error.message for error in exc.errors}
+        errors = {error.field: gettext_in(lang, error.message) for error in exc.errors}
         return await _record_response(
             db_session, request, event, record, errors=errors, values=values, status_code=422
         )
