@@ -480,7 +480,7 @@ async def import_upload(
     upload = form.get("file")
     status = 200
     if not isinstance(upload, UploadFile) or not upload.filename:
-        report = ImportReport(errors=[RowError(0, "choose a CSV or XLSX file to import")])
+        report = ImportReport(errors=[RowError(0, _("choose a CSV or XLSX file to import"))])
         status = 422
     else:
         content = await upload.read()
