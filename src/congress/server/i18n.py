@@ -66,6 +66,25 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     return DEFAULT_LOCALE
 
 
+def page_language(asked: str | None, accept_language: str | None, languages: Any) -> str:
+    """A public page's language among ``languages`` (the event's): ``?lang=`` when offered, else
+    the browser's preference, else the first language."""
+    if asked in languages:
+        return str(asked)
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        ranked.append((-weight, index, tag.strip().lower().split("-")[0]))
+    for _, _, language in sorted(ranked):
+        if language in languages:
+            return language
+    return str(languages[0]) if languages else DEFAULT_LOCALE
+
+
 def gettext(message: str, **variables: Any) -> str:
     return messages.gettext_in(current_locale(), message, **variables)
 

@@ -88,6 +88,16 @@ LABELS = {
     "youth": N_("youth organization"),
     "ngo": N_("NGO"),
     "company": N_("company"),
+    # record statuses (draft and published above), comment statuses, media kinds
+    "review": N_("in review"),
+    "pending": N_("waiting for moderation"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "spam": N_("spam"),
+    "photo": N_("photo"),
+    "document": N_("document"),
+    "audio": N_("audio"),
+    "video": N_("video"),
 }
 
 

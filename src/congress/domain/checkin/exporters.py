@@ -157,7 +157,7 @@ def to_row(spec: ListSpec, values: Any) -> Row:
     else:
         presence, at = gettext_in(lang, STATUS_LABELS[status]), checked_in_at
     if spec.group_by is Grouping.DELEGATION:
-        group = delegation_name or "Not in a delegation"
+        group = delegation_name or gettext_in(lang, "Not in a delegation")
     elif spec.group_by is Grouping.CATEGORY:
         group = category_label
     else:

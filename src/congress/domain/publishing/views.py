@@ -34,6 +34,7 @@ from congress.domain.publishing.services import (
 )
 from congress.domain.registration.services import Window, registration_window
 from congress.messages import N_, gettext_in, language_name
+from congress.server.i18n import page_language
 from congress.server.security import current_user, site_url
 from congress.translation import Translated, resolve
 
@@ -69,21 +70,9 @@ VALUE_WORDS = {
 
 def choose_language(request: Request[Any, Any, Any], languages: Sequence[str]) -> str:
     """``?lang=`` when offered, else the browser's preference, else the first language."""
-    asked = request.query_params.get("lang")
-    if asked in languages:
-        return str(asked)
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, quality = part.strip().partition(";q=")
-        try:
-            weight = float(quality) if quality else 1.0
-        except ValueError:
-            continue
-        ranked.append((-weight, index, tag.strip().lower().split("-")[0]))
-    for _, _, language in sorted(ranked):
-        if language in languages:
-            return language
-    return languages[0] if languages else "en"
+    return page_language(
+        request.query_params.get("lang"), request.headers.get("accept-language"), languages
+    )
 
 
 def with_lang(path: str, lang: str) -> str:

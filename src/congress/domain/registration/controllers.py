@@ -60,8 +60,10 @@ from congress.domain.registration.services import (
     window_message,
 )
 from congress.errors import NotFound, ProblemError
+from congress.messages import N_, gettext_in
 from congress.server.forms import Form, read_form, submit
 from congress.server.i18n import gettext as _
+from congress.server.i18n import page_language
 from congress.server.pages import page_get, page_post
 from congress.server.security import current_user, public, roles
 from congress.server.throttle import limit_public_post
@@ -76,25 +78,35 @@ def qr_svg(token: str, scale: int = 6) -> Markup:
     return Markup(segno.make(token, error="m").svg_inline(scale=scale, dark="#111"))
 
 
-def public_categories(event: Event) -> list[tuple[str, str]]:
+def public_categories(event: Event, lang: str = "en") -> list[tuple[str, str]]:
     return [
-        (category.value, CATEGORY_LABELS[category])
+        (category.value, gettext_in(lang, CATEGORY_LABELS[category]))
         for category in ParticipantCategory
         if category.value in event.registration_categories
     ]
 
 
-def _registration_page(event: Event, form: Form, status: int = 200) -> Template:
+def visitor_language(request: Request[Any, Any, Any], event: Event) -> str:
+    """The language of the public registration pages: as on the rest of the event's site."""
+    return page_language(
+        request.query_params.get("lang"), request.headers.get("accept-language"), event.languages
+    )
+
+
+def _registration_page(
+    request: Request[Any, Any, Any], event: Event, form: Form, status: int = 200
+) -> Template:
     window = registration_window(event)
+    lang = visitor_language(request, event)
     return Template(
         "public/register.html",
         context={
             "event": event,
             "form": form,
             "open": window is Window.OPEN,
-            "closed_message": window_message(event, window),
-            "categories": public_categories(event),
-            "lang": event.primary_language,
+            "closed_message": window_message(event, window, lang),
+            "categories": public_categories(event, lang),
+            "lang": lang,
         },
         status_code=status,
     )
@@ -102,12 +114,12 @@ def _registration_page(event: Event, form: Form, status: int = 200) -> Template:
 
 @page_get("/events/{slug:str}/register", guards=[public])
 async def registration_form(
-    db_session: NamedDependency[AsyncSession], slug: FromPath[str]
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
 ) -> Template:
     event = await EventService(db_session, None).resolve(slug)
     categories = public_categories(event)
     form = Form(values={"category": categories[0][0] if len(categories) == 1 else ""})
-    return _registration_page(event, form)
+    return _registration_page(request, event, form)
 
 
 @page_post("/events/{slug:str}/register", guards=[public])
@@ -128,26 +140,30 @@ async def register(
     token = await submit(form, PublicRegistration, action)
     if token is None:
         # 422 also makes the request's transaction roll back.
-        return _registration_page(event, form, status=422)
+        return _registration_page(request, event, form, status=422)
     return Redirect(f"/events/{event.slug}/tickets/{token}", status_code=303)
 
 
 @page_get("/events/{slug:str}/tickets/{token:str}", guards=[public])
 async def ticket_page(
-    db_session: NamedDependency[AsyncSession], slug: FromPath[str], token: FromPath[str]
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    token: FromPath[str],
 ) -> Response[Any]:
     event = await EventService(db_session, None).resolve(slug)
     participant = await ticket(db_session, event, token)
     if participant is None:
         raise NotFound("no ticket with this code for this event")
+    lang = visitor_language(request, event)
     return Template(
         "public/ticket.html",
         context={
             "event": event,
             "participant": participant,
             "qr": qr_svg(participant.qr_token),
-            "category": CATEGORY_LABELS[participant.category],
-            "lang": event.primary_language,
+            "category": gettext_in(lang, CATEGORY_LABELS[participant.category]),
+            "lang": lang,
         },
         headers=PRIVATE_PAGE,
     )
@@ -162,12 +178,12 @@ STAFF = roles(*REGISTRARS)
 PAGE_SIZE = 50
 STATUS_ACTIONS = {
     # target status -> button text; what each status offers follows TRANSITIONS.
-    ParticipantStatus.REGISTERED: "Register",
-    ParticipantStatus.ACCREDITED: "Accredit",
-    ParticipantStatus.CHECKED_IN: "Check in",
-    ParticipantStatus.NO_SHOW: "Mark as no-show",
-    ParticipantStatus.CANCELLED: "Cancel registration",
-    ParticipantStatus.INVITED: "Back to invited",
+    ParticipantStatus.REGISTERED: N_("Register"),
+    ParticipantStatus.ACCREDITED: N_("Accredit"),
+    ParticipantStatus.CHECKED_IN: N_("Check in"),
+    ParticipantStatus.NO_SHOW: N_("Mark as no-show"),
+    ParticipantStatus.CANCELLED: N_("Cancel registration"),
+    ParticipantStatus.INVITED: N_("Back to invited"),
 }
 
 
@@ -291,7 +307,7 @@ def _participant_form_page(
                     ParticipantStatus.ACCREDITED,
                 )
             ],
-            "actions": [(s.value, STATUS_ACTIONS[s]) for s in allowed],
+            "actions": [(s.value, _(STATUS_ACTIONS[s])) for s in allowed],
             "qr": qr_svg(participant.qr_token, scale=3) if participant else None,
         },
         status_code=status,
@@ -345,7 +361,7 @@ async def _save(
     if saved is None:
         delegations = await delegations_of(db, event)
         return _participant_form_page(event, form, delegations, participant, status=422)
-    flash(request, "The participant was saved.", category="success")
+    flash(request, _("The participant was saved."), category="success")
     return Redirect(
         f"/manage/events/{event.slug}/registration/participants/{saved.id}", status_code=303
     )
@@ -419,12 +435,16 @@ async def change_status(
         target = ParticipantStatus(str(form.values.get("status")))
         await service.set_status(participant.id, target)
     except ValueError:
-        form = Form(message="Unknown status.")
+        form = Form(message=_("Unknown status."))
     except ProblemError as exc:
         form = _form_of(participant, event)
         form.message = "; ".join(e.message for e in exc.errors) or exc.detail
     else:
-        flash(request, f"Status changed to {STATUS_LABELS[target].lower()}.", category="success")
+        flash(
+            request,
+            _("Status changed: %(status)s.", status=_(STATUS_LABELS[target])),
+            category="success",
+        )
         return Redirect(
             f"/manage/events/{event.slug}/registration/participants/{participant.id}",
             status_code=303,
@@ -460,7 +480,7 @@ async def import_upload(
     upload = form.get("file")
     status = 200
     if not isinstance(upload, UploadFile) or not upload.filename:
-        report = ImportReport(errors=[RowError(0, "choose a CSV or XLSX file to import")])
+        report = ImportReport(errors=[RowError(0, _("choose a CSV or XLSX file to import"))])
         status = 422
     else:
         content = await upload.read()

@@ -45,6 +45,7 @@ from congress.domain.registration.services import (
     person_values,
 )
 from congress.errors import FieldError, Invalid
+from congress.server.i18n import gettext as _
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -149,7 +150,10 @@ def _cells_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _Fatal(1, f"the file is not UTF-8 text (bad byte at position {exc.start})") from exc
+        raise _Fatal(
+            1,
+            _("the file is not UTF-8 text (bad byte at position %(position)s)", position=exc.start),
+        ) from exc
     sample = text[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
@@ -163,7 +167,7 @@ def _cells_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise _Fatal(line, f"malformed CSV: {exc}") from exc
+            raise _Fatal(line, _("malformed CSV: %(error)s", error=exc)) from exc
         yield line, cells
 
 
@@ -173,7 +177,9 @@ def _cells_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _Fatal(1, f"the file is not a readable XLSX workbook ({exc})") from exc
+        raise _Fatal(
+            1, _("the file is not a readable XLSX workbook (%(error)s)", error=exc)
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -216,10 +222,12 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
     report = ImportReport()
     rows: list[ImportRow] = []
     if not content.strip():
-        report.errors.append(RowError(1, "the file is empty"))
+        report.errors.append(RowError(1, _("the file is empty")))
         return rows, report
     if len(content) > MAX_BYTES:
-        report.errors.append(RowError(1, f"the file is larger than {MAX_BYTES // 2**20} MB"))
+        report.errors.append(
+            RowError(1, _("the file is larger than %(size)s MB", size=MAX_BYTES // 2**20))
+        )
         return rows, report
     cells_of = _cells_xlsx if is_xlsx(filename, content) else _cells_csv
     columns: tuple[str, ...] | None = None
@@ -230,7 +238,9 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
                 continue
             if any("\x00" in cell for cell in cells):
                 # PostgreSQL refuses NUL in text: a row with one would fail the whole import.
-                report.errors.append(RowError(line, "contains a NUL character (%00)"))
+                report.errors.append(
+                    RowError(line, _("contains a NUL character (%(code)s)", code="%00"))
+                )
                 continue
             if columns is None:
                 if _looks_like_header(cells):
@@ -243,7 +253,9 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
                 report.layout = "indico"
             report.rows += 1
             if report.rows > MAX_ROWS:
-                report.errors.append(RowError(line, f"more than {MAX_ROWS} rows; split the file"))
+                report.errors.append(
+                    RowError(line, _("more than %(n)s rows; split the file", n=MAX_ROWS))
+                )
                 return rows, report
             row = _row(line, cells, columns, report)
             if row is None:
@@ -251,7 +263,9 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
             if row.email:
                 if row.email in seen_emails:
                     report.errors.append(
-                        RowError(line, f"same e-mail as line {seen_emails[row.email]}")
+                        RowError(
+                            line, _("same e-mail as line %(line)s", line=seen_emails[row.email])
+                        )
                     )
                     continue
                 seen_emails[row.email] = line
@@ -259,7 +273,7 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], ImportReport]
     except _Fatal as fatal:
         report.errors.append(fatal.error)
     if report.rows == 0 and not report.errors:
-        report.errors.append(RowError(1, "the file has no participant rows"))
+        report.errors.append(RowError(1, _("the file has no participant rows")))
     return rows, report
 
 
@@ -270,14 +284,19 @@ def _header(line: int, cells: Sequence[str], report: ImportReport) -> tuple[str,
         report.errors.append(
             RowError(
                 line,
-                f"unknown column {', '.join(repr(u) for u in unknown)}; "
-                f"the columns are: {', '.join(COLUMNS)}",
+                _(
+                    "unknown column %(names)s; the columns are: %(columns)s",
+                    names=", ".join(repr(u) for u in unknown),
+                    columns=", ".join(COLUMNS),
+                ),
             )
         )
         return None
     doubled = sorted({name for name in names if names.count(name) > 1})
     if doubled:
-        report.errors.append(RowError(line, f"column {', '.join(doubled)} appears twice"))
+        report.errors.append(
+            RowError(line, _("column %(names)s appears twice", names=", ".join(doubled)))
+        )
         return None
     return names
 
@@ -289,14 +308,24 @@ def _row(
         report.errors.append(
             RowError(
                 line,
-                f"expected 6 columns (first name, last name, affiliation, position, phone, "
-                f"e-mail), found {len(cells)}",
+                _(
+                    "expected 6 columns (first name, last name, affiliation, position, phone, "
+                    "e-mail), found %(n)s",
+                    n=len(cells),
+                ),
             )
         )
         return None
     if len(cells) > len(columns):
         report.errors.append(
-            RowError(line, f"{len(cells)} cells but the header names {len(columns)} columns")
+            RowError(
+                line,
+                _(
+                    "%(cells)s cells but the header names %(columns)s columns",
+                    cells=len(cells),
+                    columns=len(columns),
+                ),
+            )
         )
         return None
     values = {
@@ -308,16 +337,18 @@ def _row(
         if len(values.get(name, "")) > limit:
             problems.append(f"{name.replace('_', ' ')} is longer than {limit} characters")
     if not values.get("family_name"):
-        problems.append("the last name is missing")
+        problems.append(_("the last name is missing"))
     email: str | None = None
     if values.get("email"):
         email = _email(values["email"], problems)
     elif columns is INDICO_COLUMNS:
-        problems.append("the e-mail address is missing")
+        problems.append(_("the e-mail address is missing"))
     category = _category(values.get("category", ""), problems)
     consent_text = values.get("consent", "").lower()
     if consent_text not in YES | NO:
-        problems.append(f"consent must be yes or no, not {values['consent']!r}")
+        problems.append(
+            _("consent must be yes or no, not %(value)s", value=repr(values["consent"]))
+        )
     if problems:
         report.errors.append(RowError(line, "; ".join(problems)))
         return None
@@ -342,7 +373,7 @@ def _email(value: str, problems: list[str]) -> str | None:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        problems.append(f"e-mail {value!r} is not valid: {exc}")
+        problems.append(_("e-mail %(value)s is not valid: %(error)s", value=repr(value), error=exc))
         return None
 
 
@@ -356,7 +387,9 @@ def _category(value: str, problems: list[str]) -> ParticipantCategory | None:
         return ParticipantCategory(key.replace(" ", "_").replace("-", "_"))
     except ValueError:
         known = ", ".join(category.value for category in ParticipantCategory)
-        problems.append(f"unknown category {value!r} (one of: {known})")
+        problems.append(
+            _("unknown category %(value)s (one of: %(known)s)", value=repr(value), known=known)
+        )
         return None
 
 
@@ -441,14 +474,19 @@ def _check_against_event(
     for row in rows:
         if row.email and existing_people.get(row.email) in registered:
             report.errors.append(
-                RowError(row.line, f"{row.email} is already registered for this event")
+                RowError(
+                    row.line, _("%(email)s is already registered for this event", email=row.email)
+                )
             )
         if row.delegation is None:
             continue
         entry = delegations.get(row.delegation.casefold())
         if entry is None:
             report.errors.append(
-                RowError(row.line, f"no delegation named {row.delegation!r} at this event")
+                RowError(
+                    row.line,
+                    _("no delegation named %(name)s at this event", name=repr(row.delegation)),
+                )
             )
             continue
         delegation, active = entry
@@ -457,8 +495,13 @@ def _check_against_event(
             report.errors.append(
                 RowError(
                     row.line,
-                    f"the delegation {row.delegation!r} would exceed its quota of "
-                    f"{delegation.quota} ({active} already registered)",
+                    _(
+                        "the delegation %(name)s would exceed its quota of %(quota)s "
+                        "(%(active)s already registered)",
+                        name=repr(row.delegation),
+                        quota=delegation.quota,
+                        active=active,
+                    ),
                 )
             )
     report.errors.sort(key=lambda error: error.line)

@@ -5,6 +5,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
+from babel import dates as babel_dates
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -23,6 +24,7 @@ from congress.domain.registration.enums import ACTIVE_STATUSES, ParticipantStatu
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.schemas import ParticipantForm, PublicRegistration
 from congress.errors import Conflict, Invalid
+from congress.messages import gettext_in
 
 S = ParticipantStatus
 # Where a participant may go from each status. Check-in at the desk and the staff pages both
@@ -179,15 +181,30 @@ def registration_window(event: Event, now: dt.datetime | None = None) -> Window:
     return Window.OPEN
 
 
-def window_message(event: Event, window: Window) -> str:
+def window_message(event: Event, window: Window, lang: str = "en") -> str:
+    """Why the public cannot register now, in ``lang`` (times in the event's time zone)."""
+
+    def moment(value: dt.datetime) -> str:
+        local = value.astimezone(babel_dates.get_timezone(event.timezone))
+        day = babel_dates.format_date(local, "long", locale=lang)
+        time = babel_dates.format_time(local, "short", locale=lang)
+        return f"{day}, {time} ({event.timezone})"
+
     if window is Window.NOT_YET and event.registration_opens_at:
-        return f"Registration opens on {event.registration_opens_at:%d %B %Y at %H:%M} UTC."
+        return gettext_in(
+            lang, "Registration opens on %(when)s.", when=moment(event.registration_opens_at)
+        )
     if window is Window.CLOSED:
         if event.registration_closes_at and event.status is EventStatus.PUBLISHED:
-            return f"Registration closed on {event.registration_closes_at:%d %B %Y at %H:%M} UTC."
-        return "Registration for this event is closed."
+            return gettext_in(
+                lang, "Registration closed on %(when)s.", when=moment(event.registration_closes_at)
+            )
+        return gettext_in(lang, "Registration for this event is closed.")
     if window is Window.NOT_OFFERED:
-        return "This event does not take registrations on the web; please contact the organizers."
+        return gettext_in(
+            lang,
+            "This event does not take registrations on the web; please contact the organizers.",
+        )
     return ""
 
 
