@@ -16,8 +16,7 @@ from congress.db.base import utc_now
 from congress.domain.programme.models import Session
 from congress.domain.publishing import views
 from congress.domain.publishing.jobs import Warmer
-from congress.domain.publishing.services import data_version
-from congress.domain.publishing.views import render_cache
+from congress.domain.publishing.views import page_version, render_cache
 from tests.publishing_data import build_event
 
 
@@ -60,7 +59,7 @@ async def test_a_change_is_rendered_before_the_next_visitor(
     )
     assert changed.status_code == 200, changed.text
     await db.refresh(event)
-    version = await data_version(db, event)
+    version = await page_version(db, event)
     deadline = time.monotonic() + 20
     while any(cache.version_of(key) != version for key in cache.items):
         assert time.monotonic() < deadline, "the warmer did not make the answers again"
