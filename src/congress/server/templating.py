@@ -1,13 +1,118 @@
-"""Jinja environment: autoescaping everywhere, and the helpers every template may use."""
+"""Jinja environment: autoescaping everywhere, and the helpers every template may use.
+
+Dates and times have one style everywhere (staff, desk and public pages): the functions below,
+through Babel, in the language given (else the interface language) and the event's time zone.
+A date reads "2 December 2026", a time "10:00" (as the language writes it), a moment
+"2 December 2026, 10:00", a day "Wednesday, 2 December 2026".
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from babel import dates as babel_dates
 
 from congress import translation
 from congress.server import i18n
 from congress.server.headers import csp_nonce
 from congress.server.labels import label
+
+
+def _locale(lang: str | None) -> str:
+    return (lang or i18n.current_locale()).replace("-", "_")
+
+
+def _local(value: dt.datetime, tz: Any) -> dt.datetime:
+    if tz is None:
+        return value
+    zone = babel_dates.get_timezone(tz) if isinstance(tz, str) else tz
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone)
+
+
+def date_text(
+    value: dt.date | dt.datetime | None, *, tz: Any = None, lang: str | None = None
+) -> str:
+    """A day: "2 December 2026" (a moment is read in ``tz``)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value, tz).date()
+    return babel_dates.format_date(value, "long", locale=_locale(lang))
+
+
+def time_text(
+    value: dt.datetime | dt.time | None, *, tz: Any = None, lang: str | None = None
+) -> str:
+    """A time of day without seconds, in ``tz``: "10:00" (or "10:00 AM" where one writes so)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value, tz).time()
+    return babel_dates.format_time(value, "short", locale=_locale(lang))
+
+
+def datetime_text(value: dt.datetime | None, *, tz: Any = None, lang: str | None = None) -> str:
+    """A moment: "2 December 2026, 10:00"."""
+    if value is None:
+        return ""
+    return i18n.messages.gettext_in(
+        lang or i18n.current_locale(),
+        "%(date)s, %(time)s",
+        date=date_text(value, tz=tz, lang=lang),
+        time=time_text(value, tz=tz, lang=lang),
+    )
+
+
+def weekday_text(
+    value: dt.date | dt.datetime | None, *, tz: Any = None, lang: str | None = None
+) -> str:
+    """A day with its weekday: "Wednesday, 2 December 2026" (capitalised to stand alone)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value, tz).date()
+    text = babel_dates.format_date(value, "full", locale=_locale(lang))
+    return text[:1].upper() + text[1:]
+
+
+def date_range(start: dt.date | None, end: dt.date | None, *, lang: str | None = None) -> str:
+    """Two days as one span: "2 December 2026 – 4 December 2026"."""
+    if start is None or end is None or start == end:
+        return date_text(start or end, lang=lang)
+    return f"{date_text(start, lang=lang)} – {date_text(end, lang=lang)}"
+
+
+def time_range(
+    start: dt.datetime | None, end: dt.datetime | None, *, tz: Any = None, lang: str | None = None
+) -> str:
+    """Two times of one day: "10:00–11:30"."""
+    return "–".join(
+        part
+        for part in (time_text(start, tz=tz, lang=lang), time_text(end, tz=tz, lang=lang))
+        if part
+    )
+
+
+def zone_text(tz: str | None, *, lang: str | None = None, at: dt.datetime | None = None) -> str:
+    """The time zone as a person names it: its city and offset, "Vienna (GMT+01:00)"."""
+    if not tz:
+        return ""
+    zone = babel_dates.get_timezone(tz)
+    moment = _local(at or dt.datetime.now(dt.UTC), zone)
+    city = babel_dates.get_timezone_location(zone, locale=_locale(lang), return_city=True)
+    offset = babel_dates.get_timezone_gmt(moment, locale=_locale(lang))
+    return f"{city} ({offset})"
+
+
+def _filter(function: Any) -> Any:
+    """A filter that also takes (and ignores) a Babel pattern, as older templates pass one."""
+
+    def apply(value: Any, _format: str | None = None, **options: Any) -> str:
+        return str(function(value, **options))
+
+    return apply
 
 
 def install_helpers(env: Any, **helpers: Any) -> None:
@@ -16,6 +121,13 @@ def install_helpers(env: Any, **helpers: Any) -> None:
     env.autoescape = True
     translation.install(env)
     i18n.install(env)
+    env.filters["date"] = _filter(date_text)
+    env.filters["time"] = _filter(time_text)
+    env.filters["datetime"] = _filter(datetime_text)
+    env.filters["weekday_date"] = _filter(weekday_text)
+    env.filters["time_range"] = lambda pair, **options: time_range(*pair, **options)
+    env.filters["date_range"] = lambda pair, **options: date_range(*pair, **options)
+    env.filters["zone_name"] = zone_text
     env.globals["csp_nonce"] = csp_nonce
     env.globals["label"] = env.filters["label"] = label
     env.globals.update(helpers)
