@@ -244,6 +244,10 @@ _OWN = {
 
 # Phrases with a value inside: (pattern, sentence).
 _OWN_PATTERNS = [
+    (
+        re.compile(r"^likely the same person as (?P<names>.+); choose them, or confirm"),
+        N_("Did you mean %(names)s? If this is somebody else, tick the box below and add again."),
+    ),
     (re.compile(r"^must not be before "), N_("Must not be before the start.")),
     (
         re.compile(r"^no [a-z ]+ with id [0-9, ]+$"),
@@ -273,8 +277,8 @@ def own_sentence(message: str) -> str:
     if known is not None:
         return _(known)
     for pattern, sentence in _OWN_PATTERNS:
-        if pattern.search(message):
-            return _(sentence)
+        if match := pattern.search(message):
+            return _(sentence, **match.groupdict())
     translated = _(message)
     return translated[:1].upper() + translated[1:] if translated else translated
 

@@ -14,9 +14,10 @@ from typing import Any
 from babel import dates as babel_dates
 
 from congress import translation
+from congress.messages import N_
 from congress.server import i18n
 from congress.server.headers import csp_nonce
-from congress.server.labels import label
+from congress.server.labels import LABELS, label
 
 
 def _locale(lang: str | None) -> str:
@@ -106,6 +107,72 @@ def zone_text(tz: str | None, *, lang: str | None = None, at: dt.datetime | None
     return f"{city} ({offset})"
 
 
+# Names of the fields a history shows most, in the interface language ("room" for room_id).
+FIELD_WORDS = {
+    "title": N_("title"),
+    "name": N_("name"),
+    "room_id": N_("room"),
+    "person_id": N_("person"),
+    "position_id": N_("position"),
+    "organization_id": N_("organization"),
+    "delegation_id": N_("delegation"),
+    "session_id": N_("session"),
+    "kind": N_("kind"),
+    "status": N_("status"),
+    "category": N_("category"),
+    "role": N_("role"),
+    "seat_number": N_("seat number"),
+    "planned_start": N_("planned start"),
+    "planned_end": N_("planned end"),
+    "actual_start": N_("actual start"),
+    "actual_end": N_("actual end"),
+    "start_date": N_("start date"),
+    "end_date": N_("end date"),
+    "description": N_("description"),
+    "family_name": N_("family name"),
+    "given_name": N_("given name"),
+    "email": N_("e-mail"),
+    "badge_number": N_("badge number"),
+    "notes": N_("notes"),
+    "position": N_("place in the order"),
+}
+
+
+def field_word(key: str) -> str:
+    """A changed field as a person names it."""
+    if key in FIELD_WORDS:
+        return i18n.gettext(FIELD_WORDS[key])
+    return key.removesuffix("_id").replace("_", " ")
+
+
+def history_value(value: Any, names: dict[Any, Any] | None = None, tz: Any = None) -> str:
+    """A value of a history entry as a person reads it: a referenced record by its name, a
+    translatable text in the interface language, a moment in ``tz``, a value of a list by its
+    word; never a raw mapping or id."""
+    if value is None or value == "" or value == {}:
+        return "—"
+    lang = i18n.current_locale()
+    if names and value in names:
+        value = names[value]
+        if isinstance(value, str):
+            return value
+    if isinstance(value, bool):
+        return i18n.gettext("yes") if value else i18n.gettext("no")
+    if isinstance(value, dict):
+        return translation.resolve(value, lang).text or "—"
+    if isinstance(value, list):
+        return ", ".join(history_value(item, names, tz) for item in value)
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return label(value) if value in LABELS else value
+        if "T" in value:
+            return datetime_text(moment, tz=tz)
+        return date_text(moment.date())
+    return str(value)
+
+
 def _filter(function: Any) -> Any:
     """A filter that also takes (and ignores) a Babel pattern, as older templates pass one."""
 
@@ -128,6 +195,8 @@ def install_helpers(env: Any, **helpers: Any) -> None:
     env.filters["time_range"] = lambda pair, **options: time_range(*pair, **options)
     env.filters["date_range"] = lambda pair, **options: date_range(*pair, **options)
     env.filters["zone_name"] = zone_text
+    env.globals["history_value"] = history_value
+    env.globals["field_word"] = field_word
     env.globals["csp_nonce"] = csp_nonce
     env.globals["label"] = env.filters["label"] = label
     env.globals.update(helpers)
