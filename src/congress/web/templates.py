@@ -12,7 +12,12 @@ from congress.domain.registration.models import grouped_short_code
 from congress.server.templating import install_helpers
 
 # What the pages may offer a role: the guard table's groups by name, ``may(request.user, "desk")``.
-ACCESS_GROUPS = {"desk": access.DESK, "registrars": access.REGISTRARS, "admins": access.ADMINS}
+ACCESS_GROUPS = {
+    "desk": access.DESK,
+    "registrars": access.REGISTRARS,
+    "planners": access.PLANNERS,
+    "admins": access.ADMINS,
+}
 
 
 def may_use(user: Any, group: str) -> bool:

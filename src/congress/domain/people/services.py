@@ -177,25 +177,29 @@ def _matches(needle: str, *texts: str | None) -> bool:
 
 def name_forms(person: Person) -> list[str]:
     """Every way a person's name may be typed, case folded: each part, given and family name in
-    both orders, with and without the space (陈静), per language."""
-    forms: list[str] = [
-        part for part in (*person.given_name.values(), *person.family_name.values())
-    ]
+    both orders, per language; written without a space too where the script has no spaces
+    between names (陈静)."""
+    forms: list[str] = [*person.given_name.values(), *person.family_name.values()]
     for code in {*person.given_name, *person.family_name}:
         given = person.given_name.get(code, "")
         family = person.family_name.get(code, "")
-        forms += [f"{given} {family}", f"{family} {given}", f"{family}{given}", f"{given}{family}"]
+        forms += [f"{given} {family}", f"{family} {given}"]
+        if not any(character.isascii() for character in given + family):
+            forms += [f"{family}{given}", f"{given}{family}"]
     return [" ".join(form.split()).casefold() for form in forms if form.strip()]
 
 
 def name_matches(needle: str, person: Person) -> bool:
-    """The typed text is in one of the name's forms, or each of its words is in one form."""
+    """The typed text is in one of the name's forms, or each of its words begins a word of
+    one form ("chen jing" finds Jing Chen)."""
     needle = " ".join(needle.split()).casefold()
     forms = name_forms(person)
     if any(needle in form for form in forms):
         return True
     words = needle.split()
-    return len(words) > 1 and any(all(word in form for word in words) for form in forms)
+    return len(words) > 1 and any(
+        all(any(part.startswith(word) for part in form.split()) for word in words) for form in forms
+    )
 
 
 def same_name(person: Person, given: dict[str, str], family: dict[str, str]) -> bool:
