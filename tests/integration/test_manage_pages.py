@@ -58,7 +58,7 @@ async def test_event_form_keeps_values_and_shows_errors(
 
     wrong_dates = await post_form(client, "/manage/events/new", {**EVENT, "end_date": "2026-05-01"})
     assert wrong_dates.status_code == 422
-    assert 'id="end_date-error">must not be before start date' in wrong_dates.text
+    assert 'id="end_date-error">Must not be before the start.' in wrong_dates.text
 
     created = await post_form(client, "/manage/events/new", EVENT)
     assert created.status_code == 303
@@ -69,7 +69,7 @@ async def test_event_form_keeps_values_and_shows_errors(
 
     taken = await post_form(client, "/manage/events/new", EVENT)
     assert taken.status_code == 422
-    assert "another event already has this slug" in taken.text
+    assert "This is already taken; choose another." in taken.text
 
 
 async def test_programme_flow_with_conflicts_and_history(
@@ -119,7 +119,7 @@ async def test_programme_flow_with_conflicts_and_history(
         client, f"/manage/sessions/{opening}/presidium", {"person_id": ann.id, "seat_number": 4}
     )
     assert taken.status_code == 422
-    assert "already has this person" in taken.text
+    assert "This person is already listed here." in taken.text
     # Bob sits on both presidiums, which overlap in time.
     await post_form(
         client, f"/manage/sessions/{second}/presidium", {"person_id": bob.id, "seat_number": 1}
@@ -155,7 +155,7 @@ async def test_programme_flow_with_conflicts_and_history(
         },
     )
     assert gift.status_code == 422
-    assert "a proxy is somebody other than the recipient" in gift.text
+    assert "The proxy must be somebody other than the recipient." in gift.text
     gift = await post_form(
         client,
         f"/manage/sessions/{opening}/gifts",

@@ -94,7 +94,7 @@ async def test_admin_creates_an_account(
         {"email": "rita@example.org", "role": "editor", "password": PASSWORD, "repeat": PASSWORD},
     )
     assert taken.status_code == 422
-    assert "another user already has this email" in taken.text
+    assert "This is already taken; choose another." in taken.text
 
 
 async def test_role_password_and_deactivation(

@@ -259,6 +259,10 @@ _OWN_PATTERNS = [
     ),
     (re.compile(r"^unknown time zone "), N_("Enter a time zone such as Europe/Vienna.")),
     (
+        re.compile(r"^another [a-z ]+ already has this person\b"),
+        N_("This person is already listed here."),
+    ),
+    (
         re.compile(r"^another [a-z ]+ already has this "),
         N_("This is already taken; choose another."),
     ),
