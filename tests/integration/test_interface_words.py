@@ -145,7 +145,7 @@ async def test_sessions_outside_the_event_are_warned_and_history_names_things(
     page = await client.get(f"/manage/events/{demo_slug}", headers=HTML)
     assert "Forgotten excursion is planned outside the event" in html.unescape(page.text)
     page = await client.get(f"/manage/events/{demo_slug}", headers=RU)
-    assert "Забытая экскурсия запланирована вне дней события" in html.unescape(page.text)
+    assert "«Забытая экскурсия» запланировано вне дней мероприятия" in html.unescape(page.text)
 
     moved = await client.patch(
         f"/api/v1/sessions/{session_id}", json={"room_id": rooms[0].id}, headers=api

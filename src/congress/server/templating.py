@@ -135,6 +135,18 @@ FIELD_WORDS = {
     "badge_number": N_("badge number"),
     "notes": N_("notes"),
     "position": N_("place in the order"),
+    # what a history entry is about (its entity, as "<entity>_id")
+    "participant_id": N_("participant"),
+    "event_id": N_("event"),
+    "speech_id": N_("speech"),
+    "agenda_item_id": N_("agenda item"),
+    "presidium_seat_id": N_("presidium seat"),
+    "award_id": N_("award"),
+    "gift_id": N_("gift"),
+    "venue_id": N_("venue"),
+    "attendance_id": N_("attendance"),
+    "record_id": N_("report"),
+    "media_item_id": N_("photo"),
 }
 
 

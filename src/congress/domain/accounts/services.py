@@ -182,6 +182,8 @@ async def name_references(db: AsyncSession, entries: list[AuditEntry]) -> None:
     targets: dict[tuple[str, str], Any] = {}
     for entry in entries:
         table = Base.metadata.tables.get(entry.entity)
+        if table is not None and entry.entity_id is not None and "id" in table.c:
+            wanted.setdefault(table, set()).add(entry.entity_id)
         for key in {*(entry.before or {}), *(entry.after or {})}:
             column = table.c.get(key) if table is not None else None
             if column is None or not column.foreign_keys:
@@ -192,9 +194,19 @@ async def name_references(db: AsyncSession, entries: list[AuditEntry]) -> None:
                 if isinstance(values.get(key), int):
                     wanted.setdefault(target, set()).add(values[key])
     labels: dict[tuple[str, int], Any] = {}
+    through_person: dict[tuple[str, int], int] = {}  # records named by their person
     for target, ids in wanted.items():
         for row in (await db.execute(select(target).where(target.c.id.in_(ids)))).all():
             labels[(target.name, row.id)] = _reference_label(row)
+            person_id = row._mapping.get("person_id")
+            if isinstance(person_id, int) and isinstance(labels[(target.name, row.id)], str):
+                through_person[(target.name, row.id)] = person_id
+    if through_person:
+        person = Base.metadata.tables["person"]
+        statement = select(person).where(person.c.id.in_(set(through_person.values())))
+        people = {row.id: _reference_label(row) for row in (await db.execute(statement)).all()}
+        for record, person_id in through_person.items():
+            labels[record] = people.get(person_id, labels[record])
     for entry in entries:
         references: dict[str, dict[int, Any]] = {}
         for (entity, key), target in targets.items():
@@ -205,6 +217,7 @@ async def name_references(db: AsyncSession, entries: list[AuditEntry]) -> None:
                     if table_name == target.name
                 }
         entry.references = references  # type: ignore[attr-defined]
+        entry.subject = labels.get((entry.entity, entry.entity_id or 0), "")  # type: ignore[attr-defined]
 
 
 async def create_token(
