@@ -141,7 +141,7 @@ async def test_programme_flow_with_conflicts_and_history(
         client, f"/manage/sessions/{opening}/speeches", {"kind": "address", "language": "ru"}
     )
     assert no_speaker.status_code == 422
-    assert "at least 1 item" in no_speaker.text
+    assert "Choose at least one." in no_speaker.text
     assert await db.scalar(select(func.count()).select_from(AgendaItem)) == 1
 
     gift = await post_form(
