@@ -277,6 +277,7 @@ async def test_links_by_role_and_error_pages_in_the_interface_language(
         client.cookies.clear()
         await staff_client(client, db, role)
         seen: set[str] = set()
+        kinds: set[str] = set()
         for start in (
             "/manage",
             f"/manage/events/{demo_slug}",
@@ -286,8 +287,10 @@ async def test_links_by_role_and_error_pages_in_the_interface_language(
             if page.status_code == 403:
                 continue
             for link in re.findall(r'href="(/(?:manage|desk)/[^"#?]*)"', page.text):
-                if link in seen or link.endswith(("/delete", ".csv", ".xlsx", ".pdf")):
+                kind = re.sub(r"/[0-9]+", "/N", link)  # one address of each kind
+                if kind in kinds or link.endswith(("/delete", ".csv", ".xlsx", ".pdf")):
                     continue
+                kinds.add(kind)
                 seen.add(link)
                 answer = await client.get(link, headers=HTML)
                 assert answer.status_code != 403, (role, start, link)
