@@ -89,7 +89,25 @@
     if (was) was.value = option.dataset.label;
     typed.value = option.dataset.label;
     close(box);
+    showPositionsOf(box);
     typed.focus();
+  }
+
+  // A "position" select beside a person picker offers the chosen person's positions only
+  // (whose each position is: the page's [data-position-holders] block).
+  function showPositionsOf(box) {
+    var value = box.querySelector("[data-picker-value]");
+    var holders = document.querySelector("[data-position-holders]");
+    if (!value || !holders || !value.name) return;
+    var form = box.closest("form");
+    var select = form && form.querySelector('select[name="' + value.name.replace(/person_id$/, "position_id") + '"]');
+    if (!select || select === value) return;
+    var owners = JSON.parse(holders.textContent || "{}");
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (!option.value) return;
+      option.hidden = option.disabled = !value.value || String(owners[option.value]) !== value.value;
+      if (option.hidden && option.selected) select.value = "";
+    });
   }
 
   function close(box) {
@@ -106,7 +124,10 @@
     if (!box || event.target.type !== "search") return;
     var value = box.querySelector("[data-picker-value]");
     var was = box.querySelector("[data-picker-was]");
-    if (value && (!was || event.target.value.trim() !== was.value)) value.value = "";
+    if (value && (!was || event.target.value.trim() !== was.value)) {
+      value.value = "";
+      showPositionsOf(box);
+    }
     if (!event.target.value.trim()) close(box);
   });
 
@@ -152,5 +173,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-reorder-url]").forEach(setupReorder);
+    document.querySelectorAll("[data-picker]").forEach(showPositionsOf);
   });
 })();

@@ -61,6 +61,8 @@ def test_register_check_in_and_sign_in_sheet(
     expect(page.locator("h1")).to_contain_text("You are registered")
     token = page.locator(".ticket-code").inner_text().strip()
     assert len(token) >= 16
+    short = page.locator(".ticket .short-code").inner_text().strip()
+    assert len(short) == 9 and short[4] == "-" and not set(short) & set("01OIL")
     screenshot(page, "registration-ticket")
 
     page.goto(f"{live_server.url}/login?next=/desk/{slug}")
@@ -73,13 +75,13 @@ def test_register_check_in_and_sign_in_sheet(
     # A scanner types the code and presses Enter.
     field.type(token)
     field.press("Enter")
-    expect(page.locator(".result.ok")).to_contain_text("checked in to this session")
+    expect(page.locator(".result.ok")).to_contain_text("Checked in to this session.")
     expect(page.locator(".result.ok h2")).to_have_text("Aigerim Nurlanova")
     expect(page.locator(".present-count")).to_have_text("1")
     screenshot(page, "desk-checked-in")
     page.locator("#desk-q").type(token)
     page.locator("#desk-q").press("Enter")
-    expect(page.locator(".result.again")).to_contain_text("already checked in")
+    expect(page.locator(".result.again")).to_contain_text("Already checked in")
 
     pdf = page.request.get(
         f"{live_server.url}/manage/events/{slug}/attendance.pdf?session={session_id}"

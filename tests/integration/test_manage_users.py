@@ -69,7 +69,7 @@ async def test_admin_creates_an_account(
         },
     )
     assert mismatch.status_code == 422
-    assert "the two passwords are not the same" in mismatch.text
+    assert "The two passwords are not the same." in mismatch.text
     assert NEW_PASSWORD not in mismatch.text
 
     created = await post_form(
@@ -94,7 +94,7 @@ async def test_admin_creates_an_account(
         {"email": "rita@example.org", "role": "editor", "password": PASSWORD, "repeat": PASSWORD},
     )
     assert taken.status_code == 422
-    assert "another user already has this email" in taken.text
+    assert "This is already taken; choose another." in taken.text
 
 
 async def test_role_password_and_deactivation(
@@ -151,7 +151,7 @@ async def test_role_password_and_deactivation(
         client, f"/manage/users/{admin_id}", {"email": admin_email, "role": "organizer"}
     )
     assert demoted.status_code == 422
-    assert 'id="role-error">this is the last active admin account' in demoted.text
+    assert 'id="role-error">This is the last active admin account' in demoted.text
     db.expire_all()
     assert (await db.scalar(select(User.role).where(User.id == admin_id))) is Role.ADMIN
 

@@ -40,6 +40,17 @@ Slug = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def known_language(code: str) -> bool:
+    """A language tag that CLDR (Babel) knows: "de", "zh-Hant", "pt-BR"; not "xx"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
 def _strip_empty(value: dict[str, str]) -> dict[str, str]:
     return {language: text.strip() for language, text in value.items() if text and text.strip()}
 

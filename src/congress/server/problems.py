@@ -14,21 +14,35 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from congress.db.conflicts import integrity_conflict
 from congress.errors import FieldError, ProblemError
+from congress.messages import N_
+from congress.server.forms import own_sentence
+from congress.server.i18n import gettext as _
 
 log = logging.getLogger("congress")
 
 PROBLEM_JSON = "application/problem+json"
+# The API's titles stay English; an error page shows them translated.
 TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request too large",
-    422: "Invalid data",
-    429: "Too many requests",
-    500: "Internal server error",
+    400: N_("Bad request"),
+    401: N_("Authentication required"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Request too large"),
+    422: N_("Invalid data"),
+    429: N_("Too many requests"),
+    500: N_("Internal server error"),
+}
+# What an error page says to a person, in the interface language (the API keeps the detail).
+PAGE_SENTENCES = {
+    401: N_("Please log in to see this page."),
+    403: N_("Your role cannot use this page. Ask an administrator if you need it."),
+    404: N_("There is nothing at this address. It may have been moved or deleted."),
+    405: N_("This address cannot be used this way."),
+    413: N_("What you sent is too large."),
+    429: N_("Too many requests: please wait a moment and try again."),
+    500: N_("Something went wrong on our side; the error has been logged."),
 }
 
 
@@ -70,13 +84,22 @@ def html_error(
 ) -> Response[Any]:
     from litestar.response import Template
 
+    csrf = status == 403 and "CSRF" in detail
+    if status in PAGE_SENTENCES and not csrf:
+        sentence = _(PAGE_SENTENCES[status])
+    else:
+        sentence = own_sentence(detail)
     return Template(
         "error.html",
         context={
             "status": status,
-            "title": TITLES.get(status, "Error"),
-            "detail": detail,
-            "errors": errors,
+            "title": _(TITLES.get(status, N_("Error"))),
+            "detail": sentence,
+            "csrf": csrf,
+            "errors": [
+                {"field": error["field"], "message": own_sentence(error["message"])}
+                for error in errors
+            ],
         },
         status_code=status,
         headers=headers,

@@ -13,6 +13,8 @@ from congress.domain.accounts.enums import Role
 REGISTRARS = frozenset({Role.REGISTRAR, Role.ORGANIZER})
 # The check-in desk: checking people in and recording who sat in a session.
 DESK = frozenset({Role.REGISTRAR})
+# The events' plans (programme, timeline, venue, history): the workspace's "Events".
+PLANNERS = frozenset({Role.ORGANIZER, Role.EDITOR})
 # Staff accounts and their tokens.
 ADMINS: frozenset[Role] = frozenset()
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from congress.db.base import utc_now
+from congress.db.base import Base, utc_now
 from congress.domain.accounts.access import ADMINS, AUDIT_READERS, may
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import ApiToken, AuditEntry, User
@@ -145,7 +145,79 @@ class AuditEntryService(EntityService[AuditEntry]):
             .limit(limit)
             .offset(offset)
         )
-        return list((await self.db.scalars(statement)).all()), int(total or 0)
+        entries = list((await self.db.scalars(statement)).all())
+        await name_references(self.db, entries)
+        return entries, int(total or 0)
+
+
+def _reference_label(row: Any) -> Any:
+    """What names a referenced record: its title or name (translatable: a mapping language →
+    text), a person's name per language; else its number."""
+    fields = row._mapping
+    for key in ("title", "name", "headline"):
+        if fields.get(key):
+            return fields[key]
+    if "family_name" in fields:
+        given, family = fields.get("given_name") or {}, fields["family_name"] or {}
+        first = bool(fields.get("family_name_first"))
+        return {
+            code: " ".join(
+                part
+                for part in (
+                    (family.get(code, ""), given.get(code, ""))
+                    if first
+                    else (given.get(code, ""), family.get(code, ""))
+                )
+                if part
+            )
+            for code in {*given, *family}
+        }
+    return f"#{fields['id']}"
+
+
+async def name_references(db: AsyncSession, entries: list[AuditEntry]) -> None:
+    """Give each entry ``references``: for a changed ``…_id`` field, the name of the record it
+    points at (so the history says "Hall A", not "room id 5"). One query per kind of record."""
+    wanted: dict[Any, set[int]] = {}
+    targets: dict[tuple[str, str], Any] = {}
+    for entry in entries:
+        table = Base.metadata.tables.get(entry.entity)
+        if table is not None and entry.entity_id is not None and "id" in table.c:
+            wanted.setdefault(table, set()).add(entry.entity_id)
+        for key in {*(entry.before or {}), *(entry.after or {})}:
+            column = table.c.get(key) if table is not None else None
+            if column is None or not column.foreign_keys:
+                continue
+            target = next(iter(column.foreign_keys)).column.table
+            targets[(entry.entity, key)] = target
+            for values in (entry.before or {}, entry.after or {}):
+                if isinstance(values.get(key), int):
+                    wanted.setdefault(target, set()).add(values[key])
+    labels: dict[tuple[str, int], Any] = {}
+    through_person: dict[tuple[str, int], int] = {}  # records named by their person
+    for target, ids in wanted.items():
+        for row in (await db.execute(select(target).where(target.c.id.in_(ids)))).all():
+            labels[(target.name, row.id)] = _reference_label(row)
+            person_id = row._mapping.get("person_id")
+            if isinstance(person_id, int) and isinstance(labels[(target.name, row.id)], str):
+                through_person[(target.name, row.id)] = person_id
+    if through_person:
+        person = Base.metadata.tables["person"]
+        statement = select(person).where(person.c.id.in_(set(through_person.values())))
+        people = {row.id: _reference_label(row) for row in (await db.execute(statement)).all()}
+        for record, person_id in through_person.items():
+            labels[record] = people.get(person_id, labels[record])
+    for entry in entries:
+        references: dict[str, dict[int, Any]] = {}
+        for (entity, key), target in targets.items():
+            if entity == entry.entity:
+                references[key] = {
+                    record_id: label
+                    for (table_name, record_id), label in labels.items()
+                    if table_name == target.name
+                }
+        entry.references = references  # type: ignore[attr-defined]
+        entry.subject = labels.get((entry.entity, entry.entity_id or 0), "")  # type: ignore[attr-defined]
 
 
 async def create_token(

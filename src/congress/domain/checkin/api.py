@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.access import DESK as DESK_ROLES
-from congress.domain.checkin.batch import CheckInBatcher, Scan, check_token
+from congress.domain.checkin.batch import CheckInBatcher, Scan, check_code, check_token
 from congress.domain.checkin.schemas import CheckInRead, CheckInRequest, CountsRead, GroupCount
 from congress.domain.checkin.services import CheckInService, Counts
 from congress.domain.common import MAX_ID
@@ -40,6 +40,7 @@ async def check_in(
     scan = Scan(
         event,
         token=check_token(data.token) if data.token is not None else None,
+        code=check_code(data.code) if data.code is not None else None,
         participant_id=data.participant_id,
         session_id=data.session_id,
     )

@@ -42,7 +42,7 @@ from congress.domain.people.models import Person
 from congress.domain.people.services import display_name
 from congress.domain.programme.models import Session
 from congress.domain.registration.enums import ParticipantStatus
-from congress.domain.registration.models import Participant
+from congress.domain.registration.models import Participant, normal_short_code
 from congress.errors import Conflict, NotFound, ProblemError
 
 log = logging.getLogger("congress.checkin")
@@ -69,6 +69,7 @@ class Scan:
     token: str | None = None
     participant_id: int | None = None
     session_id: int | None = None
+    code: str | None = None  # the short code, as stored (see normal_short_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,14 @@ def check_token(token: str) -> str:
     if not TOKEN_PATTERN.fullmatch(token):
         raise NotFound("this is not a ticket code of ours (scan again or search by name)")
     return token
+
+
+def check_code(code: str) -> str:
+    """The short code as stored, or NotFound when what was typed cannot be one."""
+    normal = normal_short_code(code)
+    if normal is None:
+        raise NotFound("this is not a short code of ours (like K7QX-M3PD)")
+    return normal
 
 
 def insert_for(db: AsyncConnection) -> Any:
@@ -165,10 +174,14 @@ async def _events(
 
 
 async def _tickets(
-    db: AsyncConnection, tokens: set[str], ids: set[int], events: dict[int, _Event]
-) -> tuple[dict[str, _Ticket], dict[int, _Ticket]]:
-    if not tokens and not ids:
-        return {}, {}
+    db: AsyncConnection,
+    tokens: set[str],
+    ids: set[int],
+    events: dict[int, _Event],
+    codes: set[str] | None = None,
+) -> tuple[dict[str, _Ticket], dict[int, _Ticket], dict[tuple[int, str], _Ticket]]:
+    if not tokens and not ids and not codes:
+        return {}, {}, {}
     statement = (
         select(
             Participant.id,
@@ -176,15 +189,23 @@ async def _tickets(
             Participant.status,
             Participant.checked_in_at,
             Participant.qr_token,
+            Participant.short_code,
             Person.given_name,
             Person.family_name,
             Person.family_name_first,
         )
         .join(Person, Person.id == Participant.person_id)
-        .where(or_(one_of(db, Participant.qr_token, tokens), one_of(db, Participant.id, ids)))
+        .where(
+            or_(
+                one_of(db, Participant.qr_token, tokens),
+                one_of(db, Participant.id, ids),
+                one_of(db, Participant.short_code, codes or set()),
+            )
+        )
     )
     by_token: dict[str, _Ticket] = {}
     by_id: dict[int, _Ticket] = {}
+    by_code: dict[tuple[int, str], _Ticket] = {}
     for row in (await db.execute(statement)).all():
         event = events.get(row.event_id)
         lang, languages = (event.primary_language, event.languages) if event else ("en", [])
@@ -196,7 +217,8 @@ async def _tickets(
             display_name(row.given_name, row.family_name, row.family_name_first, lang, languages),
         )
         by_token[row.qr_token] = by_id[row.id] = ticket
-    return by_token, by_id
+        by_code[(row.event_id, row.short_code)] = ticket
+    return by_token, by_id, by_code
 
 
 async def check_in_many(
@@ -213,7 +235,8 @@ async def check_in_many(
     by_event_id = {event.id: event for event in events.values()}
     tokens = {scan.token for scan in scans if scan.token is not None}
     ids = {scan.participant_id for scan in scans if scan.participant_id is not None}
-    by_token, by_id = await _tickets(db, tokens, ids, by_event_id)
+    codes = {scan.code for scan in scans if scan.code is not None}
+    by_token, by_id, by_code = await _tickets(db, tokens, ids, by_event_id, codes)
     session_ids = {scan.session_id for scan in scans if scan.session_id is not None}
     session_events: dict[int, int] = dict(
         (
@@ -234,8 +257,12 @@ async def check_in_many(
         ticket = by_token.get(scan.token) if scan.token is not None else None
         if scan.participant_id is not None:
             ticket = by_id.get(scan.participant_id)
+        if scan.code is not None and event is not None:
+            ticket = by_code.get((event.id, scan.code))
         if event is None:
             results[index] = NotFound(f"no event {scan.event!r}")
+        elif ticket is None and scan.code is not None:
+            results[index] = NotFound("unknown code: no participant of this event has it")
         elif ticket is None and scan.token is not None:
             results[index] = NotFound("unknown ticket: no participant has this code")
         elif ticket is None or (scan.participant_id is not None and ticket.event_id != event.id):

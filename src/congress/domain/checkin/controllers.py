@@ -33,7 +33,7 @@ from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.programme.models import Session
 from congress.domain.registration.enums import CATEGORY_LABELS
-from congress.domain.registration.models import Participant
+from congress.domain.registration.models import Participant, normal_short_code
 from congress.domain.registration.queries import participant_label
 from congress.errors import NotFound, ProblemError
 from congress.server.i18n import gettext as _
@@ -187,6 +187,8 @@ class DeskState:
     error: str = ""
     matches: list[Participant] = field(default_factory=list)
     searched: bool = False
+    # Participants among the matches already present at the chosen session.
+    present: set[int] = field(default_factory=set)
 
 
 async def _desk_page(
@@ -258,8 +260,13 @@ async def desk_scan(
     desk = CheckInService(db_session, current_user(request))
     state = DeskState(query=query)
     if not query:
-        state.error = "Scan a ticket or type a name."
+        state.error = _("Scan a ticket or type a name.")
         return await _desk_page(db_session, request, event, session, state, 422)
+    code = normal_short_code(query)
+    if code is not None:
+        found = await desk.find_by_code(event, code)
+        if found is not None:
+            return await _check_in(db_session, request, event, session, found, state)
     if TOKEN_PATTERN.fullmatch(query) and " " not in query:
         try:
             participant = await desk.find_by_token(event, query)
@@ -272,12 +279,14 @@ async def desk_scan(
             return await _check_in(db_session, request, event, session, participant, state)
     state.matches = await desk.search(event, query)
     state.searched = True
+    if session is not None:
+        state.present = await desk.present_at(session, [p.id for p in state.matches])
     if not state.matches:
         looks_like_code = TOKEN_PATTERN.fullmatch(query) is not None and len(query) >= 20
         state.error = (
-            "Unknown ticket: no participant has this code."
-            if looks_like_code
-            else f"Nobody found for “{query}”."
+            _("Unknown ticket: no participant has this code.")
+            if looks_like_code or code is not None
+            else _("Nobody found for “%(query)s”.", query=query)
         )
     return await _desk_page(db_session, request, event, session, state)
 
@@ -292,7 +301,7 @@ async def desk_check_in(
     )
     participant_id = _session_field(form.get("participant_id"))
     if participant_id is None:
-        state = DeskState(error="Choose a participant to check in.")
+        state = DeskState(error=_("Choose a participant to check in."))
         return await _desk_page(db_session, request, event, session, state, 422)
     participant = await CheckInService(db_session, current_user(request)).find(
         event, participant_id

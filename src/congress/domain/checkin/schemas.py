@@ -34,13 +34,21 @@ class CheckInRequest(Schema):
     """A ticket code (as scanned) or a participant id; with a session, presence there too."""
 
     token: str | None = Field(default=None, max_length=200)
+    code: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the short code a person reads out (K7QX-M3PD; case and dash ignored)",
+    )
     participant_id: Id | None = None
     session_id: Id | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> CheckInRequest:
-        if (self.token is None) == (self.participant_id is None):
-            raise ValueError("give either token (the scanned code) or participant_id")
+        given = [
+            value for value in (self.token, self.code, self.participant_id) if value is not None
+        ]
+        if len(given) != 1:
+            raise ValueError("give one of token (the scanned code), code or participant_id")
         return self
 
 

@@ -95,6 +95,28 @@ class CheckInService(AttendanceService):
             raise Conflict("this ticket belongs to another event")
         return participant
 
+    async def find_by_code(self, event: Event, code: str) -> Participant | None:
+        """The participant of ``event`` with this short code (as stored), if any."""
+        self.require_write()
+        statement = participant_query().where(
+            Participant.event_id == event.id, Participant.short_code == code
+        )
+        return (await self.db.execute(statement)).scalars().first()
+
+    async def present_at(self, session: Session, participant_ids: list[int]) -> set[int]:
+        """Which of these participants are marked present at ``session``."""
+        if not participant_ids:
+            return set()
+        return set(
+            await self.db.scalars(
+                select(Attendance.participant_id).where(
+                    Attendance.session_id == session.id,
+                    Attendance.participant_id.in_(participant_ids),
+                    Attendance.state == AttendanceState.PRESENT,
+                )
+            )
+        )
+
     async def find(self, event: Event, participant_id: int) -> Participant:
         statement = participant_query().where(
             Participant.id == participant_id, Participant.event_id == event.id

@@ -11,6 +11,7 @@ from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.accounts import access
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.services import AuditEntryService
 from congress.domain.events.enums import EventStatus
@@ -34,7 +35,7 @@ from congress.server.pages import done, invalid, page_get, page_post
 from congress.server.security import current_user, roles, staff
 from congress.translation import text as translated
 
-PLANNERS = roles(Role.ORGANIZER, Role.EDITOR)
+PLANNERS = roles(*access.PLANNERS)
 ORGANIZERS = roles(Role.ORGANIZER)
 EVENT_FIELDS_DEFAULT_LANGUAGES = ["en", "ru"]
 SESSION_TIMES = ("planned_start", "planned_end", "actual_start", "actual_end")

@@ -18,6 +18,7 @@ from congress.domain.common import (
     TimeZoneName,
     TranslatableParagraph,
     TranslatableText,
+    known_language,
     partial,
 )
 from congress.domain.events.enums import EventStatus, ParticipantCategory
@@ -94,6 +95,9 @@ class EventCreate(Schema):
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise ValueError("each language only once")
+        for code in value:
+            if not known_language(code):
+                raise ValueError(f"unknown language code {code!r}")
         return value
 
 

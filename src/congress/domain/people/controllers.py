@@ -123,6 +123,7 @@ async def person_create(
 
     def prepare(data: dict[str, Any]) -> None:
         data["family_name_first"] = data.get("family_name_first") in ("true", "on")
+        data["confirmed_new"] = data.get("confirmed_new") in ("true", "on")
 
     person = await submit(form, PersonCreate, service.create, prepare=prepare)
     if person is None:

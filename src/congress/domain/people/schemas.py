@@ -47,6 +47,10 @@ class PersonCreate(Schema):
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=64)
     notes: str | None = Field(default=None, max_length=4000)
+    confirmed_new: bool = Field(
+        default=False,
+        description="add the person even though somebody with the same name exists",
+    )
 
 
 PersonUpdate = partial(PersonCreate)

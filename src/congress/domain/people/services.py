@@ -11,7 +11,8 @@ from congress.domain.accounts.enums import Role
 from congress.domain.common import require_order
 from congress.domain.crud import EntityService
 from congress.domain.people.models import Organization, Person, Position
-from congress.errors import Invalid
+from congress.errors import Conflict, FieldError, Invalid
+from congress.server.i18n import current_locale
 from congress.translation import resolve, text
 
 PEOPLE_WRITERS = frozenset({Role.ORGANIZER, Role.REGISTRAR})
@@ -59,6 +60,25 @@ class PersonService(EntityService[Person]):
     async def validate(self, values: dict[str, Any], current: Person | None) -> None:
         if values.get("email"):
             values["email"] = values["email"].strip().lower()
+        confirmed = values.pop("confirmed_new", None)
+        if current is None and not confirmed:
+            await self._refuse_likely_duplicate(values)
+
+    async def _refuse_likely_duplicate(self, values: dict[str, Any]) -> None:
+        """A new person written like somebody already known is probably that person: ask first
+        (``confirmed_new`` adds them anyway)."""
+        given, family = values.get("given_name") or {}, values.get("family_name") or {}
+        people = (await self.db.scalars(select(Person).order_by(Person.id))).all()
+        alike = [person for person in people if same_name(person, given, family)]
+        if alike:
+            names = ", ".join(
+                f"{person_name(person, current_locale())} (id {person.id})" for person in alike[:5]
+            )
+            message = (
+                f"likely the same person as {names}; choose them, or confirm"
+                " (confirmed_new: true) to add another person"
+            )
+            raise Conflict(message, [FieldError("confirmed_new", message)])
 
     async def delete(self, item_id: int) -> None:
         """Delete a person with the positions they held (each one recorded in the history)."""
@@ -135,6 +155,11 @@ def list_name(
     return f"{family_text}, {given_text}" if given_text else family_text
 
 
+async def position_holders(db: AsyncSession) -> dict[int, int]:
+    """Whose each position is (so that a form offers only the chosen person's positions)."""
+    return dict((await db.execute(select(Position.id, Position.person_id))).tuples().all())
+
+
 async def position_choices(db: AsyncSession, lang: str = "en") -> list[tuple[int, str]]:
     """Every position as (id, "Person — title, organization")."""
     statement = select(Position).options(
@@ -161,6 +186,43 @@ def _matches(needle: str, *texts: str | None) -> bool:
     return any(text and needle in text.casefold() for text in texts)
 
 
+def name_forms(person: Person) -> list[str]:
+    """Every way a person's name may be typed, case folded: each part, given and family name in
+    both orders, per language; written without a space too where the script has no spaces
+    between names (陈静)."""
+    forms: list[str] = [*person.given_name.values(), *person.family_name.values()]
+    for code in {*person.given_name, *person.family_name}:
+        given = person.given_name.get(code, "")
+        family = person.family_name.get(code, "")
+        forms += [f"{given} {family}", f"{family} {given}"]
+        if not any(character.isascii() for character in given + family):
+            forms += [f"{family}{given}", f"{given}{family}"]
+    return [" ".join(form.split()).casefold() for form in forms if form.strip()]
+
+
+def name_matches(needle: str, person: Person) -> bool:
+    """The typed text is in one of the name's forms, or each of its words begins a word of
+    one form ("chen jing" finds Jing Chen)."""
+    needle = " ".join(needle.split()).casefold()
+    forms = name_forms(person)
+    if any(needle in form for form in forms):
+        return True
+    words = needle.split()
+    return len(words) > 1 and any(
+        all(any(part.startswith(word) for part in form.split()) for word in words) for form in forms
+    )
+
+
+def same_name(person: Person, given: dict[str, str], family: dict[str, str]) -> bool:
+    """Whether ``person`` is written like this name, in some language, in either order."""
+    wanted = {
+        " ".join(f"{given.get(code, '')} {family.get(code, '')}".split()).casefold()
+        for code in {*given, *family}
+    }
+    wanted |= {" ".join(reversed(name.split())) for name in wanted}
+    return bool(wanted & set(name_forms(person)))
+
+
 async def search_people(
     db: AsyncSession, user: Any, query: str, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Person], int]:
@@ -172,20 +234,7 @@ async def search_people(
     people, _total = await PersonService(db, user).list(limit=1_000_000)
     needle = query.strip().casefold()
     if needle:
-        people = [
-            p
-            for p in people
-            if _matches(
-                needle,
-                *p.family_name.values(),
-                *p.given_name.values(),
-                *(
-                    " ".join(pair)
-                    for pair in zip(p.given_name.values(), p.family_name.values(), strict=False)
-                ),
-                p.email,
-            )
-        ]
+        people = [p for p in people if name_matches(needle, p) or _matches(needle, p.email)]
     people.sort(
         key=lambda p: (text(p.family_name, "en").casefold(), text(p.given_name, "en").casefold())
     )

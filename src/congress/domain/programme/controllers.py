@@ -21,6 +21,7 @@ from congress.domain.people.pickers import label_people, submit_picking
 from congress.domain.people.services import (
     organization_choices,
     position_choices,
+    position_holders,
 )
 from congress.domain.programme.enums import (
     AgendaItemKind,
@@ -86,6 +87,7 @@ async def _choices(db: AsyncSession) -> dict[str, Any]:
     lang = current_locale()
     return {
         "positions": await position_choices(db, lang),
+        "position_holders": await position_holders(db),
         "organizations": await organization_choices(db, lang),
     }
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -380,7 +381,7 @@ async def load_session(db: AsyncSession, session_id: int) -> Session:
 class ProgrammeConflict:
     """Something in the plan that cannot happen as planned; shown to organizers, not refused."""
 
-    kind: str  # "room", "person", "presidium_not_participant"
+    kind: str  # "room", "person", "presidium_not_participant", "outside_dates"
     sessions: tuple[Session, ...]
     person: Person | None = None
     room_id: int | None = None
@@ -451,6 +452,7 @@ async def conflicts_of_event(
                 )
     conflicts += await _elsewhere(db, event_id, involved)
 
+    conflicts += await _outside_dates(db, event_id, sessions)
     participants = await participating_people(db, event_id)
     for session in sessions:
         for seat in session.presidium:
@@ -459,6 +461,27 @@ async def conflicts_of_event(
                     ProgrammeConflict("presidium_not_participant", (session,), person=seat.person)
                 )
     return conflicts
+
+
+async def _outside_dates(
+    db: AsyncSession, event_id: int, sessions: list[Session]
+) -> list[ProgrammeConflict]:
+    """Sessions planned on a day (in the event's zone) outside the event's dates."""
+    dates = (
+        await db.execute(
+            select(Event.start_date, Event.end_date, Event.timezone).where(Event.id == event_id)
+        )
+    ).first()
+    if dates is None or not sessions:
+        return []
+    first, last, timezone = dates
+    zone = zoneinfo.ZoneInfo(timezone)
+    return [
+        ProgrammeConflict("outside_dates", (session,))
+        for session in sessions
+        if session.planned_start.astimezone(zone).date() < first
+        or session.planned_end.astimezone(zone).date() > last
+    ]
 
 
 async def _elsewhere(

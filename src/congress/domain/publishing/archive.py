@@ -90,10 +90,10 @@ from congress.domain.publishing.schemas import (
     TagCreate,
 )
 from congress.domain.publishing.services import sanitize_html
-from congress.domain.registration.models import new_qr_token
+from congress.domain.registration.models import new_qr_token, new_short_code
 from congress.domain.registration.schemas import DelegationCreate, ParticipantCreate
 from congress.errors import Conflict, FieldError, Invalid
-from congress.server.forms import pydantic_errors
+from congress.server.forms import technical_errors
 
 FORMAT = "congress-event"
 FORMAT_VERSION = 1
@@ -399,7 +399,7 @@ def _validate_rows(tables: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             except ValidationError as exc:
                 errors += [
                     FieldError(f"{where}.{field}", message)
-                    for field, message in pydantic_errors(exc).items()
+                    for field, message in technical_errors(exc).items()
                 ]
                 continue
             values = {key: values[key] for key in allowed if key in values}
@@ -614,6 +614,8 @@ async def _insert(
         for row in pending:
             if row["qr_token"] in taken:
                 row["qr_token"] = new_qr_token()
+            if not row.get("short_code"):  # an export made before short codes existed
+                row["short_code"] = new_short_code()
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
     values = []
     for row in pending:

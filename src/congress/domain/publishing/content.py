@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from babel.dates import format_date, format_time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -32,6 +31,7 @@ from congress.domain.registration.enums import LISTED_STATUSES
 from congress.domain.registration.models import Delegation, Participant
 from congress.errors import Invalid
 from congress.messages import gettext_in, language_name, pgettext_in
+from congress.server.templating import date_text, time_text, weekday_text
 from congress.translation import resolve
 
 
@@ -87,6 +87,7 @@ class SessionDoc:
     title: str
     kind: str
     day: dt.date
+    day_text: str  # the day as the document's language writes it
     time: str
     held_time: str
     room: str
@@ -162,10 +163,6 @@ def require_language(event: Event, lang: str) -> str:
     return lang
 
 
-def _locale(lang: str) -> str:
-    return lang.replace("-", "_")
-
-
 class _Reader:
     """Translating and formatting helpers bound to one event and language."""
 
@@ -193,12 +190,12 @@ class _Reader:
         return ", ".join(part for part in (title, organization) if part)
 
     def date(self, day: dt.date, form: str = "long") -> str:
-        return format_date(day, format=form, locale=_locale(self.lang))
+        if form == "full":
+            return weekday_text(day, lang=self.lang)
+        return date_text(day, lang=self.lang)
 
     def clock(self, moment: dt.datetime | None) -> str:
-        if moment is None:
-            return ""
-        return format_time(moment.astimezone(self.zone), format="short", locale=_locale(self.lang))
+        return time_text(moment, tz=self.zone, lang=self.lang)
 
     def span(self, start: dt.datetime | None, end: dt.datetime | None) -> str:
         return "–".join(part for part in (self.clock(start), self.clock(end)) if part)
@@ -298,6 +295,7 @@ def _session(reader: _Reader, session: Session, photos: Sequence[MediaItem]) -> 
         title=reader.text(session.title),
         kind=session.kind.value,
         day=session.planned_start.astimezone(reader.zone).date(),
+        day_text=reader.date(session.planned_start.astimezone(reader.zone).date()),
         time=reader.span(session.planned_start, session.planned_end),
         held_time=reader.span(start, session.actual_end or session.planned_end),
         room=reader.text(session.room.name) if session.room else "",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
-from babel.dates import format_date, format_time, get_datetime_format
 from litestar import Request
 from litestar.response import Template
 from litestar.template import TemplateEngineProtocol
@@ -36,6 +35,7 @@ from congress.domain.registration.services import Window, registration_window
 from congress.messages import N_, gettext_in, language_name
 from congress.server.i18n import page_language
 from congress.server.security import current_user, site_url
+from congress.server.templating import date_text, datetime_text, time_text, weekday_text
 from congress.translation import Translated, resolve
 
 # A credit that names its kind already ("Photo: A. Petrov", "© Reuters", "Фото: …", "摄影：…").
@@ -93,21 +93,17 @@ class PageText:
     def name(self, person: Person | None) -> str:
         return person_name(person, self.lang, self.languages) if person else ""
 
+    # Dates and times in the one style of every page (server/templating.py), in the page's
+    # language and the event's zone.
     def date(self, value: dt.date | dt.datetime, form: str = "long") -> str:
-        if isinstance(value, dt.datetime):
-            value = value.astimezone(self.zone).date()
-        return format_date(value, form, locale=self.lang)
+        return date_text(value, tz=self.zone, lang=self.lang)
 
     def time(self, value: dt.datetime) -> str:
-        return format_time(value.astimezone(self.zone), "short", locale=self.lang)
+        return time_text(value, tz=self.zone, lang=self.lang)
 
     def datetime(self, value: dt.datetime) -> str:
         """The day and the time to the minute (a reader has no use for the seconds)."""
-        local = value.astimezone(self.zone)
-        return str(get_datetime_format("medium", locale=self.lang)).format(
-            format_time(local, "short", locale=self.lang),
-            format_date(local, "medium", locale=self.lang),
-        )
+        return datetime_text(value, tz=self.zone, lang=self.lang)
 
     def credit(self, value: str) -> str:
         """A photo's credit, with "Photo:" in front unless it says whose photo it is already."""
@@ -116,7 +112,7 @@ class PageText:
         return gettext_in(self.lang, "Photo: %(credit)s", credit=value)
 
     def weekday(self, value: dt.date) -> str:
-        return format_date(value, "EEEE, d MMMM y", locale=self.lang)
+        return weekday_text(value, lang=self.lang)
 
     def language_name(self, code: str | None) -> str:
         return language_name(code, self.lang) if code else ""

@@ -38,7 +38,7 @@ from congress.domain.registration.enums import (
     ParticipantCategory,
     ParticipantStatus,
 )
-from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.models import Delegation, Participant, new_short_code
 from congress.domain.registration.services import (
     ParticipantService,
     organizations_by_name,
@@ -579,6 +579,7 @@ async def _write(
             "organization_id": organization_id(row),
             "position_id": position_of.get(row.line),
             "qr_token": secrets.token_urlsafe(18),
+            "short_code": new_short_code(),
             "consent_publication": row.consent,
             "registered_at": now,
         }

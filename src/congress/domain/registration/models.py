@@ -19,6 +19,28 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+# The short code people read out at the desk: no look-alikes (0/O, 1/I/L), case ignored.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def grouped_short_code(code: str) -> str:
+    """As printed and shown: "K7QX-M3PD"."""
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
+def normal_short_code(typed: str) -> str | None:
+    """What a person typed ("k7qx m3pd", "K7QX-M3PD") as stored, or None if it cannot be one."""
+    code = "".join(character for character in typed.upper() if character not in " -")
+    if len(code) == SHORT_CODE_LENGTH and all(c in SHORT_CODE_ALPHABET for c in code):
+        return code
+    return None
+
+
 class Delegation(Base):
     event_id: Mapped[int] = fk("event.id")
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
@@ -50,6 +72,8 @@ class Participant(Base):
     position_id: Mapped[int | None] = fk("position.id", ondelete="SET NULL", nullable=True)
     badge_number: Mapped[str | None] = mapped_column(String(32))
     qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_qr_token)
+    # Read out and typed at the desk (staff only); the QR's secret stays the ticket's address.
+    short_code: Mapped[str] = mapped_column(String(8), default=new_short_code)
     consent_publication: Mapped[bool] = mapped_column(default=False)
     registered_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
@@ -64,4 +88,5 @@ class Participant(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "person_id", name="uq_participant_person"),
         UniqueConstraint("event_id", "badge_number", name="uq_participant_badge_number"),
+        UniqueConstraint("event_id", "short_code", name="uq_participant_short_code"),
     )

@@ -18,7 +18,7 @@ from congress.domain.registration.enums import (
     ParticipantCategory,
     ParticipantStatus,
 )
-from congress.domain.registration.models import Delegation, Participant
+from congress.domain.registration.models import Delegation, Participant, grouped_short_code
 from congress.domain.registration.queries import name_order, participant_query
 from congress.errors import NotFound
 from congress.messages import gettext_in
@@ -82,6 +82,7 @@ def badge(event: Event, participant: Participant, lang: str) -> dict[str, Any]:
         "colour": CATEGORY_COLOURS[participant.category],
         "number": participant.badge_number or "",
         "qr": segno.make(participant.qr_token, error="m").svg_data_uri(border=1),
+        "code": grouped_short_code(participant.short_code),
     }
 
 

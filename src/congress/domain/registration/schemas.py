@@ -60,6 +60,7 @@ class ParticipantRead(ReadSchema):
     position_id: int | None
     badge_number: str | None
     qr_token: str
+    short_code: str
     consent_publication: bool
     registered_at: dt.datetime | None
     checked_in_at: dt.datetime | None
