@@ -9,7 +9,7 @@ from typing import Any
 from anyio import to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -187,14 +187,19 @@ async def _event_data(
     tags=["events"],
     status_code=201,
     summary="Import an event exported from /events/{slug}/export.json",
+    description=(
+        "409 when this database holds the event's identifiers already (it was imported or "
+        "created here): `?copy=true` imports a copy with new identifiers and a free slug."
+    ),
     security=[{"BearerToken": []}],
 )
 async def event_import(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     data: JSONBody[dict[str, Any]],
+    copy: FromQuery[bool] = False,
 ) -> dict[str, Any]:
-    event_id = await import_event(db_session, data, user=current_user(request))
+    event_id = await import_event(db_session, data, user=current_user(request), copy=copy)
     slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
     return {"id": event_id, "slug": slug}
 
@@ -205,16 +210,21 @@ async def event_import(
     tags=["events"],
     status_code=201,
     summary="Import an event with its photos from /events/{slug}/export.zip",
-    description="The request body is the ZIP archive (Content-Type: application/zip).",
+    description=(
+        "The request body is the ZIP archive (Content-Type: application/zip). 409 when this "
+        "database holds the event's identifiers already: `?copy=true` imports a copy."
+    ),
     security=[{"BearerToken": []}],
     request_max_body_size=MAX_ARCHIVE_BYTES,
 )
 async def event_import_archive(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    copy: FromQuery[bool] = False,
 ) -> dict[str, Any]:
     content = await request.body()
     event_id = await import_archive(
-        db_session, content, media_storage(request), current_user(request)
+        db_session, content, media_storage(request), current_user(request), copy=copy
     )
     slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
     return {"id": event_id, "slug": slug}
