@@ -28,6 +28,7 @@ from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session, Speech
 from congress.domain.publishing.models import Record
 from congress.domain.publishing.services import ascii_slug
+from congress.messages import gettext_in
 from congress.translation import resolve
 
 GENERATOR = "congress"
@@ -614,6 +615,7 @@ def atom_feed(
 # ---- Akoma Ntoso 3.0 debate ------------------------------------------------------------------
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # ISO 639-2/T codes, as Akoma Ntoso wants them in FRBRlanguage and IRIs.
 ISO639_2 = {
     "en": "eng",
@@ -684,33 +686,32 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
             references,
             "TLCOrganization",
             eId="organizer",
-            href=f"/ontology/organization/{organizer.id}",
+            href=f"/ontology/organization/{organizer.uid}",
             showAs=site.text(event, organizer.name),
         )
+    # Everybody the proceedings name, in order of first appearance: the presidium, speakers,
+    # award recipients and presenters, givers, recipients and proxies of gifts.
     people: dict[int, Person] = {}
+    roles: dict[str, str] = {}
     for session in sessions:
         for seat in session.presidium:
             people.setdefault(seat.person_id, seat.person)
-        for speech in _speeches(session):
-            for speaker in speech.speakers:
-                people.setdefault(speaker.person_id, speaker.person)
-    for person_id, person in sorted(people.items()):
+            roles.setdefault(seat.role.value, seat.role.value.replace("_", " "))
+        for item in session.agenda:
+            for person, role in _akn_people(item):
+                people.setdefault(person.id, person)
+                if role:
+                    roles.setdefault(role, role)
+    for person in people.values():
         add(
             references,
             "TLCPerson",
-            eId=f"person_{person_id}",
-            href=f"/ontology/person/{person_id}",
+            eId=_akn_person(person),
+            href=f"/ontology/person/{person.uid}",
             showAs=site.name(event, person),
         )
-    if any(session.presidium for session in sessions):
-        for role in sorted({seat.role.value for session in sessions for seat in session.presidium}):
-            add(
-                references,
-                "TLCRole",
-                eId=f"role_{role}",
-                href=f"/ontology/role/{role}",
-                showAs=role.replace("_", " "),
-            )
+    for role, label in roles.items():
+        add(references, "TLCRole", eId=f"role_{role}", href=f"/ontology/role/{role}", showAs=label)
 
     preface = add(debate, "preface")
     add(preface, "p", site.text(event, event.name), **{"class": "title"})
@@ -718,7 +719,7 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
     body = add(debate, "debateBody")
     zone = zoneinfo.ZoneInfo(event.timezone)
     for session in sessions:
-        section = add(body, "debateSection", eId=f"session_{session.id}", name=session.kind.value)
+        section = add(body, "debateSection", eId=f"session_{session.uid}", name=session.kind.value)
         add(section, "heading", site.text(event, session.title))
         start = local(session.actual_start or session.planned_start, zone)
         add(section, "p").append(_akn_time(start))
@@ -727,27 +728,117 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
             for index, seat in enumerate(session.presidium):
                 if index:
                     presidium[-1].tail = "; "
-                person = etree.SubElement(
-                    presidium,
-                    f"{{{AKN}}}person",
-                    refersTo=f"#person_{seat.person_id}",
-                    **{"as": f"#role_{seat.role.value}"},
-                )
-                person.text = site.name(event, seat.person)
+                _akn_person_element(presidium, event, seat.person, seat.role.value, site)
         for item in session.agenda:
             if item.speech is not None:
                 _akn_speech(section, event, item.speech, site, add)
             elif item.award is not None:
-                award = item.award
-                text = f"{site.text(event, award.name)}: {site.name(event, award.recipient)}"
-                add(add(section, "other", eId=f"award_{award.id}"), "p", text)
+                _akn_award(section, event, item.award, site, add)
             elif item.gift is not None:
-                gift = item.gift
-                text = f"{site.name(event, gift.giver)} → {site.name(event, gift.recipient)}: {site.text(event, gift.description)}"
-                add(add(section, "other", eId=f"gift_{gift.id}"), "p", text)
+                _akn_gift(section, event, item.gift, site, add)
     if not sessions:
         add(add(body, "debateSection", eId="empty", name="empty"), "p", "")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# The parts people play in awards and gifts (TLCRole eIds "role_…", the ``as`` of a person).
+AWARDEE, PRESENTER, GIVER, RECIPIENT, PROXY = "awardee", "presenter", "giver", "recipient", "proxy"
+
+
+def _akn_people(item: Any) -> list[tuple[Person, str | None]]:
+    """The people an agenda item names, with the part they play (None: a speaker)."""
+    found: list[tuple[Person, str | None]] = []
+    if item.speech is not None:
+        found += [(speaker.person, None) for speaker in item.speech.speakers]
+    if item.award is not None:
+        found.append((item.award.recipient, AWARDEE))
+        if item.award.presenter is not None:
+            found.append((item.award.presenter, PRESENTER))
+    if item.gift is not None:
+        found += [(item.gift.giver, GIVER), (item.gift.recipient, RECIPIENT)]
+        if item.gift.received_by is not None:
+            found.append((item.gift.received_by, PROXY))
+    return found
+
+
+def _akn_person(person: Person) -> str:
+    """The eId of a person's TLCPerson (built on the person's stable uid)."""
+    return f"person_{person.uid}"
+
+
+def _akn_person_element(
+    parent: etree._Element, event: Event, person: Person, role: str, site: PublicSite
+) -> etree._Element:
+    element = etree.SubElement(
+        parent,
+        f"{{{AKN}}}person",
+        refersTo=f"#{_akn_person(person)}",
+        **{"as": f"#role_{role}"},
+    )
+    element.text = site.name(event, person)
+    return element
+
+
+def _akn_sentence(
+    parent: etree._Element,
+    event: Event,
+    site: PublicSite,
+    message: str,
+    people: dict[str, tuple[Person, str]],
+) -> None:
+    """A translated sentence (``message`` with %(key)s for each of ``people``) appended to
+    ``parent``, each name a ``person`` element pointing at its TLCPerson in its part."""
+    marks = {key: f"\x00{key}\x00" for key in people}
+    text = gettext_in(site.lang, message, **marks)
+    for index, piece in enumerate(text.split("\x00")):
+        if index % 2 and piece in people:
+            person, role = people[piece]
+            _akn_person_element(parent, event, person, role, site)
+        elif len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + piece
+        else:
+            parent.text = (parent.text or "") + piece
+
+
+def _akn_award(
+    section: etree._Element, event: Event, award: Any, site: PublicSite, add: Any
+) -> None:
+    element = add(section, "other", eId=f"award_{award.uid}", **{"class": "award"})
+    line = add(element, "p", **{"class": "recipient"})
+    add(line, "span", site.text(event, award.name), **{"class": "award-name"}).tail = ": "
+    _akn_person_element(line, event, award.recipient, AWARDEE, site)
+    if award.presenter is not None:
+        line[-1].tail = " — "
+        _akn_sentence(
+            line, event, site, "presented by %(name)s", {"name": (award.presenter, PRESENTER)}
+        )
+    if citation := site.text(event, award.citation):
+        for paragraph in _paragraphs(citation):
+            add(element, "p", paragraph, **{"class": "citation"})
+
+
+def _akn_gift(section: etree._Element, event: Event, gift: Any, site: PublicSite, add: Any) -> None:
+    element = add(section, "other", eId=f"gift_{gift.uid}", **{"class": "gift"})
+    line = add(element, "p", **{"class": "presentation"})
+    _akn_sentence(
+        line,
+        event,
+        site,
+        "%(giver)s presented a gift to %(recipient)s",
+        {"giver": (gift.giver, GIVER), "recipient": (gift.recipient, RECIPIENT)},
+    )
+    if gift.received_by is not None:
+        proxy = add(element, "p", **{"class": "proxy"})
+        _akn_sentence(
+            proxy,
+            event,
+            site,
+            "received on his or her behalf by %(name)s",
+            {"name": (gift.received_by, PROXY)},
+        )
+    if description := site.text(event, gift.description):
+        for paragraph in _paragraphs(description):
+            add(element, "p", paragraph, **{"class": "description"})
 
 
 def _akn_time(moment: dt.datetime) -> etree._Element:
@@ -763,11 +854,15 @@ def _akn_speech(
     if not speech.speakers:
         return
     first = speech.speakers[0]
-    attrs = {"by": f"#person_{first.person_id}", "eId": f"speech_{speech.id}"}
+    attrs = {"by": f"#{_akn_person(first.person)}", "eId": f"speech_{speech.uid}"}
+    transcript = resolve(speech.transcript, site.lang, [speech.language, *event.languages])
+    # The text in another language than the document's (not translated yet) says which.
+    language = transcript.language or speech.language
+    if language != site.lang:
+        attrs[XML_LANG] = language
     element = add(section, "speech", **attrs)
     add(
         element, "from", " & ".join(site.name(event, speaker.person) for speaker in speech.speakers)
     )
-    transcript = resolve(speech.transcript, site.lang, [speech.language, *event.languages]).text
-    for paragraph in _paragraphs(transcript):
+    for paragraph in _paragraphs(transcript.text):
         add(element, "p", paragraph)
