@@ -106,6 +106,78 @@ def speakers_of(session: Session) -> list[Person]:
     return list(seen.values())
 
 
+# ---- the agenda as text (frab description, iCalendar DESCRIPTION) ---------------------------
+
+
+def capacity_of(event: Event, speaker: Any, site: PublicSite) -> str:
+    """The capacity a speaker spoke in, as the public pages word it ("First Secretary, Embassy
+    of …; on behalf of …; free wording")."""
+    parts = []
+    position = getattr(speaker, "position", None)
+    organization = (
+        site.text(event, position.organization.name)
+        if position is not None and position.organization is not None
+        else ""
+    )
+    if position is not None:
+        title = site.text(event, position.title)
+        parts.append(
+            f"{title}, {organization}" if organization and organization not in title else title
+        )
+    on_behalf_of = getattr(speaker, "on_behalf_of", None)
+    if on_behalf_of is not None and site.text(event, on_behalf_of.name) != organization:
+        parts.append(
+            gettext_in(site.lang, "on behalf of %(org)s", org=site.text(event, on_behalf_of.name))
+        )
+    if speaker.capacity:
+        parts.append(site.text(event, speaker.capacity))
+    return "; ".join(part for part in parts if part)
+
+
+def agenda_text(event: Event, session: Session, site: PublicSite) -> str:
+    """What happened in the session, in order and in the site's language, as plain text: each
+    speech with its speakers and their capacity, each award with its recipient, presenter and
+    citation, each gift with giver, recipient and who received it on the recipient's behalf,
+    and the procedural items; one numbered paragraph per item."""
+    items: list[str] = []
+    for item in session.agenda:
+        lines: list[str] = []
+        if item.speech is not None:
+            speech = item.speech
+            lines.append(site.text(event, speech.title) or gettext_in(site.lang, "Speech"))
+            for speaker in speech.speakers:
+                name = site.name(event, speaker.person)
+                capacity = capacity_of(event, speaker, site)
+                lines.append(f"{name} — {capacity}" if capacity else name)
+        elif (award := item.award) is not None:
+            line = f"{site.text(event, award.name)}: {site.name(event, award.recipient)}"
+            if award.presenter is not None:
+                presenter = site.name(event, award.presenter)
+                line += " — " + gettext_in(site.lang, "presented by %(name)s", name=presenter)
+            lines.append(line)
+            lines += _paragraphs(site.text(event, award.citation))
+        elif (gift := item.gift) is not None:
+            line = gettext_in(
+                site.lang,
+                "%(giver)s presented a gift to %(recipient)s",
+                giver=site.name(event, gift.giver),
+                recipient=site.name(event, gift.recipient),
+            )
+            if gift.received_by is not None:
+                proxy = site.name(event, gift.received_by)
+                line += " — " + gettext_in(
+                    site.lang, "received on his or her behalf by %(name)s", name=proxy
+                )
+            lines.append(line)
+            lines += _paragraphs(site.text(event, gift.description))
+        elif title := site.text(event, item.title):
+            lines.append(title)
+        lines = [line for line in lines if line]
+        if lines:
+            items.append(f"{len(items) + 1}. " + "\n   ".join(lines))
+    return "\n".join(items)
+
+
 # ---- frab / c3voc schedule -------------------------------------------------------------------
 
 
@@ -120,6 +192,7 @@ class Slot:
     end: dt.datetime
     title: str
     abstract: str
+    description: str
     room: str
     room_guid: str
     track: str
@@ -161,6 +234,7 @@ def _schedule(event: Event, sessions: Sequence[Session], site: PublicSite) -> li
                 end=local(session.planned_end, zone),
                 title=title,
                 abstract=site.text(event, session.description),
+                description=agenda_text(event, session, site),
                 room=room,
                 room_guid=room_guid(event, session),
                 track=session.kind.value.replace("_", " "),
@@ -254,8 +328,8 @@ def _xml_event(parent: etree._Element, slot: Slot) -> None:
         ("track", slot.track),
         ("type", slot.session.kind.value),
         ("language", slot.language),
-        ("abstract", slot.abstract),
-        ("description", ""),
+        ("abstract", slot.abstract or slot.description),
+        ("description", slot.description),
     ):
         etree.SubElement(element, tag).text = value
     persons = etree.SubElement(element, "persons")
@@ -327,8 +401,8 @@ def _json_event(slot: Slot) -> dict[str, Any]:
         "track": slot.track,
         "type": slot.session.kind.value,
         "language": slot.language,
-        "abstract": slot.abstract or None,
-        "description": None,
+        "abstract": slot.abstract or slot.description or None,
+        "description": slot.description or None,
         "persons": [{"name": name, "guid": person_guid} for _, name, person_guid in slot.persons],
         "links": [],
         "attachments": [],
@@ -377,10 +451,11 @@ def icalendar_of(event: Event, sessions: Sequence[Session], site: PublicSite) ->
         lines.append(_ical_time("DTSTART", session.planned_start, zone, zone_id))
         lines.append(_ical_time("DTEND", session.planned_end, zone, zone_id))
         lines.append(f"SUMMARY:{_ical_text(site.text(event, session.title))}")
-        description = site.text(event, session.description)
-        names = ", ".join(site.name(event, person) for person in speakers_of(session))
-        if names:
-            description = f"{description}\n\n{names}".strip()
+        description = "\n\n".join(
+            part
+            for part in (site.text(event, session.description), agenda_text(event, session, site))
+            if part
+        )
         if description:
             lines.append(f"DESCRIPTION:{_ical_text(description)}")
         room = site.text(event, session.room.name) if session.room else None

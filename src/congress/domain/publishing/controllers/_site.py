@@ -105,7 +105,7 @@ async def event_calendar(
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of every session of the event."""
     event, body = await cached(db_session, request, slug, "calendar.ics")
-    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
+    return _download(body, "text/calendar", f"{event.slug}.ics")
 
 
 @get(
@@ -121,12 +121,12 @@ async def session_calendar(
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of one session."""
     event = await public_event(db_session, current_user(request), slug)
-    sessions = await load_programme(db_session, event, session_id=session_id)
+    sessions = await load_programme(db_session, event, session_id=session_id, full=True)
     if not sessions:
         raise NotFound(f"no session {session_id} in this event")
     site = site_for(request, event)
     body = exporters.icalendar_of(event, sessions, site)
-    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}-{session_id}.ics")
+    return _download(body, "text/calendar", f"{event.slug}-{session_id}.ics")
 
 
 @get("/events/{slug:str}/proceedings.akn.xml", guards=[public], tags=["open formats"])
