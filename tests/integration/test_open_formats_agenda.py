@@ -4,18 +4,32 @@ frab schedules and the calendar carry the agenda; frab persons have what clients
 
 from __future__ import annotations
 
+import json
+import uuid
 from pathlib import Path
 from typing import Any
 
+import icalendar
+import jsonschema
 import pytest
 from lxml import etree
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
-from congress.domain.programme.models import AgendaItem, Award, Gift, Session, Speech
+from congress.domain.people.services import person_name
+from congress.domain.programme.models import (
+    AgendaItem,
+    Award,
+    Gift,
+    Session,
+    Speech,
+    SpeechSpeaker,
+)
+from congress.translation import resolve
 
 STANDARDS = Path(__file__).resolve().parents[1] / "standards"
 AKN = {"akn": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
@@ -26,6 +40,11 @@ LANGUAGES = ("en", "ru", "zh", "de")
 @pytest.fixture(scope="module")
 def akn_xsd() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(STANDARDS / "akoma-ntoso" / "akomantoso30.xsd")))
+
+
+@pytest.fixture(scope="module")
+def frab_xsd() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(STANDARDS / "frab" / "schedule.xml.xsd")))
 
 
 async def _person(db: AsyncSession, person_id: int | None) -> Person:
@@ -165,3 +184,151 @@ async def test_akoma_ntoso_languages_awards_and_gifts(
         if proxy_words[lang]:
             assert proxy_words[lang] in text, (lang, text)
         assert award_element.find("akn:p[@class='citation']", AKN) is not None
+
+
+async def _demo_sessions(db: AsyncSession, slug: str) -> tuple[Event, list[Session]]:
+    """The demo's sessions with everything their agenda names, read with the ORM."""
+    event = (await db.scalars(select(Event).where(Event.slug == slug))).one()
+    sessions = (
+        await db.scalars(
+            select(Session)
+            .where(Session.event_id == event.id)
+            .order_by(Session.planned_start, Session.id)
+            .options(
+                selectinload(Session.agenda).options(
+                    selectinload(AgendaItem.speech)
+                    .selectinload(Speech.speakers)
+                    .options(
+                        selectinload(SpeechSpeaker.person),
+                        selectinload(SpeechSpeaker.position),
+                    ),
+                    selectinload(AgendaItem.award).options(
+                        selectinload(Award.recipient), selectinload(Award.presenter)
+                    ),
+                    selectinload(AgendaItem.gift).options(
+                        selectinload(Gift.giver),
+                        selectinload(Gift.recipient),
+                        selectinload(Gift.received_by),
+                    ),
+                )
+            )
+        )
+    ).all()
+    return event, list(sessions)
+
+
+def _expected(event: Event, session: Session, lang: str) -> list[str]:
+    """What the session's description must say, in this order."""
+    languages = event.languages
+
+    def name(person: Person) -> str:
+        return person_name(person, lang, languages)
+
+    def tx(value: dict[str, str] | None) -> str:
+        return resolve(value, lang, languages).text
+
+    said: list[str] = []
+    for item in session.agenda:
+        if item.speech is not None:
+            if item.speech.title:
+                said.append(tx(item.speech.title))
+            for speaker in item.speech.speakers:
+                said.append(name(speaker.person))
+                if speaker.position is not None:
+                    said.append(tx(speaker.position.title))
+                if speaker.capacity:
+                    said.append(tx(speaker.capacity))
+        elif item.award is not None:
+            said += [tx(item.award.name), name(item.award.recipient)]
+            if item.award.presenter is not None:
+                said.append(name(item.award.presenter))
+            if item.award.citation:
+                said.append(tx(item.award.citation))
+        elif item.gift is not None:
+            said += [name(item.gift.giver), name(item.gift.recipient)]
+            if item.gift.received_by is not None:
+                said.append(name(item.gift.received_by))
+            said.append(tx(item.gift.description))
+    return said
+
+
+def _in_order(text: str, parts: list[str]) -> None:
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        assert found >= 0, (part, text[at:])
+        at = found + len(part)
+
+
+async def test_schedules_and_calendar_carry_the_agenda_and_speakers(
+    client: Any, db: AsyncSession, demo_slug: str, frab_xsd: etree.XMLSchema
+) -> None:
+    event, sessions = await _demo_sessions(db, demo_slug)
+    by_uid = {session.uid: session for session in sessions}
+    schema = json.loads((STANDARDS / "frab" / "schema.json").read_text())
+    awards = gifts = proxies = 0
+    for lang in LANGUAGES:
+        xml = await client.get(f"/events/{demo_slug}/schedule.xml?lang={lang}")
+        tree = etree.ElementTree(etree.fromstring(xml.content))
+        assert frab_xsd.validate(tree), "\n".join(str(e) for e in frab_xsd.error_log)
+        response = await client.get(f"/events/{demo_slug}/schedule.json?lang={lang}")
+        document = response.json()
+        jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+        ics = await client.get(f"/events/{demo_slug}/calendar.ics?lang={lang}")
+        # Item 7: one charset.
+        assert ics.headers["content-type"] == "text/calendar; charset=utf-8"
+        calendar = icalendar.Calendar.from_ical(ics.content)
+        talks = {
+            talk["guid"]: talk
+            for day in document["schedule"]["conference"]["days"]
+            for talks in day["rooms"].values()
+            for talk in talks
+        }
+        elements = {element.get("guid"): element for element in tree.iter("event")}
+        vevents = {str(vevent["UID"]): vevent for vevent in calendar.walk("VEVENT")}
+        assert set(talks) == set(elements) == set(vevents) == set(by_uid)
+        for uid, session in by_uid.items():
+            expected = _expected(event, session, lang)
+            awards += sum(item.award is not None for item in session.agenda)
+            gifts += sum(item.gift is not None for item in session.agenda)
+            proxies += sum(bool(item.gift and item.gift.received_by) for item in session.agenda)
+            talk, element = talks[uid], elements[uid]
+            _in_order(talk["description"] or "", expected)
+            _in_order(element.findtext("description") or "", expected)
+            _in_order(str(vevents[uid].get("DESCRIPTION", "")), expected)
+            if expected:
+                assert talk["abstract"] and element.findtext("abstract")
+            # Item 4: what frab clients read of a speaker. pyfahrplan joins
+            # person.get("public_name", person.get("full_public_name", "")); others read the
+            # XML person's text or the JSON "name"; guids identify them.
+            speakers = [
+                person_name(speaker.person, lang, event.languages)
+                for item in session.agenda
+                if item.speech is not None
+                for speaker in item.speech.speakers
+            ]
+            unique = list(dict.fromkeys(speakers))
+            assert [
+                p.get("public_name", p.get("full_public_name", "")) for p in talk["persons"]
+            ] == unique
+            assert [p["name"] for p in talk["persons"]] == unique
+            assert [p.text for p in element.iterfind("persons/person")] == unique
+            for person in talk["persons"]:
+                assert str(uuid.UUID(person["guid"])) == person["guid"]
+            assert [p.get("guid") for p in element.iterfind("persons/person")] == [
+                p["guid"] for p in talk["persons"]
+            ]
+        if lang == "ru":
+            gift_talk = next(
+                talks[uid]
+                for uid, session in by_uid.items()
+                if any(item.gift and item.gift.received_by for item in session.agenda)
+            )
+            assert "принял(а) от его/её имени" in gift_talk["description"]
+    assert awards and gifts and proxies  # the demo has them, in every language
+    one = sessions[0]
+    response = await client.get(f"/events/{demo_slug}/sessions/{one.id}/calendar.ics?lang=de")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    (vevent,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(vevent["UID"]) == one.uid
+    _in_order(str(vevent.get("DESCRIPTION", "")), _expected(event, one, "de"))

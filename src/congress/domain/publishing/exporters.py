@@ -333,8 +333,10 @@ def _xml_event(parent: etree._Element, slot: Slot) -> None:
     ):
         etree.SubElement(element, tag).text = value
     persons = etree.SubElement(element, "persons")
-    for person, name, person_guid in slot.persons:
-        etree.SubElement(persons, "person", id=str(person.id), guid=person_guid).text = name
+    # The person's stable guid; no integer id (deprecated by c3voc, and a database id would
+    # change with an export and import).
+    for _, name, person_guid in slot.persons:
+        etree.SubElement(persons, "person", guid=person_guid).text = name
     etree.SubElement(element, "links")
     etree.SubElement(element, "attachments")
 
@@ -403,7 +405,13 @@ def _json_event(slot: Slot) -> dict[str, Any]:
         "language": slot.language,
         "abstract": slot.abstract or slot.description or None,
         "description": slot.description or None,
-        "persons": [{"name": name, "guid": person_guid} for _, name, person_guid in slot.persons],
+        # "public_name" is what frab clients (pyfahrplan, c3voc tools, apps) read, "name" what
+        # pretalx clients read; without the deprecated integer "id", the c3voc schema's oneOf
+        # takes it as a pretalx person (with both it would match both kinds and fail).
+        "persons": [
+            {"name": name, "public_name": name, "guid": person_guid}
+            for _, name, person_guid in slot.persons
+        ],
         "links": [],
         "attachments": [],
     }
