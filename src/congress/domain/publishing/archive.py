@@ -577,10 +577,11 @@ async def import_event(
                 for row in table_rows:
                     row["uid"] = new_uid()
         rows["event"][0]["slug"] = await _free_slug(db, rows["event"][0]["slug"])
-    else:
-        await _refuse_known_identifiers(db, rows)
     slug = rows["event"][0]["slug"]
+    # A broken file is refused as such (422) before it is compared with this database (409).
     photos = await _photos(rows.get("media_item", []), files, slug)
+    if not copy:
+        await _refuse_known_identifiers(db, rows)
     if await db.scalar(select(event_table.c.id).where(event_table.c.slug == slug)) is not None:
         raise Conflict(
             f"an event with the slug {slug!r} exists already",
