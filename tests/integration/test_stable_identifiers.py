@@ -21,11 +21,14 @@ from sqlalchemy.pool import NullPool
 from congress.app import create_app
 from congress.db.base import utc_now
 from congress.db.engine import make_engine
+from congress.db.migrate import upgrade
 from congress.demo import DEMO_SLUG
+from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.programme.models import Session
 from congress.settings import Settings
-from tests.integration.test_cli import Cli, assert_one_line_error, new_cli  # noqa: F401
+from tests.conftest import make_staff
+from tests.integration.test_cli import Cli, new_cli  # noqa: F401
 from tests.publishing_data import build_event
 
 LANGUAGES = ("en", "ru", "zh", "de")
@@ -83,6 +86,27 @@ def fetch(settings: Settings, *wanted: tuple[str, str]) -> list[dict[str, Any]]:
     return asyncio.run(run())
 
 
+def post(settings: Settings, token: str, *files: Any, copy: bool = False) -> list[Any]:
+    """Each file POSTed to the import API of the application running on ``settings``."""
+
+    async def run() -> list[Any]:
+        app = create_app(settings)
+        try:
+            async with AsyncTestClient(app=app) as client:
+                return [
+                    await client.post(
+                        "/api/v1/events/import" + ("?copy=true" if copy else ""),
+                        json=data,
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    for data in files
+                ]
+        finally:
+            await app.state.engine.dispose()
+
+    return asyncio.run(run())
+
+
 def in_database(settings: Settings, work: Callable[[AsyncSession], Any]) -> Any:
     async def run() -> Any:
         engine = make_engine(settings, poolclass=NullPool)
@@ -126,12 +150,14 @@ def test_identifiers_survive_export_import_rename_and_copy(
     # The target already holds another event, made with its own rows (ids 1, 2, … like the
     # demo's in the source: an identifier derived from ids would collide or move).
     target = new_cli("target")
-    target.ok("db", "upgrade")
+    upgrade(target.settings)
 
-    async def other_event(db: AsyncSession) -> None:
+    async def other_event(db: AsyncSession) -> str:
         await build_event(db, slug="other-congress", sessions=6, speeches_per_session=2, people=12)
+        _, token = await make_staff(db, Role.ORGANIZER)
+        return token
 
-    in_database(target.settings, other_event)
+    token = in_database(target.settings, other_event)
     assert "imported" in target.ok("import", str(exported))
     other, *found = fetch(
         target.settings, ("other-congress", "en"), *[(DEMO_SLUG, lang) for lang in LANGUAGES]
@@ -167,10 +193,11 @@ def test_identifiers_survive_export_import_rename_and_copy(
     assert renamed["titles"][renamed_uid] == "Renamed"
     assert renamed["summaries"][renamed_uid] == "Renamed"
 
-    # The same file again: refused, naming the event; nothing changes.
-    assert_one_line_error(
-        target("import", str(exported)), "already holds", f"({DEMO_SLUG})", "--copy"
-    )
+    # The same file again, through the API: refused, naming the event (the command line's
+    # refusal is in test_cli's round trip); nothing changes.
+    (refused,) = post(target.settings, token, json.loads(exported.read_text()))
+    assert refused.status_code == 409, refused.text
+    assert f"({DEMO_SLUG})" in refused.json()["detail"] and "copy" in refused.json()["detail"]
 
     # As a copy: a free slug and new identifiers for the event's own rows; the people, the
     # venue and its rooms are the same rows, so they keep theirs.
