@@ -9,7 +9,7 @@ full-text triggers and, with foreign keys on, cascade the deletion of the old ta
 the column is added NOT NULL with an empty default and filled at once.
 
 Revision ID: b3e9f1a2c4d6
-Revises: 7a1c0e5b9d2f
+Revises: c4e8a2f1b7d3
 Create Date: 2026-12-03 12:50:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b3e9f1a2c4d6"
-down_revision: str | None = "7a1c0e5b9d2f"
+down_revision: str | None = "c4e8a2f1b7d3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
