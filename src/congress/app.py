@@ -35,7 +35,7 @@ from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
 from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
-from congress.server.headers import add_security_headers
+from congress.server.headers import add_security_headers, add_vary_accept_language
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.security import (
     NO_SESSION_PATHS,
@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         stores=_stores(settings),
         before_request=refuse_nul_characters,
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_vary_accept_language],
         exception_handlers={**EXCEPTION_HANDLERS, NotAuthenticated: on_not_authenticated},
         template_config=template_config,
         openapi_config=OpenAPIConfig(
