@@ -46,6 +46,7 @@ from congress.server.security import (
     session_middleware,
 )
 from congress.settings import Settings, get_settings
+from congress.web.api import document_errors
 from congress.web.routes import route_handlers
 from congress.web.templates import configure_templates
 
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine=JinjaTemplateEngine,
         engine_callback=configure_templates,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *route_handlers(),
             create_static_files_router(
@@ -168,6 +169,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"engine": engine, "settings": settings, "check_ins": check_ins}),
         debug=settings.debug,
     )
+    document_errors(app)
+    return app
 
 
 def _stores(settings: Settings) -> StoreRegistry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
@@ -30,6 +31,24 @@ TITLES = {
     429: "Too many requests",
     500: "Internal server error",
 }
+
+
+@dataclass
+class ProblemFieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class Problem:
+    """The body of every error answer of the API (RFC 9457), as the OpenAPI document shows it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[ProblemFieldError] | None = None
 
 
 def problem(
