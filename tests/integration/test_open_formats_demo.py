@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -303,8 +304,11 @@ def test_json_ld_of_the_event_page_and_every_session_page(site: Site) -> None:
         event = json_ld(page)
         check_event_ld(event)
         assert event["subEvent"]
+        # Every session page in the first language, the first session's in every language.
+        subs = event["subEvent"] if lang == LANGUAGES[0] else event["subEvent"][:1]
         for sub in event["subEvent"]:
             check_event_ld(sub, top=False)
+        for sub in subs:
             session_page = site.get(f"{local_path(sub['url'])}?lang={lang}")
             assert session_page.status == 200
             session = json_ld(session_page)
@@ -354,7 +358,11 @@ def test_sitemap_lists_every_published_page_in_every_language(site: Site) -> Non
     speeches = {page for page in by_page if page.startswith(f"{BASE}/speeches/")}
     assert speeches
     assert all(by_page[page] == set(LANGUAGES) for page in by_page)
-    for page in sorted(by_page):
+    # One page of each kind opens here; test_sitemap.py opens every page of a smaller event.
+    kinds = {
+        re.sub(r"/[^/]+$", "/…", page) if page.count("/") > 3 else page: page for page in by_page
+    }
+    for page in sorted(kinds.values()):
         assert site.get(f"{page}?lang=de").status == 200, page
     assert not any(page.startswith(("/manage", "/desk", "/api")) for page in by_page)
 
