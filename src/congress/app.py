@@ -35,7 +35,7 @@ from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
 from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
-from congress.server.headers import add_security_headers
+from congress.server.headers import add_security_headers, add_vary_accept_language
 from congress.server.problems import EXCEPTION_HANDLERS
 from congress.server.query import empty_means_absent
 from congress.server.security import (
@@ -47,6 +47,7 @@ from congress.server.security import (
     session_middleware,
 )
 from congress.settings import Settings, get_settings
+from congress.web.api import document_errors
 from congress.web.routes import route_handlers
 from congress.web.templates import configure_templates
 
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine=JinjaTemplateEngine,
         engine_callback=configure_templates,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *route_handlers(),
             create_static_files_router(
@@ -144,7 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         stores=_stores(settings),
         before_request=refuse_nul_characters,
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_vary_accept_language],
         exception_handlers={**EXCEPTION_HANDLERS, NotAuthenticated: on_not_authenticated},
         template_config=template_config,
         openapi_config=OpenAPIConfig(
@@ -171,6 +172,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"engine": engine, "settings": settings, "check_ins": check_ins}),
         debug=settings.debug,
     )
+    document_errors(app)
+    return app
 
 
 def _stores(settings: Settings) -> StoreRegistry:

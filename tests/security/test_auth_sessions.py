@@ -109,4 +109,5 @@ async def test_cookies_and_links_follow_the_public_address(
         expected = (
             "https://congress.example.org/events/" if secure else "http://testserver.local/events/"
         )
-        assert f'href="{expected}{event.slug}/feed.atom"' in feed.text, feed.text[:1500]
+        # The self link names the feed's language (one feed per language, see docs/formats.md).
+        assert f'href="{expected}{event.slug}/feed.atom?lang=en"' in feed.text, feed.text[:1500]

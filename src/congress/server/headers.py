@@ -74,3 +74,21 @@ def csp_nonce(context: Any) -> str:
     if NONCE not in state:
         state[NONCE] = secrets.token_urlsafe(16)
     return str(state[NONCE])
+
+
+# Files whose bytes are the same whatever language the reader asks for.
+LANGUAGE_FREE_PATHS = re.compile(r"^/(static|media)/")
+
+
+async def add_vary_accept_language(message: Message, scope: Scope) -> None:
+    """A before_send hook: pages, exports and error messages are in the language negotiated
+    from Accept-Language (when ``?lang=`` does not choose one), so a cache must keep one copy
+    per value of that header."""
+    if message["type"] != "http.response.start" or LANGUAGE_FREE_PATHS.match(scope["path"]):
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    present = [part.strip().lower() for part in headers.get("vary", "").split(",") if part.strip()]
+    if "accept-language" not in present and "*" not in present:
+        headers["Vary"] = ", ".join(
+            [*filter(None, [headers.get("vary", "").strip()]), "Accept-Language"]
+        )

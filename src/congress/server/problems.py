@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.exceptions import IntegrityError as AAIntegrityError
@@ -44,6 +45,24 @@ PAGE_SENTENCES = {
     429: N_("Too many requests: please wait a moment and try again."),
     500: N_("Something went wrong on our side; the error has been logged."),
 }
+
+
+@dataclass
+class ProblemFieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class Problem:
+    """The body of every error answer of the API (RFC 9457), as the OpenAPI document shows it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[ProblemFieldError] | None = None
 
 
 def problem(

@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from litestar import Request, delete, get, patch, post
+from litestar import Litestar, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.routes import HTTPRoute
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +26,7 @@ from congress.domain.common import MAX_ID, MAX_INT, Page
 from congress.domain.crud import EntityService
 from congress.domain.events.services import EventService
 from congress.domain.programme.services import get_session
+from congress.server.problems import PROBLEM_JSON, TITLES, Problem
 from congress.server.security import current_user, public, roles, staff
 
 Parent = Literal["event", "session", "record"]
@@ -294,3 +297,60 @@ def api_routes(resource: Resource) -> list[HTTPRouteHandler]:
         )
 
     return handlers
+
+
+# What each error answer means, for the readers of the OpenAPI document.
+ERROR_MEANINGS = {
+    400: "A query or path parameter is not valid (see `errors`)",
+    401: "No valid API token: send `Authorization: Bearer <token>`",
+    403: "The token's user does not have a role this operation needs",
+    404: "Not found, or not visible to this caller (drafts are hidden from the public)",
+    409: "Conflicts with the data as it is (a duplicate, or rows that depend on it)",
+    422: "The data is not valid (see `errors`, one per field)",
+}
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def error_statuses(path: str, methods: set[str], guarded: bool, reads_input: bool) -> list[int]:
+    """The error answers an operation can give: 400 for its parameters, 401/403 when guarded,
+    404 when it names something, 409 for writes, 422 for what it reads."""
+    statuses = []
+    if "{" in path or reads_input:
+        statuses.append(400)
+    if guarded:
+        statuses += [401, 403]
+    if "{" in path:
+        statuses.append(404)
+    if methods & WRITES:
+        statuses.append(409)
+    if methods & (WRITES - {"DELETE"}) or (methods & WRITES and reads_input):
+        statuses.append(422)
+    return statuses
+
+
+def document_errors(app: Litestar) -> None:
+    """Declare in the OpenAPI document the error answers of every operation (problem+json)
+    and the bearer token of every guarded one: the generator only knows 2xx and 400."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema():
+                continue
+            guards = [getattr(guard, "func", guard) for guard in handler.resolve_guards()]
+            guarded = any(guard is not public for guard in guards)
+            dependencies = {"request", "state", "scope", *handler.resolve_dependencies()}
+            reads_input = bool(handler.parsed_fn_signature.parameters.keys() - dependencies)
+            statuses = error_statuses(route.path, set(handler.http_methods), guarded, reads_input)
+            documented = {
+                status: ResponseSpec(
+                    data_container=Problem,
+                    media_type=PROBLEM_JSON,
+                    description=f"{TITLES[status]}: {ERROR_MEANINGS[status]}",
+                    generate_examples=False,
+                )
+                for status in statuses
+            }
+            handler.responses = {**documented, **(handler.responses or {})}
+            if guarded and not handler.security:
+                handler.security = [{"BearerToken": []}]

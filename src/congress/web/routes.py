@@ -81,6 +81,7 @@ from congress.domain.programme.services import (
     SpeechService,
     get_session,
 )
+from congress.domain.publishing import api as publishing_api
 from congress.domain.publishing import controllers as publishing_pages
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.schemas import (
@@ -407,6 +408,7 @@ AREA_ROUTES: list[list[Any]] = [
         )
     ],
     publishing_pages.ROUTES,
+    publishing_api.ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,
     checkin_pages.ROUTES,

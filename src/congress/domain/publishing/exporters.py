@@ -614,11 +614,9 @@ def event_ld(event: Event, sessions: Sequence[Session], site: PublicSite) -> dic
 def session_page_ld(event: Event, session: Session, site: PublicSite) -> dict[str, Any]:
     """schema.org ``Event`` for one session's page, inside its event."""
     data = {"@context": "https://schema.org", **session_ld(event, session, site)}
-    data["superEvent"] = {
-        "@type": "Event",
-        "@id": site.event_url(event),
-        "name": site.text(event, event.name),
-    }
+    # The whole parent event (dates, place, status), not a stub: an Event needs them all.
+    parent = event_ld(event, (), site)
+    data["superEvent"] = {key: parent[key] for key in parent if key not in ("@context", "subEvent")}
     data["organizer"] = [
         _organization_ld(event, organization, site) for organization in event.organizers
     ]
@@ -652,13 +650,15 @@ def atom_feed(
             element.text = text
         return element
 
-    add(feed, "id", f"urn:uuid:{guid(event.slug, 'feed')}")
+    # One feed per language: its own id and self link (the address of that language's feed).
+    own_address = site.event_url(event, f"/feed.atom?lang={site.lang}")
+    add(feed, "id", own_address)
     add(feed, "title", site.text(event, event.name))
     updated = max(
         [record.published_at or record.updated_at for record in records] or [event.updated_at]
     )
     add(feed, "updated", iso(updated.astimezone(dt.UTC)))
-    add(feed, "link", rel="self", href=site.event_url(event, "/feed.atom"))
+    add(feed, "link", rel="self", href=own_address)
     add(feed, "link", rel="alternate", type="text/html", href=site.event_url(event))
     add(feed, "generator", GENERATOR, version=__version__)
     organizers = ", ".join(site.text(event, org.name) for org in event.organizers)

@@ -200,6 +200,20 @@ def served_type(data: bytes) -> str | None:
     return "image/jpeg" if data[:3] == b"\xff\xd8\xff" else None
 
 
+def plain_filename(name: str | None) -> str:
+    """The uploaded file's name as it is kept (shown to editors, never used as a path): a
+    plain name, refused when it carries a folder, a parent reference or control characters."""
+    name = (name or "").strip() or "photo"
+    if (
+        "/" in name
+        or "\\" in name
+        or name.startswith(".")
+        or any(ord(char) < 32 or ord(char) == 127 for char in name)
+    ):
+        raise Invalid.field("file", "the file name must be a plain name, without folders")
+    return name[:300]
+
+
 def new_key(event_slug: str) -> str:
     return f"{event_slug}/{uuid.uuid4().hex}.jpg"
 

@@ -7,8 +7,9 @@ import re
 import secrets
 import time
 import unicodedata
-from typing import Any
+from typing import IO, Any
 
+from anyio import to_thread
 from sqlalchemy import Select, delete, func, or_, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -30,6 +31,13 @@ from congress.domain.programme.models import (
     SpeechSpeaker,
 )
 from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
+from congress.domain.publishing.media import (
+    MediaStorage,
+    new_key,
+    plain_filename,
+    process_photo_file,
+    thumbnail_key,
+)
 from congress.domain.publishing.models import (
     Category,
     Comment,
@@ -73,6 +81,45 @@ class MediaItemService(EventScoped, EntityService[MediaItem]):
         super().apply(instance, values)
         if "_people" in values:
             instance.people = values["_people"]
+
+
+async def add_photo(
+    db: AsyncSession,
+    user: User | None,
+    event: Event,
+    source: IO[bytes],
+    storage: MediaStorage,
+    *,
+    filename: str | None,
+    values: dict[str, Any],
+) -> MediaItem:
+    """Store an uploaded photo of the event, for the editors' page and the API alike: checked
+    and re-encoded (media.process_photo_file, in a worker thread), stored with its thumbnail,
+    and listed last among the event's photos with ``values`` (caption, credit, session, people).
+    Raises :class:`Invalid` (nothing stored) for a file that is not a photo we accept."""
+    name = plain_filename(filename)
+    photo = await to_thread.run_sync(process_photo_file, source)
+    key = new_key(event.slug)
+    position = await db.scalar(
+        select(func.coalesce(func.max(MediaItem.position), 0)).where(MediaItem.event_id == event.id)
+    )
+    item = await MediaItemService(db, user).create(
+        {
+            "person_ids": [],
+            **values,
+            "event_id": event.id,
+            "storage_key": key,
+            "filename": name,
+            "content_type": photo.content_type,
+            "size": len(photo.data),
+            "width": photo.width,
+            "height": photo.height,
+            "position": (position or 0) + 1,
+        }
+    )
+    await to_thread.run_sync(storage.save, key, photo.data)
+    await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
+    return item
 
 
 class CategoryService(EntityService[Category]):

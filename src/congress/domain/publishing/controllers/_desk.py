@@ -14,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.db.base import utc_now
@@ -25,8 +25,6 @@ from congress.domain.publishing.controllers._site import media_storage
 from congress.domain.publishing.enums import CommentStatus, RecordStatus
 from congress.domain.publishing.media import (
     MAX_UPLOAD_BYTES,
-    new_key,
-    process_photo_file,
     thumbnail_key,
 )
 from congress.domain.publishing.models import Category, MediaItem, Record, Tag
@@ -37,6 +35,7 @@ from congress.domain.publishing.services import (
     MediaItemService,
     RecordService,
     TagService,
+    add_photo,
     ascii_slug,
     author_names,
     category_named,
@@ -392,36 +391,25 @@ async def editor_upload(
         if not isinstance(upload, UploadFile):
             raise Invalid.field("file", "choose a photo to upload")
         await upload.seek(0)
-        photo = await to_thread.run_sync(process_photo_file, upload.file)
         caption = {
             code: text
             for code in event.languages
             if (text := typed.value(f"caption.{code}").strip())
         }
-        key = new_key(event.slug)
-        position = await db_session.scalar(
-            select(func.coalesce(func.max(MediaItem.position), 0)).where(
-                MediaItem.event_id == event.id
-            )
-        )
         values: dict[str, Any] = {
-            "event_id": event.id,
             "session_id": session_id,
-            "storage_key": key,
-            "filename": (upload.filename or "photo")[:300],
-            "content_type": photo.content_type,
-            "size": len(photo.data),
-            "width": photo.width,
-            "height": photo.height,
             "caption": caption or None,
             "credit": typed.value("credit").strip()[:300] or None,
-            "position": (position or 0) + 1,
-            "person_ids": [],
         }
-        item = await MediaItemService(db_session, user).create(values)
-        storage = media_storage(request)
-        await to_thread.run_sync(storage.save, key, photo.data)
-        await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
+        item = await add_photo(
+            db_session,
+            user,
+            event,
+            upload.file,
+            media_storage(request),
+            filename=upload.filename,
+            values=values,
+        )
     except Invalid as exc:
         await db_session.rollback()  # expires what was loaded: load it again
         event = await _event(db_session, request, slug)

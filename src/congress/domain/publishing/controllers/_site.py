@@ -50,6 +50,7 @@ from congress.domain.publishing.services import (
     submit_comment,
     venues_of,
 )
+from congress.domain.publishing.sitemap import published_pages, robots_txt, sitemap_xml
 from congress.domain.publishing.views import (
     SITE_LANGUAGES,
     cached,
@@ -456,6 +457,21 @@ async def search_page(
     )
 
 
+@get("/sitemap.xml", guards=[public], include_in_schema=False)
+async def sitemap(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    """Every published page in every language (sitemap protocol 0.9 with hreflang links)."""
+    pages = await published_pages(db_session)
+    body = await to_thread.run_sync(sitemap_xml, pages, site_url(request))
+    return Response(body, media_type=XML)
+
+
+@get("/robots.txt", guards=[public], include_in_schema=False)
+async def robots(request: Request[Any, Any, Any]) -> Response[Any]:
+    return Response(robots_txt(site_url(request)), media_type="text/plain; charset=utf-8")
+
+
 def media_storage(request: Request[Any, Any, Any]) -> MediaStorage:
     return LocalStorage(request.app.state.settings.media_dir)
 
@@ -502,6 +518,8 @@ ROUTES: list[Any] = [
     category_page,
     search_page,
     media_file,
+    sitemap,
+    robots,
     schedule_xml,
     schedule_json,
     event_calendar,
