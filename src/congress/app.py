@@ -27,11 +27,12 @@ from litestar.template import TemplateConfig
 
 from congress import __version__
 from congress.db.engine import make_engine
+from congress.documents.jobs import PrintJobs, make_queue
 from congress.documents.render import shutdown_pool
 from congress.domain.accounts.models import StaffSession
 from congress.domain.accounts.services import active_user, cached_user_for_token
 from congress.domain.checkin.batch import CheckInBatcher
-from congress.domain.publishing.jobs import CacheWarmer
+from congress.domain.publishing.jobs import JOB_FUNCTIONS, CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
 from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
@@ -90,6 +91,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send_handler="autocommit_include_redirects",
         create_all=False,
     )
+    # Renders and other slow work: in this process, or on the queue for `congress worker`.
+    queue = make_queue(settings)
+    print_jobs = PrintJobs(settings, engine, JOB_FUNCTIONS, queue)
     template_config = TemplateConfig(
         directory=settings.templates_dir,
         engine=JinjaTemplateEngine,
@@ -164,8 +168,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         # Render workers (congress.documents) are started on first use and stopped here.
-        on_shutdown=[shutdown_pool, check_ins.close],
-        state=State({"engine": engine, "settings": settings, "check_ins": check_ins}),
+        on_startup=[print_jobs.connect],
+        on_shutdown=[print_jobs.close, shutdown_pool, check_ins.close],
+        state=State(
+            {
+                "engine": engine,
+                "settings": settings,
+                "check_ins": check_ins,
+                "print_jobs": print_jobs,
+            }
+        ),
         debug=settings.debug,
     )
 
