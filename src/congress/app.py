@@ -47,6 +47,7 @@ from congress.server.security import (
     session_middleware,
 )
 from congress.settings import Settings, get_settings
+from congress.web.ops import RequestMetrics
 from congress.web.routes import route_handlers
 from congress.web.templates import configure_templates
 
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         # Outermost first: the session is loaded before authentication reads it.
         middleware=[
+            RequestMetrics,
             session_middleware(settings, alchemy, StaffSession),
             commit_before_session_save(alchemy),
             DefineMiddleware(

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
         "are jobs on a Redis queue (needs redis_url) run by `congress worker`",
     )
     queue_name: str = Field(default="congress", description="The job queue's name in Redis")
+    log_format: str = Field(
+        default="text", pattern="^(text|json)$", description="text, or json: one object a line"
+    )
     metrics_addresses: str = Field(
         default="127.0.0.1,::1",
         description="Comma-separated addresses or networks that may read /metrics without a "

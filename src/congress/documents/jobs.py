@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from congress.documents.render import RenderError
+from congress.logs import request_id
 from congress.settings import Settings
 from congress.storage import Storage, storage_for
 
@@ -149,7 +150,7 @@ class PrintJobs:
             await self.queue.enqueue(
                 SaqJob(
                     function=function,
-                    kwargs={"key": key, **kwargs},
+                    kwargs={"key": key, "request_id": request_id.get(), **kwargs},
                     key=key,
                     retries=RETRIES,
                     heartbeat=HEARTBEAT_SECONDS,
@@ -257,6 +258,7 @@ async def run_queued(
             await asyncio.sleep(0.5)
 
     key = kwargs.pop("key")
+    request_id.set(kwargs.pop("request_id", "") or "")  # this task's logs name the request
     context = JobContext(settings, engine, storage_for(settings, "cache"), key, progress)
     beating = loop.create_task(beat())
     try:
