@@ -36,7 +36,7 @@ from congress.storage import Storage, storage_for
 log = logging.getLogger(__name__)
 
 # A queued job whose worker stops touching it for this long is taken as dead and retried.
-HEARTBEAT_SECONDS = 6
+HEARTBEAT_SECONDS = 4
 RETRIES = 3
 JOB_TIMEOUT_SECONDS = 3600
 # Finished jobs' state stays readable in Redis this long (the file itself is in the storage).
@@ -221,7 +221,9 @@ def from_saq(found: Any) -> Job:
         state=state,
         done=int(meta.get("done", 0)),
         total=max(int(meta.get("total", 1)), 1),
-        stage=str(meta.get("stage", status)),
+        stage=str(meta.get("stage", "queued"))
+        if status != "active" or meta.get("stage") != "queued"
+        else "starting",
         error=str(found.error or "") if state == "failed" else "",
         started=(found.queued or 0) / 1000 or time.time(),
         pages=int(found.result or 0) if state == "done" else 0,
@@ -280,7 +282,8 @@ def make_queue(settings: Settings) -> Any:
     class Queue(RedisQueue):
         async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
             # Look for jobs of dead workers every few seconds, not once a minute.
-            return await super().sweep(lock=SWEEP_SECONDS, abort=abort)
+            # A dead worker cannot confirm an abort: do not wait long for it.
+            return await super().sweep(lock=SWEEP_SECONDS, abort=min(abort, 0.5))
 
     return Queue.from_url(settings.redis_url, name=settings.queue_name)
 
