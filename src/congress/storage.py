@@ -37,7 +37,7 @@ class Storage(Protocol):
     def read(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
-    def keys(self, prefix: str = "") -> Iterator[str]: ...
+    def names(self, prefix: str = "") -> Iterator[str]: ...
     def local_path(self, key: str) -> Path | None: ...
     def check(self) -> None: ...
 
@@ -79,7 +79,7 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self, prefix: str = "") -> Iterator[str]:
+    def names(self, prefix: str = "") -> Iterator[str]:
         """Every complete file whose key starts with ``prefix``, in order."""
         for folder, folders, files in os.walk(self.root):
             folders.sort()
@@ -140,7 +140,7 @@ class ObjectStorage:
         with contextlib.suppress(FileNotFoundError):
             obstore.delete(self.store, self._path(key))
 
-    def keys(self, prefix: str = "") -> Iterator[str]:
+    def names(self, prefix: str = "") -> Iterator[str]:
         import obstore
 
         found: list[str] = []

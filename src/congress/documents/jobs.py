@@ -98,7 +98,7 @@ def store_document(storage: Storage, key: str, data: bytes) -> None:
     folder, _, name = key.rpartition("/")
     document = name.partition("@")[0]
     storage.save(key, data)
-    for older in list(storage.keys(f"{folder}/{document}@")):
+    for older in list(storage.names(f"{folder}/{document}@")):
         if older != key:
             with contextlib.suppress(OSError):
                 storage.delete(older)
