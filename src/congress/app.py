@@ -32,7 +32,7 @@ from congress.documents.render import shutdown_pool
 from congress.domain.accounts.models import StaffSession
 from congress.domain.accounts.services import active_user, cached_user_for_token
 from congress.domain.checkin.batch import CheckInBatcher
-from congress.domain.publishing.jobs import JOB_FUNCTIONS, CacheWarmer
+from congress.domain.publishing.jobs import CacheWarmer
 from congress.errors import NotAuthenticated, ProblemError
 from congress.server.apidocs import ASSETS_PATH as APIDOCS_ASSETS
 from congress.server.apidocs import render_plugins, swagger_ui_dir
@@ -47,6 +47,7 @@ from congress.server.security import (
     session_middleware,
 )
 from congress.settings import Settings, get_settings
+from congress.web.jobs import JOB_FUNCTIONS
 from congress.web.ops import RequestMetrics
 from congress.web.routes import route_handlers
 from congress.web.templates import configure_templates

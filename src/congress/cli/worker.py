@@ -52,7 +52,7 @@ async def run_worker(settings: Settings, concurrency: int) -> None:
 
     from congress.db.engine import make_engine
     from congress.documents.jobs import SWEEP_SECONDS, WORKER_INFO_SECONDS, make_queue
-    from congress.domain.publishing.jobs import JOB_FUNCTIONS
+    from congress.web.jobs import JOB_FUNCTIONS
 
     queue = make_queue(settings)
     engine = make_engine(settings)

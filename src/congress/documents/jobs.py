@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,11 @@ class JobContext:
     key: str
     progress: Callable[[int, int, str], None]
 
+    def store(self, data: bytes) -> None:
+        """Keep the job's result under its key (blocking: call it in a thread)."""
+        storage, key = storage_of(self.settings, self.key)
+        store_document(storage, key, data)
+
 
 JobFunction = Callable[..., Awaitable[int]]
 
@@ -102,6 +108,18 @@ def store_document(storage: Storage, key: str, data: bytes) -> None:
         if older != key:
             with contextlib.suppress(OSError):
                 storage.delete(older)
+
+
+# Keys under this prefix are documents with personal data (badges, attendance lists): they are
+# kept in the storage's private area, never served by /media, only by guarded staff routes.
+PRIVATE = "private/"
+
+
+def storage_of(settings: Settings, key: str) -> tuple[Storage, str]:
+    """The storage area of ``key`` and the key within it."""
+    if key.startswith(PRIVATE):
+        return storage_for(settings, "private"), key.removeprefix(PRIVATE)
+    return storage_for(settings, "cache"), key
 
 
 def _failure(exc: BaseException) -> str:
@@ -131,7 +149,29 @@ class PrintJobs:
         return f"print/{event_id}/{_safe(document)}@{_safe(version)}.pdf"
 
     async def cached(self, key: str) -> bool:
-        return await asyncio.to_thread(self.storage.exists, key)
+        storage, inner = storage_of(self.settings, key)
+        return await asyncio.to_thread(storage.exists, inner)
+
+    @staticmethod
+    def private_key(event_id: int, document: str) -> str:
+        """A key of its own for a private document made for one request."""
+        return f"{PRIVATE}print/{event_id}/{_safe(document)}@{uuid.uuid4().hex}.pdf"
+
+    async def make(self, key: str, function: str, seconds: float, **kwargs: Any) -> bytes:
+        """Make ``key`` with ``function``, wait for it and give its bytes; a private document
+        is removed from the storage once read (it is made again for the next request)."""
+        await self.start(key, function, **kwargs)
+        job = await self.wait(key, seconds)
+        if job is not None and job.state == "failed":
+            raise RenderError(job.error)
+        if job is not None and job.state == "running":
+            raise RenderError("the document is still being laid out; try again in a moment")
+        storage, inner = storage_of(self.settings, key)
+        data = await asyncio.to_thread(storage.read, inner)
+        if key.startswith(PRIVATE):
+            await asyncio.to_thread(storage.delete, inner)
+            self.jobs.pop(key, None)
+        return data
 
     async def status(self, key: str) -> Job | None:
         """The job making ``key``, as far as it has come, or None when there is none."""

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.db.base import utc_now
 from congress.db.engine import make_engine
-from congress.documents.jobs import JobContext, JobFunction, store_document
+from congress.documents.jobs import JobContext, JobFunction
 from congress.domain.publishing.services import data_version, next_publication, public_event
 from congress.domain.publishing.views import Rendition, produce, render_cache
 from congress.errors import NotFound
@@ -167,7 +167,7 @@ async def proceedings_job(
         proceedings_pdf, book, context.settings, archive=archive, progress=context.progress
     )
     observe_render("proceedings", time.perf_counter() - started)
-    await asyncio.to_thread(store_document, context.storage, key, result.pdf)
+    await asyncio.to_thread(context.store, result.pdf)
     return result.pages
 
 
@@ -184,7 +184,7 @@ async def programme_job(
     started = time.perf_counter()
     result = await render_pdf_async(html, context.settings, stylesheets=PROGRAMME_CSS)
     observe_render("programme", time.perf_counter() - started)
-    await asyncio.to_thread(store_document, context.storage, key, result.pdf)
+    await asyncio.to_thread(context.store, result.pdf)
     return result.pages
 
 
