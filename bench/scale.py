@@ -116,7 +116,10 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()}")
     name = f"bench_scale_{uuid.uuid4().hex[:8]}"
     admin = make_url(options.database_url)
-    subprocess.run(["createdb", "-h", admin.host or "127.0.0.1", "-U", admin.username or "postgres", name], check=True)
+    subprocess.run(
+        ["createdb", "-h", admin.host or "127.0.0.1", "-U", admin.username or "postgres", name],
+        check=True,
+    )
     url = admin.set(database=name).render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="congress-bench-scale-"))
     try:
@@ -135,13 +138,24 @@ def main() -> None:
             def env(role: str) -> dict[str, str]:
                 return {**base_env, "CONGRESS_DATA_DIR": str(folder / role)}
 
-            subprocess.run([str(CONGRESS), "db", "upgrade"], env=env("cli"), check=True, capture_output=True)
-            demo = subprocess.run([str(CONGRESS), "demo"], env=env("cli"), check=True, capture_output=True, text=True)
+            subprocess.run(
+                [str(CONGRESS), "db", "upgrade"], env=env("cli"), check=True, capture_output=True
+            )
+            demo = subprocess.run(
+                [str(CONGRESS), "demo"], env=env("cli"), check=True, capture_output=True, text=True
+            )
             slug = demo.stdout.strip().split()[-1] if demo.stdout.strip() else "demo"
             ports = [free_port(), free_port()]
             bases = [f"http://127.0.0.1:{port}" for port in ports]
             web = [
-                stack.enter_context(process(["serve", "--port", str(port)], env(f"web{i}"), folder / f"web{i}.log", bases[i]))
+                stack.enter_context(
+                    process(
+                        ["serve", "--port", str(port)],
+                        env(f"web{i}"),
+                        folder / f"web{i}.log",
+                        bases[i],
+                    )
+                )
                 for i, port in enumerate(ports)
             ]
             stack.enter_context(process(["worker"], env("worker"), folder / "worker.log"))
@@ -151,19 +165,34 @@ def main() -> None:
             for base in bases:
                 for _ in range(20):  # warm: caches, connections
                     httpx.get(base + page)
-            print(f"\npublic page {page}, {options.requests} requests, {options.concurrency} clients")
-            print("web processes | requests/s | median ms (one client) | web CPU s per 1,000 requests")
+            print(
+                f"\npublic page {page}, {options.requests} requests, {options.concurrency} clients"
+            )
+            print(
+                "web processes | requests/s | median ms (one client) | web CPU s per 1,000 requests"
+            )
             for count in (1, 2):
                 before = sum(cpu_seconds(child.pid) for child in web)
-                seconds = asyncio.run(load([base + page for base in bases[:count]], options.requests, options.concurrency))
+                seconds = asyncio.run(
+                    load(
+                        [base + page for base in bases[:count]],
+                        options.requests,
+                        options.concurrency,
+                    )
+                )
                 cpu = sum(cpu_seconds(child.pid) for child in web) - before
                 median = statistics.median(sequential(bases[0] + page, 200))
-                print(f"{count} | {options.requests / seconds:.0f} | {median:.1f} | {cpu * 1000 / options.requests:.2f}")
+                print(
+                    f"{count} | {options.requests / seconds:.0f} | {median:.1f} | {cpu * 1000 / options.requests:.2f}"
+                )
 
             # The proceedings: made by the worker, then served by the other web process.
             started = time.perf_counter()
             httpx.get(f"{bases[0]}/events/{slug}/proceedings", timeout=30)
-            while httpx.get(f"{bases[0]}/events/{slug}/proceedings/status").json()["state"] == "running":
+            while (
+                httpx.get(f"{bases[0]}/events/{slug}/proceedings/status").json()["state"]
+                == "running"
+            ):
                 time.sleep(0.05)
             made = time.perf_counter() - started
             waits = []
@@ -172,11 +201,24 @@ def main() -> None:
                 answer = httpx.get(f"{bases[1]}/events/{slug}/proceedings.pdf", timeout=30)
                 waits.append((time.perf_counter() - started) * 1000)
                 assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
-            print(f"\nproceedings: made by the worker in {made:.1f} s ({len(answer.content):,} bytes); "
-                  f"then served by the other web process from the store: median {statistics.median(waits):.1f} ms, "
-                  f"first {waits[0]:.1f} ms")
+            print(
+                f"\nproceedings: made by the worker in {made:.1f} s ({len(answer.content):,} bytes); "
+                f"then served by the other web process from the store: median {statistics.median(waits):.1f} ms, "
+                f"first {waits[0]:.1f} ms"
+            )
     finally:
-        subprocess.run(["dropdb", "--force", "-h", admin.host or "127.0.0.1", "-U", admin.username or "postgres", name], check=False)
+        subprocess.run(
+            [
+                "dropdb",
+                "--force",
+                "-h",
+                admin.host or "127.0.0.1",
+                "-U",
+                admin.username or "postgres",
+                name,
+            ],
+            check=False,
+        )
     print(f"\nload average after: {os.getloadavg()}")
 
 

@@ -96,6 +96,14 @@ def _env(settings: Settings, s3: S3Server, data_dir: Path, queue: str) -> dict[s
     }
 
 
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _wait(check: Any, seconds: float, what: str) -> Any:
     deadline = time.monotonic() + seconds
     while True:
@@ -170,8 +178,11 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         first = httpx.get(f"{b.base}/events/{demo_slug}/proceedings", timeout=30)
         assert first.status_code == 200
         _wait(lambda: httpx.get(a.base + status).json()["stage"] != "queued", 60, "the render")
+        renderers = w1.children()
         w1.process.send_signal(signal.SIGKILL)
         w1.process.wait()
+        # Its render processes go with it (none keeps laying out for nobody).
+        _wait(lambda: not [pid for pid in renderers if _alive(pid)], 15, "orphans to stop")
         # A second request while the job is orphaned makes no second job.
         assert httpx.get(a.base + status).json()["state"] == "running"
         w2 = stack.enter_context(started(["worker"], env["w2"], tmp_path / "w2.log"))
