@@ -6,6 +6,7 @@ worker killed in the middle of a render is replaced and the job finishes once.""
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -175,7 +176,11 @@ def test_two_servers_and_workers_share_storage_and_jobs(
 
         # Proceedings asked of B; the worker is killed in the middle of the render.
         status = f"/events/{demo_slug}/proceedings/status"
-        first = httpx.get(f"{b.base}/events/{demo_slug}/proceedings", timeout=30)
+        rid = f"scale{uuid.uuid4().hex}"
+        first = httpx.get(
+            f"{b.base}/events/{demo_slug}/proceedings", headers={"X-Request-ID": rid}, timeout=30
+        )
+        assert first.headers["x-request-id"] == rid
         assert first.status_code == 200
         _wait(lambda: httpx.get(a.base + status).json()["stage"] != "queued", 60, "the render")
         renderers = w1.children()
@@ -202,7 +207,13 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         assert len([name for name in stored if "programme-" in name]) == 1, stored
         # The web processes made no PDF and started no render processes.
         assert a.children() == [] and b.children() == []
-        assert "proceedings" in w2.log.read_text() or "proceedings" in w1.log.read_text()
+        # The worker that finished the job logged it (JSON) with the id of the request.
+        lines = [
+            json.loads(line) for line in w2.log.read_text().splitlines() if line.startswith("{")
+        ]
+        assert any(
+            line["request_id"] == rid and "proceedings" in line["message"] for line in lines
+        ), w2.log.read_text()[-3000:]
         # Metrics of a web process: routes by template, no paths.
         metrics = httpx.get(f"{a.base}/metrics").text
         assert 'route="/events/{slug}/proceedings/status"' in metrics

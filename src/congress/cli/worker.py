@@ -42,7 +42,10 @@ def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[st
             outcome = "done"
             return pages
         finally:
-            observe_job(name, outcome, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            observe_job(name, outcome, seconds)
+            # Carries the id of the request that asked for the job (see run_queued).
+            log.info("job %s %s %s after %.1f s", name, ctx["job"].key, outcome, seconds)
 
     return name, run
 
