@@ -105,13 +105,15 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _wait(check: Any, seconds: float, what: str) -> Any:
+def _wait(check: Any, seconds: float, what: Any) -> Any:
     deadline = time.monotonic() + seconds
     while True:
         value = check()
         if value:
             return value
-        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        assert time.monotonic() < deadline, (
+            f"waited {seconds} s for {what() if callable(what) else what}"
+        )
         time.sleep(0.05)
 
 
@@ -143,7 +145,12 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         w1 = stack.enter_context(
             started(["worker", "--concurrency", "2"], env["w1"], tmp_path / "w1.log")
         )
-        _wait(lambda: httpx.get(f"{b.base}/ready", timeout=10).status_code == 200, 30, "ready")
+        # A worker says it is alive every 5 s once started (slow to start on a busy machine).
+        _wait(
+            lambda: httpx.get(f"{b.base}/ready", timeout=10).status_code == 200,
+            120,
+            lambda: f"ready; the worker's log: {w1.log.read_text()[-3000:]}",
+        )
 
         # A photo uploaded through A is served by B, from the object store.
         photo = io.BytesIO()
