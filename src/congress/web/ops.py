@@ -12,7 +12,6 @@ from typing import Any
 from litestar import Request, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
@@ -23,7 +22,7 @@ from congress.db.migrate import head_revision
 from congress.domain.accounts.enums import Role
 from congress.logs import request_id
 from congress.server.metrics import exposition, observe_request, route_of
-from congress.server.security import current_user, public
+from congress.server.security import public, roles
 from congress.server.throttle import client_address
 from congress.storage import storage_for
 
@@ -95,7 +94,7 @@ async def ready(
     )
 
 
-def _scraper(request: Request[Any, Any, Any]) -> bool:
+def _scraper(request: Any) -> bool:
     try:
         address = ipaddress.ip_address(client_address(request))
     except ValueError:
@@ -106,15 +105,22 @@ def _scraper(request: Request[Any, Any, Any]) -> bool:
     return False
 
 
-@get("/metrics", guards=[public], include_in_schema=False)
+_ADMINS = roles()
+
+
+def metrics_readers(connection: Any, handler: Any) -> None:
+    """The scraper's address (settings.metrics_addresses) gets in; anybody else needs an
+    administrator's API token."""
+    if not _scraper(connection):
+        _ADMINS(connection, handler)
+
+
+metrics_readers.allowed_roles = frozenset({Role.ADMIN})  # type: ignore[attr-defined]
+
+
+@get("/metrics", guards=[metrics_readers], include_in_schema=False)
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     """Prometheus metrics: for the scraper's address, or with an administrator's API token."""
-    user = current_user(request)
-    if not _scraper(request):
-        if user is None:
-            raise NotAuthorizedException("use an administrator's API token")
-        if user.role != Role.ADMIN:
-            raise PermissionDeniedException("only administrators read the metrics")
     depth: dict[str, int] = {}
     queue = request.app.state.print_jobs.queue
     if queue is not None:
