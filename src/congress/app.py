@@ -182,7 +182,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }
         ),
         debug=settings.debug,
+        **_logging(settings),
     )
+
+
+def _logging(settings: Settings) -> dict[str, Any]:
+    """JSON logs (congress.logs, set up by `congress serve`) keep their own handler."""
+    return {"logging_config": None} if settings.log_format == "json" else {}
 
 
 def _stores(settings: Settings) -> StoreRegistry:
