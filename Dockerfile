@@ -4,6 +4,9 @@
 #
 #   docker build -t congress .
 #   docker run -p 8000:8000 -v congress-data:/data congress
+#
+# One image, two roles: the web (`congress serve`, the default command) and, with
+# CONGRESS_JOBS=queue, the job worker (`congress worker`); deploy/compose.yaml runs both.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from congress.cli import backup as backup_commands
+from congress.cli import worker as worker_commands
 from congress.cli.printing import add_print_command
 from congress.commandline import CommandError, database, prepare_database, run
 from congress.domain.publishing import commands as publishing_commands
@@ -57,11 +58,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # Start the render workers now, so that the first PDF does not wait for them (seconds).
     from congress.documents.render import warm_up
 
-    warm_up(settings)
+    if settings.jobs == "local":  # in queue mode, the workers render
+        warm_up(settings)
+    from congress.logs import configure
     from congress.server.throttle import server_options
 
+    configure(settings.log_format)
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", **server_options(settings)
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,
+        **server_options(settings),
     )
 
 
@@ -286,6 +295,7 @@ COMMAND_EXTENSIONS: list[Callable[[Any], None]] = [
     registration_commands.add_commands,
     add_print_command,
     backup_commands.add_commands,
+    worker_commands.add_commands,
 ]
 
 

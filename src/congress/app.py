@@ -27,6 +27,7 @@ from litestar.template import TemplateConfig
 
 from congress import __version__
 from congress.db.engine import make_engine
+from congress.documents.jobs import PrintJobs, make_queue
 from congress.documents.render import shutdown_pool
 from congress.domain.accounts.models import StaffSession
 from congress.domain.accounts.services import active_user, cached_user_for_token
@@ -48,6 +49,8 @@ from congress.server.security import (
 )
 from congress.settings import Settings, get_settings
 from congress.web.api import document_errors
+from congress.web.jobs import JOB_FUNCTIONS
+from congress.web.ops import RequestMetrics
 from congress.web.routes import route_handlers
 from congress.web.templates import configure_templates
 
@@ -92,6 +95,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send_handler="autocommit_include_redirects",
         create_all=False,
     )
+    # Renders and other slow work: in this process, or on the queue for `congress worker`.
+    queue = make_queue(settings)
+    print_jobs = PrintJobs(settings, engine, JOB_FUNCTIONS, queue)
     template_config = TemplateConfig(
         directory=settings.templates_dir,
         engine=JinjaTemplateEngine,
@@ -122,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         # Outermost first: the session is loaded before authentication reads it.
         middleware=[
+            RequestMetrics,
             # Before anything reads the query: an empty "all" choice is no choice.
             empty_means_absent,
             session_middleware(settings, alchemy, StaffSession),
@@ -168,12 +175,26 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         # Render workers (congress.documents) are started on first use and stopped here.
-        on_shutdown=[shutdown_pool, check_ins.close],
-        state=State({"engine": engine, "settings": settings, "check_ins": check_ins}),
+        on_startup=[print_jobs.connect],
+        on_shutdown=[print_jobs.close, shutdown_pool, check_ins.close],
+        state=State(
+            {
+                "engine": engine,
+                "settings": settings,
+                "check_ins": check_ins,
+                "print_jobs": print_jobs,
+            }
+        ),
         debug=settings.debug,
+        **_logging(settings),
     )
     document_errors(app)
     return app
+
+
+def _logging(settings: Settings) -> dict[str, Any]:
+    """JSON logs (congress.logs, set up by `congress serve`) keep their own handler."""
+    return {"logging_config": None} if settings.log_format == "json" else {}
 
 
 def _stores(settings: Settings) -> StoreRegistry:

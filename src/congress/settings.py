@@ -68,6 +68,30 @@ class Settings(BaseSettings):
         "send per public_posts_window_seconds",
     )
     public_posts_window_seconds: int = Field(default=600, ge=1)
+    storage_url: str = Field(
+        default="",
+        description="Where media and generated files live: empty means folders in data_dir; "
+        "s3://bucket/prefix an S3-compatible object store (credentials from AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY, AWS_REGION)",
+    )
+    s3_endpoint_url: str = Field(
+        default="", description="The address of an S3-compatible store that is not AWS"
+    )
+    jobs: str = Field(
+        default="local",
+        pattern="^(local|queue)$",
+        description="local: renders, imports and warming run in the web process; queue: they "
+        "are jobs on a Redis queue (needs redis_url) run by `congress worker`",
+    )
+    queue_name: str = Field(default="congress", description="The job queue's name in Redis")
+    log_format: str = Field(
+        default="text", pattern="^(text|json)$", description="text, or json: one object a line"
+    )
+    metrics_addresses: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated addresses or networks that may read /metrics without a "
+        "token (a Prometheus scraper); others need an administrator's API token",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -99,7 +123,15 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("storage_url")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith("s3://"):
+            raise ValueError("must be empty (folders in data_dir) or s3://bucket/prefix")
+        return value
+
+    @field_validator("trusted_proxies", "metrics_addresses")
     @classmethod
     def _addresses(cls, value: str) -> str:
         for item in value.split(","):

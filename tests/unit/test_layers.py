@@ -18,7 +18,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "src"
 BASE, TOOLKIT, KERNEL, AREA, ROOT = range(5)
 LAYERS = {
     BASE: ("congress", "congress.settings", "congress.errors", "congress.translation",
-           "congress.roles", "congress.html", "congress.db"),
+           "congress.roles", "congress.html", "congress.db", "congress.storage", "congress.logs"),
     TOOLKIT: ("congress.server", "congress.documents", "congress.commandline"),
     KERNEL: ("congress.domain", "congress.domain.common", "congress.domain.crud"),
     ROOT: ("congress.app", "congress.__main__", "congress.web", "congress.cli", "congress.demo",

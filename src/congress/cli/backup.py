@@ -16,6 +16,7 @@ import datetime as dt
 import errno
 import gzip
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -310,6 +311,23 @@ def _media_files(media_dir: Path) -> Iterator[tuple[str, Path]]:
             yield MEDIA + path.relative_to(media_dir).as_posix(), path
 
 
+def _add_media(writer: _ArchiveWriter, settings: Settings, media_dir: Path) -> int:
+    """The media files, read through the storage (a folder, or the object store)."""
+    from congress.storage import storage_for
+
+    if not settings.storage_url:
+        return sum(writer.add_path(name, path) for name, path in _media_files(media_dir))
+    storage, count = storage_for(settings, "media"), 0
+    for key in storage.names():
+        try:
+            data = storage.read(key)
+        except OSError:  # deleted during the backup
+            continue
+        writer.add(MEDIA + key, io.BytesIO(data), len(data))
+        count += 1
+    return count
+
+
 def backup(settings: Settings, target: str) -> Summary:
     kind = database_kind(settings)
     media_dir = settings.media_dir.resolve()
@@ -333,7 +351,7 @@ def backup(settings: Settings, target: str) -> Summary:
         with _output(target) as raw:
             writer = _ArchiveWriter(raw)
             writer.add_path(DATABASE_FILES[kind], database)
-            media = sum(writer.add_path(name, path) for name, path in _media_files(media_dir))
+            media = _add_media(writer, settings, media_dir)
             secret = writer.add_path(SECRET_KEY, settings.data_dir / SECRET_KEY)
             writer.close(
                 Manifest(
@@ -459,7 +477,12 @@ def _check_target(settings: Settings, kind: DatabaseKind) -> None:
             if existing.exists():
                 raise BackupError(f"{existing} already exists: restore into an empty data folder")
     media_dir = settings.media_dir
-    if media_dir.exists() and (not media_dir.is_dir() or any(media_dir.iterdir())):
+    if settings.storage_url:
+        from congress.storage import storage_for
+
+        if next(iter(storage_for(settings, "media").names()), None) is not None:
+            raise BackupError(f"{settings.storage_url} holds media: restore into an empty store")
+    elif media_dir.exists() and (not media_dir.is_dir() or any(media_dir.iterdir())):
         raise BackupError(f"{media_dir} is not empty: restore into an empty data folder")
     if (settings.data_dir / SECRET_KEY).exists():
         raise BackupError(
@@ -580,7 +603,14 @@ def restore(settings: Settings, source: str) -> Summary:
             _restore_postgres(settings, database, manifest)
         media = [entry.name for entry in manifest.files if entry.name.startswith(MEDIA)]
         for name in media:
-            _place(staging / name, settings.media_dir / name.removeprefix(MEDIA))
+            if settings.storage_url:  # the object store: written through the storage
+                from congress.storage import storage_for
+
+                storage_for(settings, "media").save(
+                    name.removeprefix(MEDIA), (staging / name).read_bytes()
+                )
+            else:
+                _place(staging / name, settings.media_dir / name.removeprefix(MEDIA))
         secret = (staging / SECRET_KEY).exists()
         if secret:
             _place(staging / SECRET_KEY, data_dir / SECRET_KEY)

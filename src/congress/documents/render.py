@@ -336,6 +336,20 @@ def _worker_started() -> None:
     # when it stops takes a second that the command line (or the server's shutdown) waits for.
     # It keeps nothing to save, so once its other exit handlers have run it leaves at once.
     atexit.register(_leave_now)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """On Linux, the render process gets SIGKILL when the process that started it dies (a
+    `congress worker` killed mid-render leaves no orphans laying out for nobody)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(1)
 
 
 def _leave_now() -> None:

@@ -125,6 +125,7 @@ from congress.domain.registration.schemas import (
 )
 from congress.domain.registration.services import DelegationService, ParticipantService
 from congress.server.security import current_user, public, roles
+from congress.web import ops
 from congress.web.api import Resource, api_routes
 
 RESOURCES = [
@@ -386,7 +387,7 @@ def _appearances() -> Any:
 
 
 def route_handlers() -> list[HTTPRouteHandler | Router]:
-    handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda]
+    handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda, *ops.ROUTES]
     for resource in RESOURCES:
         handlers.extend(api_routes(resource))
     # Each area's pages: its controllers.py exposes ROUTES (a list of handlers/routers).

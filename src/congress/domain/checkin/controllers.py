@@ -26,7 +26,6 @@ from congress.domain.checkin.exporters import (
     page_of_rows,
     xlsx_file,
 )
-from congress.domain.checkin.printing import attendance_pdf
 from congress.domain.checkin.services import CheckIn, CheckInService
 from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
@@ -107,6 +106,9 @@ async def attendance_xlsx(
     return Stream(file_chunks(workbook), media_type=XLSX, headers=attachment(f"{spec.slug()}.xlsx"))
 
 
+LIST_WAIT_SECONDS = 300.0
+
+
 @get("/manage/events/{slug:str}/attendance.pdf", guards=[LIST_READERS], tags=["registration"])
 async def attendance_pdf_file(
     db_session: NamedDependency[AsyncSession],
@@ -120,9 +122,20 @@ async def attendance_pdf_file(
     ] = True,
 ) -> Response[bytes]:
     spec = await list_spec(db_session, request, slug, session_id, group, consenting)
-    result = await attendance_pdf(request.app.state.engine, spec, signature=sheet)
+    # Made as a job (in this process, or by a worker), kept under the private prefix.
+    jobs = request.app.state.print_jobs
+    pdf = await jobs.make(
+        jobs.private_key(spec.event.id, "attendance"),
+        "attendance",
+        LIST_WAIT_SECONDS,
+        event_id=spec.event.id,
+        session_id=spec.session.id if spec.session else None,
+        group=spec.group_by.value,
+        consenting=spec.consenting_only,
+        signature=sheet,
+    )
     return Response(
-        result.pdf,
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{spec.slug()}.pdf"'},
     )

@@ -45,13 +45,13 @@ async def _any_event(db: Any, ref: str) -> Any:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     from congress.domain.publishing.archive import media_keys, write_archive
-    from congress.domain.publishing.media import LocalStorage
+    from congress.storage import storage_for
 
     prepare_database(settings)
     data = run(_export, settings, args.event, args.public)
     rows = sum(len(rows) for rows in data["tables"].values())
     if args.output.endswith(".zip"):
-        archive = write_archive(data, LocalStorage(settings.media_dir))
+        archive = write_archive(data, storage_for(settings, "media"))
         Path(args.output).write_bytes(archive)
         files = len(media_keys(data))
         print(
@@ -73,14 +73,14 @@ async def _import(settings: Settings, data: Any, copy: bool = False) -> tuple[in
 
     from congress.domain.events.models import Event
     from congress.domain.publishing.archive import import_archive, import_event
-    from congress.domain.publishing.media import LocalStorage
     from congress.errors import ProblemError
+    from congress.storage import storage_for
 
     async with database(settings) as db:
         try:
             if isinstance(data, bytes):
                 event_id = await import_archive(
-                    db, data, LocalStorage(settings.media_dir), copy=copy
+                    db, data, storage_for(settings, "media"), copy=copy
                 )
             else:
                 event_id = await import_event(db, data, copy=copy)

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import inspect
 import logging
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -33,9 +34,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.db.base import utc_now
 from congress.db.engine import make_engine
+from congress.documents.jobs import JobContext, JobFunction
 from congress.domain.publishing.services import next_publication, public_event
 from congress.domain.publishing.views import Rendition, page_version, produce, render_cache
 from congress.errors import NotFound
+from congress.server.metrics import observe_render
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +138,57 @@ class CacheWarmer(InitPluginProtocol):
 
         app_config.after_response = after_response
         return app_config
+
+
+# Documents made as jobs (congress.documents.jobs decides where they run). Each reads what it
+# prints itself, so that it can run in any process; the request that asked has checked access.
+
+
+async def _event_for_job(db: AsyncSession, event_id: int) -> Any:
+    from congress.domain.events.models import Event
+    from congress.domain.publishing.services import with_details
+
+    event = await db.get(Event, event_id)
+    if event is None:
+        raise NotFound("the event is gone")
+    return await with_details(db, event)
+
+
+async def proceedings_job(
+    context: JobContext, *, key: str, event_id: int, lang: str, archive: bool = False
+) -> int:
+    """The proceedings of an event in one language as PDF (PDF/A with ``archive``)."""
+    from congress.domain.publishing.printing import load_proceedings, proceedings_pdf
+
+    async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        book = await load_proceedings(db, await _event_for_job(db, event_id), lang)
+    started = time.perf_counter()
+    result = await asyncio.to_thread(
+        proceedings_pdf, book, context.settings, archive=archive, progress=context.progress
+    )
+    observe_render("proceedings", time.perf_counter() - started)
+    await asyncio.to_thread(context.store, result.pdf)
+    return result.pages
+
+
+async def programme_job(
+    context: JobContext, *, key: str, event_id: int, lang: str, second: str | None = None
+) -> int:
+    """The programme booklet as PDF (bilingual with ``second``)."""
+    from congress.documents.render import render_pdf_async
+    from congress.domain.publishing.printing import PROGRAMME_CSS, programme_html
+
+    async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        event = await _event_for_job(db, event_id)
+        html = await programme_html(db, event, lang, second=second, settings=context.settings)
+    started = time.perf_counter()
+    result = await render_pdf_async(html, context.settings, stylesheets=PROGRAMME_CSS)
+    observe_render("programme", time.perf_counter() - started)
+    await asyncio.to_thread(context.store, result.pdf)
+    return result.pages
+
+
+JOB_FUNCTIONS: dict[str, JobFunction] = {
+    "proceedings": proceedings_job,
+    "programme": programme_job,
+}

@@ -1,8 +1,7 @@
 """Uploaded photos: checked, re-encoded and stored behind one storage interface.
 
-advanced-alchemy's file storage backends need fsspec or obstore, neither of which this project
-depends on; the interface below is the small part we use, with a local folder (settings.media_dir)
-as its one implementation. Another backend only has to provide the same four methods.
+The files go through congress.storage: a local folder (settings.media_dir) by default, or an
+S3-compatible object store.
 """
 
 from __future__ import annotations
@@ -16,11 +15,14 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from congress.errors import Invalid
+from congress.storage import PARTIAL_SUFFIX, LocalStorage, Storage
+
+__all__ = ["PARTIAL_SUFFIX", "LocalStorage", "MediaStorage"]
 
 # Camera photos of 45 MP and more are often 20–30 MB as JPEG.
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024
@@ -38,44 +40,10 @@ DECODE_MEMORY_BYTES = 1536 * 1024 * 1024
 DECODE_SECONDS = 60
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "TIFF"}
 THUMBS = "thumbs/"
-# A file is written under this suffix first and renamed when complete (backups skip these).
-PARTIAL_SUFFIX = ".part"
 
 
-class MediaStorage(Protocol):
-    def save(self, key: str, data: bytes) -> None: ...
-    def read(self, key: str) -> bytes: ...
-    def exists(self, key: str) -> bool: ...
-    def delete(self, key: str) -> None: ...
-
-
-class LocalStorage:
-    """Files in a folder; keys are relative paths that never leave it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-
-    def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root) or path == self.root:
-            raise ValueError(f"media key outside the media folder: {key!r}")
-        return path
-
-    def save(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + PARTIAL_SUFFIX)
-        temporary.write_bytes(data)
-        temporary.replace(path)
-
-    def read(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
-
-    def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
-
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+# The storage interface and its backends live in congress.storage (local folder or S3).
+MediaStorage = Storage
 
 
 @dataclass(frozen=True)

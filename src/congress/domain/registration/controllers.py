@@ -37,7 +37,7 @@ from congress.domain.registration.importers import (
     import_participants,
 )
 from congress.domain.registration.models import Delegation, Participant
-from congress.domain.registration.printing import BadgeLayout, badges_pdf
+from congress.domain.registration.printing import BadgeLayout
 from congress.domain.registration.queries import (
     delegations_of,
     matching,
@@ -519,6 +519,9 @@ async def badges_page(
     )
 
 
+BADGE_WAIT_SECONDS = 300.0
+
+
 @get(
     "/manage/events/{slug:str}/registration/badges.pdf",
     guards=[STAFF],
@@ -534,11 +537,19 @@ async def badges_file(
     layout: Annotated[BadgeLayout, QueryParameter(required=False)] = BadgeLayout.A4,
 ) -> Response[bytes]:
     event = await staff_event(db_session, request, slug)
-    result = await badges_pdf(
-        db_session, event, participant_id=participant, delegation_id=delegation, layout=layout
+    # Made as a job (in this process, or by a worker), kept under the private prefix.
+    jobs = request.app.state.print_jobs
+    pdf = await jobs.make(
+        jobs.private_key(event.id, "badges"),
+        "badges",
+        BADGE_WAIT_SECONDS,
+        event_id=event.id,
+        participant_id=participant,
+        delegation_id=delegation,
+        layout=layout.value,
     )
     return Response(
-        result.pdf,
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{event.slug}-badges.pdf"'},
     )

@@ -18,30 +18,41 @@ from litestar.response import File, Redirect, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.jobs import Job, PrintJobs
-from congress.documents.render import RenderError, render_pdf_async
+from congress.documents.render import RenderError
 from congress.domain.events.models import Event
 from congress.domain.publishing.content import event_version, require_language
-from congress.domain.publishing.printing import (
-    PROGRAMME_CSS,
-    load_proceedings,
-    proceedings_pdf,
-    programme_html,
-)
+from congress.domain.publishing.printing import programme_html
 from congress.domain.publishing.services import public_event
 from congress.domain.publishing.views import page_context
+from congress.errors import NotFound
 from congress.messages import gettext_in, language_name
 from congress.server.security import current_user, public, site_url
 from congress.settings import Settings
 
 PDF = "application/pdf"
+# The programme is answered at once (no progress page): wait this long for its job.
+PROGRAMME_WAIT_SECONDS = 120.0
 
 
 def _jobs(request: Request[Any, Any, Any]) -> PrintJobs:
-    state = request.app.state
-    if "print_jobs" not in state:
-        state["print_jobs"] = PrintJobs(state["settings"])
-    jobs: PrintJobs = state["print_jobs"]
+    jobs: PrintJobs = request.app.state["print_jobs"]  # made by the app factory
     return jobs
+
+
+async def _serve(jobs: PrintJobs, key: str, filename: str) -> Response[Any]:
+    """The finished file from the storage: a local file as it is, an object's bytes."""
+    path = await asyncio.to_thread(jobs.storage.local_path, key)
+    if path is not None:
+        return File(path, filename=filename, media_type=PDF, content_disposition_type="inline")
+    try:
+        data = await asyncio.to_thread(jobs.storage.read, key)
+    except OSError:
+        raise NotFound("the document is no longer stored; ask again") from None
+    return Response(
+        data,
+        media_type=PDF,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
 
 
 def _settings(request: Request[Any, Any, Any]) -> Settings:
@@ -134,48 +145,45 @@ async def programme_pdf(
     slug: FromPath[str],
     lang: FromQuery[str | None] = None,
     second: FromQuery[str | None] = None,
-) -> File:
+) -> Response[Any]:
     event = await _event(db_session, request, slug)
     lang = _lang(event, lang)
     jobs = _jobs(request)
-    name = f"programme-{lang}" + (f"-{second}" if second and second != lang else "")
-    path = jobs.path_for(event.id, name, await event_version(db_session, event))
-    if jobs.cached(path) is None:
-        html = await programme_html(
-            db_session, event, lang, second=second, settings=_settings(request)
-        )
-        result = await render_pdf_async(html, _settings(request), stylesheets=PROGRAMME_CSS)
-        await asyncio.to_thread(jobs.store, path, result.pdf)
-    return File(
-        path, filename=f"{event.slug}-{name}.pdf", media_type=PDF, content_disposition_type="inline"
-    )
+    second = second if second and second != lang else None
+    name = f"programme-{lang}" + (f"-{second}" if second else "")
+    key = jobs.key_for(event.id, name, await event_version(db_session, event))
+    if not await jobs.cached(key):
+        if second is not None:
+            require_language(event, second)
+        job = await jobs.status(key)
+        if job is None or job.state != "running":
+            job = await jobs.start(key, "programme", event_id=event.id, lang=lang, second=second)
+        job = await jobs.wait(key, PROGRAMME_WAIT_SECONDS)
+        if job is not None and job.state == "failed":
+            raise RenderError(job.error)
+        if job is not None and job.state == "running":
+            raise RenderError("the programme is still being laid out; try again in a moment")
+    return await _serve(jobs, key, f"{event.slug}-{name}.pdf")
 
 
 async def _proceedings_job(
     db: AsyncSession, request: Request[Any, Any, Any], slug: str, lang: str | None, archive: bool
-) -> tuple[Event, str, Job | None, Any]:
-    """The proceedings' cached file or running job; starts the render when there is neither."""
+) -> tuple[Event, str, Job | None, str]:
+    """The proceedings' stored file or running job; starts the job when there is neither."""
     event = await _event(db, request, slug)
     lang = _lang(event, lang)
     jobs = _jobs(request)
     name = f"proceedings-{lang}" + ("-pdfa" if archive else "")
-    path = jobs.path_for(event.id, name, await event_version(db, event))
-    if jobs.cached(path) is not None:
-        return event, lang, None, path
-    job = jobs.job(path)
+    key = jobs.key_for(event.id, name, await event_version(db, event))
+    if await jobs.cached(key):
+        return event, lang, None, key
+    job = await jobs.status(key)
     # A failed render is shown (not retried on every poll) until the reader asks again;
     # a finished job whose file has gone (cache cleared) renders anew.
     retry = bool(request.query_params.get("retry"))
     if job is None or job.state == "done" or (job.state == "failed" and retry):
-        book = await load_proceedings(db, event, lang)
-        settings = _settings(request)
-
-        def render(job: Job) -> tuple[bytes, int]:
-            result = proceedings_pdf(book, settings, archive=archive, progress=job.progress)
-            return result.pdf, result.pages
-
-        job = jobs.start(path, render)
-    return event, lang, job, path
+        job = await jobs.start(key, "proceedings", event_id=event.id, lang=lang, archive=archive)
+    return event, lang, job, key
 
 
 @get(
@@ -242,26 +250,18 @@ async def proceedings_file(
     slug: FromPath[str],
     lang: FromQuery[str | None] = None,
     archive: FromQuery[bool] = False,
-) -> File | Redirect:
-    event, lang, job, path = await _proceedings_job(db_session, request, slug, lang, archive)
+) -> Response[Any]:
+    event, lang, job, key = await _proceedings_job(db_session, request, slug, lang, archive)
     if job is not None and job.state == "running":
         # A small book is often ready within moments: wait a little before sending people away.
-        for _ in range(20):
-            await asyncio.sleep(0.1)
-            if job.state != "running":
-                break
+        job = await _jobs(request).wait(key, 2.0)
     if job is not None and job.state == "failed":
         raise RenderError(job.error)
     if job is not None and job.state == "running":
         query = _query(lang=lang, archive="true" if archive else None)
         return Redirect(f"/events/{event.slug}/proceedings{query}", status_code=303)
     suffix = "-pdfa" if archive else ""
-    return File(
-        path,
-        filename=f"{event.slug}-proceedings-{lang}{suffix}.pdf",
-        media_type=PDF,
-        content_disposition_type="inline",
-    )
+    return await _serve(_jobs(request), key, f"{event.slug}-proceedings-{lang}{suffix}.pdf")
 
 
 ROUTES = [programme_page, programme_pdf, proceedings_page, proceedings_status, proceedings_file]

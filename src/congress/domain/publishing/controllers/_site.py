@@ -29,7 +29,6 @@ from congress.domain.publishing.archive import (
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.media import (
     THUMBS,
-    LocalStorage,
     MediaStorage,
     served_type,
 )
@@ -63,6 +62,7 @@ from congress.errors import Invalid, NotFound
 from congress.messages import gettext_in
 from congress.server.security import current_user, public, roles, site_url
 from congress.server.throttle import limit_public_post
+from congress.storage import storage_for
 
 XML = "application/xml; charset=utf-8"
 # Per client address; on top of the honeypot and the time check of the form.
@@ -473,7 +473,7 @@ async def robots(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 def media_storage(request: Request[Any, Any, Any]) -> MediaStorage:
-    return LocalStorage(request.app.state.settings.media_dir)
+    return storage_for(request.app.state.settings, "media")
 
 
 @get("/media/{key:path}", guards=[public], include_in_schema=False)

@@ -1,0 +1,111 @@
+"""`congress worker`: runs the jobs of the queue (CONGRESS_JOBS=queue) — renders, and whatever
+else the web processes put there — until SIGTERM or SIGINT, when the running jobs may finish
+(a job cut short is retried by another worker: its heartbeat stops)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sys
+import time
+from typing import Any
+
+from congress.settings import Settings
+
+log = logging.getLogger("congress.worker")
+# A worker is counted as alive (/ready) while it has written here within this many seconds.
+ALIVE_SECONDS = 30
+BEAT_SECONDS = 5
+GRACE_SECONDS = 60
+
+
+def workers_key(settings: Settings) -> str:
+    return f"{settings.queue_name}:congress-workers"
+
+
+async def workers_seen(redis: Any, settings: Settings, within: float = ALIVE_SECONDS) -> int:
+    """How many workers have said they are alive in the last ``within`` seconds."""
+    return int(await redis.zcount(workers_key(settings), time.time() - within, "+inf"))
+
+
+def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[str, Any]:
+    from congress.documents.jobs import run_queued
+    from congress.server.metrics import observe_job
+
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> int:
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            pages = await run_queued(function, ctx["job"], settings, engine, kwargs)
+            outcome = "done"
+            return pages
+        finally:
+            seconds = time.perf_counter() - started
+            observe_job(name, outcome, seconds)
+            # Carries the id of the request that asked for the job (see run_queued).
+            log.info("job %s %s %s after %.1f s", name, ctx["job"].key, outcome, seconds)
+
+    return name, run
+
+
+async def run_worker(settings: Settings, concurrency: int) -> None:
+    from saq import Worker
+
+    from congress.db.engine import make_engine
+    from congress.documents.jobs import SWEEP_SECONDS, WORKER_INFO_SECONDS, make_queue
+    from congress.web.jobs import JOB_FUNCTIONS
+
+    queue = make_queue(settings)
+    engine = make_engine(settings)
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    beating: list[asyncio.Task[None]] = []
+
+    async def beat() -> None:
+        while True:
+            await queue.redis.zadd(workers_key(settings), {name: time.time()})
+            await queue.redis.zremrangebyscore(workers_key(settings), 0, time.time() - 3600)
+            await asyncio.sleep(BEAT_SECONDS)
+
+    async def startup(_ctx: dict[str, Any]) -> None:
+        beating.append(asyncio.create_task(beat()))
+
+    async def shutdown(_ctx: dict[str, Any]) -> None:
+        for task in beating:
+            task.cancel()
+        await queue.redis.zrem(workers_key(settings), name)
+        await engine.dispose()
+
+    worker = Worker(
+        queue,
+        functions=[_wrap(key, fn, settings, engine) for key, fn in JOB_FUNCTIONS.items()],
+        concurrency=concurrency,
+        startup=startup,
+        shutdown=shutdown,
+        timers={"sweep": SWEEP_SECONDS, "worker_info": WORKER_INFO_SECONDS},  # type: ignore[arg-type]
+        shutdown_grace_period_s=GRACE_SECONDS,
+        id=name,
+    )
+    print(f"congress worker {name} on queue {settings.queue_name!r}", file=sys.stderr)
+    await worker.start()
+
+
+def cmd_worker(args: Any, settings: Settings) -> None:
+    from congress.commandline import CommandError
+    from congress.db.migrate import current_revision, head_revision
+
+    if settings.jobs != "queue" or not settings.redis_url:
+        raise CommandError("congress worker needs CONGRESS_JOBS=queue and CONGRESS_REDIS_URL")
+    if asyncio.run(current_revision(settings)) != head_revision(settings):
+        raise CommandError("the database is not migrated: run `congress db upgrade` first")
+    from congress.logs import configure
+
+    configure(settings.log_format)
+    asyncio.run(run_worker(settings, args.concurrency))
+
+
+def add_commands(commands: Any) -> None:
+    worker = commands.add_parser("worker", help="run queued jobs (CONGRESS_JOBS=queue)")
+    worker.add_argument("--concurrency", type=int, default=2, help="jobs run at once (default 2)")
+    worker.set_defaults(handler=cmd_worker)

@@ -1,0 +1,74 @@
+"""Prometheus metrics of one process: requests by route, job durations, render times, cache
+hits. /metrics (web/routes.py) shows them with the queue's depth; each process is scraped on
+its own (the proxy's address list names them)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+REQUESTS = Counter(
+    "congress_requests_total",
+    "HTTP requests answered, by route and status class",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "congress_request_seconds",
+    "Time to answer a request, by route",
+    ["method", "route"],
+    registry=REGISTRY,
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+JOBS = Histogram(
+    "congress_job_seconds",
+    "Time a job took, by function and outcome",
+    ["function", "outcome"],
+    registry=REGISTRY,
+    buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900),
+)
+RENDERS = Histogram(
+    "congress_render_seconds",
+    "Time to lay out a PDF, by document",
+    ["document"],
+    registry=REGISTRY,
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)
+CACHE = Counter(
+    "congress_cache_total",
+    "Cached public answers: hits and misses",
+    ["result"],
+    registry=REGISTRY,
+)
+QUEUE = Gauge("congress_queue_jobs", "Jobs in the queue, by state", ["state"], registry=REGISTRY)
+
+
+def observe_render(document: str, seconds: float) -> None:
+    RENDERS.labels(document).observe(seconds)
+
+
+def observe_job(function: str, outcome: str, seconds: float) -> None:
+    JOBS.labels(function, outcome).observe(seconds)
+
+
+def count_cache(hit: bool) -> None:
+    CACHE.labels("hit" if hit else "miss").inc()
+
+
+def observe_request(method: str, route: str, status: int, started: float) -> None:
+    REQUESTS.labels(method, route, f"{status // 100}xx").inc()
+    LATENCY.labels(method, route).observe(time.perf_counter() - started)
+
+
+def exposition(queue_depth: dict[str, int] | None = None) -> bytes:
+    for state, count in (queue_depth or {}).items():
+        QUEUE.labels(state).set(count)
+    return generate_latest(REGISTRY)
+
+
+def route_of(scope: Any) -> str:
+    """The route's template (/events/{slug}), never the path itself (unbounded labels)."""
+    return str(scope.get("path_template") or "unmatched")

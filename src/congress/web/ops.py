@@ -1,0 +1,163 @@
+"""Operations: /ready for load balancers, /metrics for Prometheus, and the per-request
+bookkeeping behind them (metrics, a request id in the logs)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+import uuid
+from typing import Any
+
+from litestar import Request, get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import NamedDependency
+from litestar.response import Response
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.cli.worker import workers_seen
+from congress.db.migrate import head_revision
+from congress.domain.accounts.enums import Role
+from congress.logs import request_id
+from congress.server.metrics import exposition, observe_request, route_of
+from congress.server.security import public, roles
+from congress.server.throttle import client_address
+from congress.storage import storage_for
+
+PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+
+
+async def _check(name: str, checks: dict[str, str], probe: Any) -> None:
+    try:
+        await asyncio.wait_for(probe(), 5)
+        checks[name] = "ok"
+    except Exception as exc:  # any failure makes the process not ready
+        checks[name] = f"failed: {type(exc).__name__}: {exc}"[:300]
+
+
+@get("/ready", guards=[public], tags=["system"], summary="Readiness for a load balancer")
+async def ready(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Response[dict[str, Any]]:
+    """200 when the database, Redis and the storage answer, the schema is current and (in
+    queue mode) a worker was seen in the last 30 s; 503 with what failed otherwise."""
+    settings = request.app.state.settings
+    checks: dict[str, str] = {}
+
+    async def database() -> None:
+        await db_session.execute(text("SELECT 1"))
+
+    async def migrations() -> None:
+        current = (
+            await db_session.execute(text("SELECT version_num FROM alembic_version"))
+        ).scalar()
+        if current != head_revision(settings):
+            raise RuntimeError(f"schema at {current}, code at {head_revision(settings)}")
+
+    async def storage() -> None:
+        for area in ("media", "cache"):
+            await asyncio.to_thread(storage_for(settings, area).check)
+
+    await _check("database", checks, database)
+    await _check("migrations", checks, migrations)
+    await _check("storage", checks, storage)
+    queue = request.app.state.print_jobs.queue
+    if settings.redis_url:
+        redis = queue.redis if queue is not None else None
+
+        async def ping() -> None:
+            if redis is not None:
+                await redis.ping()
+            else:
+                from redis.asyncio import Redis
+
+                client = Redis.from_url(settings.redis_url)
+                try:
+                    await client.ping()
+                finally:
+                    await client.aclose()
+
+        await _check("redis", checks, ping)
+    if queue is not None:
+
+        async def worker() -> None:
+            if not await workers_seen(queue.redis, settings):
+                raise RuntimeError("no worker seen in the last 30 s")
+
+        await _check("worker", checks, worker)
+    good = all(value == "ok" for value in checks.values())
+    return Response(
+        {"status": "ready" if good else "not ready", "checks": checks},
+        status_code=200 if good else 503,
+    )
+
+
+def _scraper(request: Any) -> bool:
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    for item in request.app.state.settings.metrics_addresses.split(","):
+        if item.strip() and address in ipaddress.ip_network(item.strip(), strict=False):
+            return True
+    return False
+
+
+_ADMINS = roles()
+
+
+def metrics_readers(connection: Any, handler: Any) -> None:
+    """The scraper's address (settings.metrics_addresses) gets in; anybody else needs an
+    administrator's API token."""
+    if not _scraper(connection):
+        _ADMINS(connection, handler)
+
+
+metrics_readers.allowed_roles = frozenset({Role.ADMIN})  # type: ignore[attr-defined]
+
+
+@get("/metrics", guards=[metrics_readers], include_in_schema=False)
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Prometheus metrics: for the scraper's address, or with an administrator's API token."""
+    depth: dict[str, int] = {}
+    queue = request.app.state.print_jobs.queue
+    if queue is not None:
+        for state in ("queued", "active", "incomplete"):
+            depth[state] = await queue.count(state)
+    return Response(exposition(depth), media_type=PROMETHEUS)
+
+
+class RequestMetrics:
+    """ASGI middleware: counts and times every HTTP request by route, and gives it a request
+    id (X-Request-ID, taken from the proxy when it sends one) that the logs and jobs carry."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = given[:64] if given.replace("-", "").isalnum() else uuid.uuid4().hex
+        token = request_id.set(rid)
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            request_id.reset(token)
+            observe_request(str(scope.get("method", "")), route_of(scope), status, started)
+
+
+ROUTES = [ready, metrics]

@@ -1,0 +1,90 @@
+"""A local S3-compatible server for tests: moto's standalone server as a real process on a
+free port, with a bucket of its own."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": "us-east-1",
+}
+
+
+@dataclass
+class S3Server:
+    endpoint: str
+    bucket: str
+
+    def env(self, prefix: str = "site") -> dict[str, str]:
+        """The settings that point congress at this bucket."""
+        return {
+            **CREDENTIALS,
+            "CONGRESS_STORAGE_URL": f"s3://{self.bucket}/{prefix}",
+            "CONGRESS_S3_ENDPOINT_URL": self.endpoint,
+        }
+
+    def objects(self) -> list[str]:
+        """Every key in the bucket (straight from S3, not through congress)."""
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, **_boto())
+        found = client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
+        return sorted(item["Key"] for item in found)
+
+
+def _boto() -> dict[str, str]:
+    return {
+        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "region_name": CREDENTIALS["AWS_REGION"],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def s3_server(log: Path) -> Iterator[S3Server]:
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **CREDENTIALS},
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                httpx.get(endpoint, timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        import boto3
+
+        bucket = f"congress-{uuid.uuid4().hex[:10]}"
+        boto3.client("s3", endpoint_url=endpoint, **_boto()).create_bucket(Bucket=bucket)
+        yield S3Server(endpoint, bucket)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
