@@ -21,6 +21,27 @@ from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
 from congress.domain.common import MAX_ID
+from congress.domain.decisions import api as decisions_api
+from congress.domain.decisions.enums import HeadcountCategory, MotionStatus
+from congress.domain.decisions.schemas import (
+    ElectionCreate,
+    ElectionRead,
+    ElectionUpdate,
+    HeadcountCreate,
+    HeadcountRead,
+    HeadcountUpdate,
+    MotionCreate,
+    MotionRead,
+    MotionUpdate,
+    RollCallCreate,
+    RollCallRead,
+)
+from congress.domain.decisions.services import (
+    ElectionService,
+    HeadcountService,
+    MotionService,
+    RollCallService,
+)
 from congress.domain.events import controllers as events_pages
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.schemas import (
@@ -321,6 +342,44 @@ RESOURCES = [
         tag="publishing",
     ),
     Resource(
+        "motions",
+        MotionService,
+        MotionRead,
+        MotionCreate,
+        MotionUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id"), "status": (MotionStatus, "status")},
+        tag="decisions",
+    ),
+    Resource(
+        "elections",
+        ElectionService,
+        ElectionRead,
+        ElectionCreate,
+        ElectionUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id")},
+        tag="decisions",
+    ),
+    Resource(
+        "roll-calls",
+        RollCallService,
+        RollCallRead,
+        RollCallCreate,
+        parent="session",
+        tag="decisions",
+    ),
+    Resource(
+        "headcounts",
+        HeadcountService,
+        HeadcountRead,
+        HeadcountCreate,
+        HeadcountUpdate,
+        parent="session",
+        filters={"category": (HeadcountCategory, "category")},
+        tag="decisions",
+    ),
+    Resource(
         "users",
         UserService,
         UserRead,
@@ -410,5 +469,6 @@ AREA_ROUTES: list[list[Any]] = [
     registration_api.ROUTES,
     checkin_api.ROUTES,
     checkin_pages.ROUTES,
+    decisions_api.ROUTES,
     registration_pages.ROUTES,
 ]
