@@ -134,9 +134,10 @@ async def correct_vote(
     item_id: ItemId,
     data: JSONBody[VoteCorrection],
 ) -> VoteRead:
-    vote = await VoteService(db_session, current_user(request)).correct(
-        item_id, data.model_dump(exclude_unset=True)
-    )
+    values = data.model_dump(exclude_unset=True)
+    if data.breakdown is not None:
+        values["breakdown"] = [row.model_dump() for row in data.breakdown]
+    vote = await VoteService(db_session, current_user(request)).correct(item_id, values)
     return VoteRead.model_validate(vote)
 
 

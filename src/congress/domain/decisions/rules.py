@@ -23,6 +23,7 @@ def adopted(rule: MajorityRule, votes_for: int, votes_against: int, votes_held: 
     simple: more for than against; absolute: for is more than half of the votes held by all
     accredited delegates; two thirds: for is at least two thirds of the votes cast.
     """
+    rule = MajorityRule(rule)
     if votes_for <= votes_against:
         return False
     if rule is MajorityRule.SIMPLE:
