@@ -585,7 +585,7 @@ def upgrade() -> None:
             ["roll_call_id"],
             ["roll_call.id"],
             name=op.f("fk_vote_roll_call_id_roll_call"),
-            ondelete="RESTRICT",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vote")),
         sa.UniqueConstraint("election_id", "round", name="uq_vote_election_round"),

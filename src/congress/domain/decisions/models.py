@@ -124,7 +124,7 @@ class Vote(Base):
     round: Mapped[int] = mapped_column(default=1)
     method: Mapped[VoteMethod] = enum_column(VoteMethod)
     majority: Mapped[MajorityRule] = enum_column(MajorityRule, default=MajorityRule.SIMPLE)
-    roll_call_id: Mapped[int | None] = fk("roll_call.id", ondelete="RESTRICT", nullable=True)
+    roll_call_id: Mapped[int | None] = fk("roll_call.id", nullable=True)
     quorum_override_reason: Mapped[str | None] = mapped_column(String(1000))
     presiding_chair_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL", nullable=True)
     taken_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utc_now)

@@ -13,6 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
+from congress.domain.decisions.enums import (
+    HEADCOUNT_LABELS,
+    MAJORITY_LABELS,
+    METHOD_LABELS,
+    MOTION_KIND_LABELS,
+    MOTION_STATUS_LABELS,
+    RESULT_LABELS,
+)
 from congress.domain.decisions.models import Candidate, Election, Headcount, Motion, RollCall, Vote
 from congress.domain.people.models import Person
 from congress.domain.programme.models import Session
@@ -71,6 +79,16 @@ async def delegation_names(db: AsyncSession, event_id: int) -> dict[int, dict[st
     return {int(delegation_id): name for delegation_id, name in rows.all()}
 
 
+WORDS: dict[Any, str] = {
+    **MOTION_KIND_LABELS,
+    **MOTION_STATUS_LABELS,
+    **METHOD_LABELS,
+    **MAJORITY_LABELS,
+    **RESULT_LABELS,
+    **HEADCOUNT_LABELS,
+}
+
+
 @dataclass
 class Decisions:
     """What was decided (and counted) at a session or an event, ready for a page or a document."""
@@ -82,6 +100,10 @@ class Decisions:
     headcounts: list[Headcount] = field(default_factory=list)
     delegations: dict[int, dict[str, str]] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
+
+    def word(self, value: Any) -> str:
+        """The gettext message (not yet translated) naming an enum value of this area."""
+        return WORDS.get(value, str(value))
 
     def votes_on(self, kind: str, item_id: int) -> list[Vote]:
         return self.votes.get((kind, item_id), [])

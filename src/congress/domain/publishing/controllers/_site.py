@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.enums import Role
+from congress.domain.decisions.queries import decisions_of
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.programme.queries import load_programme
@@ -284,6 +285,7 @@ async def session_page(
         session=session,
         records=records,
         gallery=await photos(db_session, event, session.id),
+        decisions=await decisions_of(db_session, event.id, session.id),
         json_ld=exporters.json_ld_script(exporters.session_page_ld(event, session, site)),
     )
 
@@ -342,6 +344,9 @@ async def _record_response(
         author=authors.get(record.author_id) if record.author_id else None,
         organizations=await attending_organizations(db, event),
         gallery=await photos(db, event, record.session_id),
+        decisions=await decisions_of(db, event.id, record.session_id)
+        if record.session_id
+        else None,
         comments=await approved_comments(db, record),
         form_stamp=form_stamp(secret),
         form_errors=errors or {},
