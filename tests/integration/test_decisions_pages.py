@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.decisions.models import Candidate, Election, Headcount, Motion, RollCall, Vote
 from congress.domain.people.models import Person, Position
-from congress.domain.registration.models import Delegation
+from congress.domain.registration.models import Delegation, Participant
 
 
 def _text(page: str) -> str:
@@ -101,3 +101,114 @@ async def test_demo_decisions_on_public_pages(
     assert "Press: 12 — journalists from five countries" in text
     total = sum(h.count for h in headcounts if h.session_id == opening)
     assert f"Counted without names: {total}" in text
+
+
+async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession, demo: Any) -> None:
+    """An organizer takes a roll call, puts a motion, enters each delegation's votes on one
+    screen and records an election round; a registrar only reads."""
+    from congress.domain.accounts.enums import Role
+    from tests.conftest import log_in, make_staff, post_form
+    from tests.integration.test_decisions_api import _plenary
+
+    organizer, _ = await make_staff(db, Role.ORGANIZER)
+    registrar, _ = await make_staff(db, Role.REGISTRAR)
+    session = await _plenary(db, demo.id)
+    await log_in(client, registrar.email)
+    page = await client.get(f"/manage/sessions/{session.id}/decisions")
+    assert page.status_code == 200 and "Checked in now:" in page.text
+    assert "Take the roll call" not in page.text
+    refused = await post_form(client, f"/manage/sessions/{session.id}/decisions/roll-call", {})
+    assert refused.status_code == 403
+
+    client.cookies.clear()
+    await log_in(client, organizer.email)
+    base = f"/manage/sessions/{session.id}/decisions"
+    assert (await post_form(client, f"{base}/roll-call", {})).status_code == 303
+    bad = await post_form(client, f"{base}/roll-call", {"quorum_fraction": "3/2"})
+    assert bad.status_code == 422 and "between 0" in bad.text
+    assert (
+        await post_form(
+            client,
+            f"{base}/motions",
+            {"title": "On the agenda", "kind": "procedural", "text": "Adopt the agenda."},
+        )
+    ).status_code == 303
+    motion = (
+        await db.execute(select(Motion).where(Motion.title == {"en": "On the agenda"}))
+    ).scalar_one()
+    page = (await client.get(base)).text
+    # The sheet is prefilled with the votes each delegation holds (its delegates present).
+    sheet = re.findall(
+        r'name="for_(\d+)" type="number" min="0" max="(\d+)" inputmode="numeric" value="(\d+)"',
+        page,
+    )
+    names = dict((await db.execute(select(Delegation.id, Delegation.event_id))).tuples().all())
+    assert sorted(int(d) for d, _, _ in sheet) == sorted(
+        d for d, e in names.items() if e == demo.id
+    )
+    fields = [("method", "roll_call"), ("majority", "simple")]
+    for delegation_id, held, _value in sheet:
+        fields += [
+            (f"for_{delegation_id}", held),
+            (f"against_{delegation_id}", "0"),
+            (f"abstain_{delegation_id}", "0"),
+        ]
+    over = [*fields[:2], (fields[2][0], "999"), *fields[3:]]
+    refused = await post_form(client, f"/manage/motions/{motion.id}/vote", over)
+    assert refused.status_code == 422 and "holds" in refused.text
+    recorded = await post_form(client, f"/manage/motions/{motion.id}/vote", fields)
+    assert recorded.status_code == 303, recorded.text
+    vote = (await db.execute(select(Vote).where(Vote.motion_id == motion.id))).scalar_one()
+    assert (
+        vote.votes_for == sum(int(held) for _, held, _ in sheet) and vote.result.value == "adopted"
+    )
+    page = (await client.get(base)).text
+    assert "Adopted" in page and f"for {vote.votes_for}, against 0, abstaining 0" in page
+    # A headcount and an election with one round.
+    assert (
+        await post_form(
+            client,
+            f"{base}/headcounts",
+            {"category": "press", "count": "7", "note": "<script>alert(1)</script>"},
+        )
+    ).status_code == 303
+    assert "&lt;script&gt;" in (await client.get(base)).text
+    person_ids = list(
+        (
+            await db.execute(
+                select(Participant.person_id).where(Participant.event_id == demo.id).limit(3)
+            )
+        ).scalars()
+    )
+    created = await post_form(
+        client,
+        f"{base}/elections",
+        [("title", "Tellers"), ("seats", "1"), *[("candidates", str(p)) for p in person_ids]],
+    )
+    assert created.status_code == 303
+    election = (
+        await db.execute(select(Election).where(Election.title == {"en": "Tellers"}))
+    ).scalar_one()
+    candidates = (
+        (
+            await db.execute(
+                select(Candidate).where(Candidate.election_id == election.id).order_by(Candidate.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    round_one = await post_form(
+        client,
+        f"/manage/elections/{election.id}/vote",
+        {
+            "round": "1",
+            "ballots": "20",
+            "spoilt": "0",
+            f"votes_{candidates[0].id}": "15",
+            f"votes_{candidates[1].id}": "5",
+        },
+    )
+    assert round_one.status_code == 303
+    await db.refresh(candidates[0])
+    assert candidates[0].elected and candidates[0].position_id is not None

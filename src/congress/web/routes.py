@@ -22,6 +22,7 @@ from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, At
 from congress.domain.checkin.services import AttendanceService
 from congress.domain.common import MAX_ID
 from congress.domain.decisions import api as decisions_api
+from congress.domain.decisions import controllers as decisions_pages
 from congress.domain.decisions.enums import HeadcountCategory, MotionStatus
 from congress.domain.decisions.schemas import (
     ElectionCreate,
@@ -470,5 +471,6 @@ AREA_ROUTES: list[list[Any]] = [
     checkin_api.ROUTES,
     checkin_pages.ROUTES,
     decisions_api.ROUTES,
+    decisions_pages.ROUTES,
     registration_pages.ROUTES,
 ]
