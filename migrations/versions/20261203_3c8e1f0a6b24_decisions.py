@@ -1,6 +1,7 @@
 """decisions
 
-Motions, votes (with their figures), elections and candidates, roll calls, headcounts.
+Motions, votes (with their figures), elections and candidates, roll calls, headcounts; and
+where an imported record came from (source name, address, date, views there).
 
 Revision ID: 3c8e1f0a6b24
 Revises: 7a1c0e5b9d2f
@@ -603,8 +604,24 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_vote_roll_call_id"), ["roll_call_id"], unique=False)
 
+    with op.batch_alter_table("record", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("source_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("source_url", sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column("source_published_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("source_view_count", sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            op.f("ck_record_source_views_positive"),
+            "source_view_count IS NULL OR source_view_count >= 0",
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("record", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_record_source_views_positive"), type_="check")
+        batch_op.drop_column("source_view_count")
+        batch_op.drop_column("source_published_on")
+        batch_op.drop_column("source_url")
+        batch_op.drop_column("source_name")
     with op.batch_alter_table("vote", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vote_roll_call_id"))
         batch_op.drop_index(batch_op.f("ix_vote_recorded_by_id"))
