@@ -407,4 +407,4 @@ def test_demo_export_and_import_lose_nothing(new_cli: Callable[[str], Cli], tmp_
     assert_one_line_error(refused("import", str(as_json)), "ZIP", "nothing was imported")
     assert refused.count(Event) == 0
     # An event that is there already.
-    assert_one_line_error(from_zip("import", str(as_zip)), "exists already")
+    assert_one_line_error(from_zip("import", str(as_zip)), "already holds", DEMO_SLUG, "--copy")

@@ -210,12 +210,37 @@ async def test_import_is_one_transaction(db: AsyncSession, other_db: AsyncSessio
         assert count == 0, table
 
 
-async def test_import_refuses_an_existing_slug(db: AsyncSession) -> None:
+async def test_import_refuses_known_identifiers_and_an_existing_slug(db: AsyncSession) -> None:
     event = await build_event(db, sessions=1, speeches_per_session=1)
     data = await export_event(db, event)
+    # The same event again: its identifiers are here already; the answer names the event.
     with pytest.raises(Conflict) as caught:
-        await import_event(db, data)
+        await import_event(db, json.loads(json.dumps(data)))
+    assert caught.value.errors[0].field == "event[0].uid"
+    assert f"({event.slug})" in caught.value.detail and "--copy" in caught.value.detail
+    # A session of it inside another event's file is refused just as well.
+    other = json.loads(json.dumps(data))
+    other["tables"]["event"][0].update(uid=str(uuid.uuid4()), slug="elsewhere")
+    with pytest.raises(Conflict) as caught:
+        await import_event(db, other)
+    assert caught.value.errors[0].field == "session[0].uid"
+    assert f"({event.slug})" in caught.value.detail
+    # New identifiers everywhere, but the slug taken.
+    renamed = json.loads(json.dumps(data))
+    for name, rows in renamed["tables"].items():
+        if name in OWNED or name == "event":
+            for row in rows:
+                if "uid" in row:
+                    row["uid"] = str(uuid.uuid4())
+    with pytest.raises(Conflict) as caught:
+        await import_event(db, renamed)
     assert caught.value.errors[0].field == "event[0].slug"
+    # Not a UUID: refused like any bad field.
+    broken = json.loads(json.dumps(data))
+    broken["tables"]["session"][0]["uid"] = "session-1"
+    with pytest.raises(Invalid) as refused:
+        await import_event(db, broken)
+    assert refused.value.errors[0].field == "session[0].uid"
 
 
 async def test_public_export_leaves_out_private_data(
@@ -319,6 +344,13 @@ async def test_archive_over_http(
             archive.writestr(f"media/{key}", body)
     response = await client.post(
         "/api/v1/events/import-archive",
+        content=buffer.getvalue(),
+        headers={**admin, "content-type": "application/zip"},
+    )
+    assert response.status_code == 409, response.text
+    assert f"({event.slug})" in response.json()["detail"]
+    response = await client.post(
+        "/api/v1/events/import-archive?copy=true",
         content=buffer.getvalue(),
         headers={**admin, "content-type": "application/zip"},
     )

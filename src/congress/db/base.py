@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from advanced_alchemy.base import (
@@ -12,7 +13,7 @@ from advanced_alchemy.base import (
 )
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,6 +48,17 @@ def fk(
     return mapped_column(ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def uid_column() -> Any:
+    """A stable identifier (a UUIDv4 as text), made once when the row is created and carried by
+    exports and imports: the guids and UIDs of the open formats are built on it, never on the
+    id, a language or a title."""
+    return mapped_column(String(36), default=new_uid, unique=True, index=True)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -61,5 +73,7 @@ __all__ = [
     "fk",
     "mapped_column",
     "metadata",
+    "new_uid",
+    "uid_column",
     "utc_now",
 ]

@@ -15,6 +15,7 @@ from congress.db.base import (
     TranslatableMap,
     fk,
     metadata,
+    uid_column,
 )
 from congress.db.enum import enum_column
 from congress.domain.events.enums import EventStatus
@@ -29,6 +30,7 @@ event_organizer = Table(
 
 
 class Venue(Base):
+    uid: Mapped[str] = uid_column()
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
     address: Mapped[TranslatableMap | None] = mapped_column(Translatable)
     city: Mapped[str | None] = mapped_column(String(200))
@@ -45,6 +47,7 @@ class Venue(Base):
 
 
 class Room(Base):
+    uid: Mapped[str] = uid_column()
     venue_id: Mapped[int] = fk("venue.id")
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
     capacity: Mapped[int | None]
@@ -57,6 +60,7 @@ class Room(Base):
 
 
 class Event(Base):
+    uid: Mapped[str] = uid_column()
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     # Short conference code used by frab schedules (four characters or more).
     acronym: Mapped[str | None] = mapped_column(String(40))

@@ -7,12 +7,13 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.db.base import Base, Translatable, TranslatableMap, fk
+from congress.db.base import Base, Translatable, TranslatableMap, fk, uid_column
 from congress.db.enum import enum_column
 from congress.domain.people.enums import OrganizationKind
 
 
 class Organization(Base):
+    uid: Mapped[str] = uid_column()
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
     short_name: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[OrganizationKind] = enum_column(OrganizationKind, default=OrganizationKind.OTHER)
@@ -31,6 +32,7 @@ class Organization(Base):
 
 
 class Person(Base):
+    uid: Mapped[str] = uid_column()
     given_name: Mapped[TranslatableMap] = mapped_column(Translatable, default=dict)
     family_name: Mapped[TranslatableMap] = mapped_column(Translatable)
     # East Asian and Hungarian names are written family name first.

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.db.base import Base, DateTimeUTC, JsonB, Translatable, TranslatableMap, fk
+from congress.db.base import Base, DateTimeUTC, JsonB, Translatable, TranslatableMap, fk, uid_column
 from congress.db.enum import enum_column
 from congress.domain.events.models import Event, Room
 from congress.domain.people.models import Organization, Person, Position
@@ -28,6 +28,7 @@ def _times_ordered(prefix: str) -> CheckConstraint:
 
 
 class Session(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     title: Mapped[TranslatableMap] = mapped_column(Translatable)
     description: Mapped[TranslatableMap | None] = mapped_column(Translatable)
@@ -95,6 +96,7 @@ class AgendaItem(Base):
 
 
 class Speech(Base):
+    uid: Mapped[str] = uid_column()
     agenda_item_id: Mapped[int] = fk("agenda_item.id")
     kind: Mapped[SpeechKind] = enum_column(SpeechKind, default=SpeechKind.ADDRESS)
     title: Mapped[TranslatableMap | None] = mapped_column(Translatable)
@@ -137,6 +139,7 @@ class SpeechSpeaker(Base):
 
 
 class Award(Base):
+    uid: Mapped[str] = uid_column()
     agenda_item_id: Mapped[int] = fk("agenda_item.id")
     kind: Mapped[AwardKind] = enum_column(AwardKind, default=AwardKind.BADGE)
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
@@ -152,6 +155,7 @@ class Award(Base):
 
 
 class Gift(Base):
+    uid: Mapped[str] = uid_column()
     agenda_item_id: Mapped[int] = fk("agenda_item.id")
     giver_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")
     recipient_id: Mapped[int] = fk("person.id", ondelete="RESTRICT")

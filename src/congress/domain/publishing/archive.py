@@ -15,6 +15,14 @@ caller's transaction: a refusal or a failure leaves the database unchanged.
 The public variant (for anonymous visitors) leaves out registration, attendance, comments, staff
 users, unpublished records and people's private contacts.
 
+Every exported thing (the event, its sessions, speeches, awards, gifts, delegations, records;
+the venue, rooms, organizations and people) carries its ``uid``, the stable identifier that the
+open formats' guids and UIDs are built on: an import keeps them, so a calendar or a schedule
+client that knew the event before knows it after a move. Shared rows whose uid this database
+holds already are the same rows (the same person), and are reused; an event whose own
+identifiers are here already is refused (409, naming that event) unless imported as a copy,
+which gives the copy's rows new identifiers (and, if its slug is taken, a free one).
+
 The archive (``export.zip``) holds the same JSON as ``event.json`` and every file of the event's
 media items under ``media/`` (the original and its thumbnail, by storage key), so that an event
 moved to another installation keeps its photos. An import decodes each original and stores it
@@ -29,6 +37,7 @@ import functools
 import io
 import json
 import re
+import uuid
 import zipfile
 import zlib
 from collections import defaultdict
@@ -55,7 +64,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from congress import __version__
-from congress.db.base import metadata, utc_now
+from congress.db.base import metadata, new_uid, utc_now
 from congress.db.conflicts import integrity_conflict
 from congress.domain.accounts.enums import AuditAction
 from congress.domain.accounts.models import AuditEntry, User
@@ -132,8 +141,17 @@ SHARED = (
 NOT_EXPORTED = frozenset(
     {"api_token", "staff_session", "audit_entry", "alembic_version", "record_view", "view_salt"}
 )
-# Natural keys: an import reuses an existing row with the same key instead of duplicating it.
-NATURAL_KEYS = {"category": "slug", "tag": "slug", "user_account": "email", "person": "email"}
+# Natural keys: an import reuses an existing row with the same key instead of duplicating it
+# (the first key that matches wins).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "category": ("slug",),
+    "tag": ("slug",),
+    "user_account": ("email",),
+    "person": ("uid", "email"),
+    "venue": ("uid",),
+    "room": ("uid",),
+    "organization": ("uid",),
+}
 USER_COLUMNS = ("id", "email", "name", "role", "locale", "created_at", "updated_at")
 
 PRIVATE_TABLES = frozenset({"delegation", "participant", "attendance", "comment", "user_account"})
@@ -416,6 +434,11 @@ def _validate_rows(tables: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                     require_order(values, start, end)
             except Invalid as exc:
                 errors += [FieldError(f"{where}.{e.field}", e.message) for e in exc.errors]
+            if "uid" in values:
+                try:
+                    values["uid"] = str(uuid.UUID(str(values["uid"])))
+                except ValueError:
+                    errors.append(FieldError(f"{where}.uid", "not a UUID"))
             if name == "record":
                 values["body"] = {
                     lang: sanitize_html(html) for lang, html in values["body"].items()
@@ -529,6 +552,7 @@ async def import_event(
     files: dict[str, bytes] | None = None,
     storage: MediaStorage | None = None,
     user: User | None = None,
+    copy: bool = False,
 ) -> int:
     """Insert an exported event with new ids (and its photos, given the archive's ``files`` and
     the ``storage`` to keep them in); returns the new event id.
@@ -536,16 +560,27 @@ async def import_event(
     Every row is checked first, as the API checks a write; anything wrong refuses the whole
     import (Invalid naming ``table[index].field``) before a row is written. The rows keep their
     statuses and times, and are written in the caller's transaction with one audit entry; the
-    photos are stored once the rows are in, under new keys."""
+    photos are stored once the rows are in, under new keys.
+
+    An event whose identifiers (uids) this database holds already is refused (Conflict naming
+    it); with ``copy``, the event's own rows get new uids and the event a free slug."""
     from anyio import to_thread
 
     _require_complete_model()
     # Checking thousands of rows is CPU work: not on the server's event loop.
     rows = await to_thread.run_sync(_validate_rows, _envelope(data))
     _check_references(rows)
+    event_table = _table("event")
+    if copy:
+        for name, table_rows in rows.items():
+            if (name == "event" or name in OWNED) and "uid" in _table(name).c:
+                for row in table_rows:
+                    row["uid"] = new_uid()
+        rows["event"][0]["slug"] = await _free_slug(db, rows["event"][0]["slug"])
+    else:
+        await _refuse_known_identifiers(db, rows)
     slug = rows["event"][0]["slug"]
     photos = await _photos(rows.get("media_item", []), files, slug)
-    event_table = _table("event")
     if await db.scalar(select(event_table.c.id).where(event_table.c.slug == slug)) is not None:
         raise Conflict(
             f"an event with the slug {slug!r} exists already",
@@ -583,6 +618,71 @@ async def import_event(
     return event_id
 
 
+async def _free_slug(db: AsyncSession, slug: str) -> str:
+    """``slug`` if no event has it, else the first free ``slug-copy``, ``slug-copy-2``, …"""
+    event = _table("event")
+    taken = set(
+        (
+            await db.scalars(
+                select(event.c.slug).where(
+                    (event.c.slug == slug) | event.c.slug.startswith(f"{slug[:90]}-copy")
+                )
+            )
+        ).all()
+    )
+    if slug not in taken:
+        return slug
+    for number in range(1, len(taken) + 2):
+        candidate = f"{slug[:90]}-copy" + (f"-{number}" if number > 1 else "")
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _refuse_known_identifiers(
+    db: AsyncSession, rows: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Conflict, naming the event that holds them, when the event's own rows (the event, its
+    sessions, speeches, …) have identifiers that this database holds already."""
+    event = _table("event")
+    for name in ("event", *OWNED):
+        table = _table(name)
+        if "uid" not in table.c or not rows.get(name):
+            continue
+        wanted = [row["uid"] for row in rows[name]]
+        found = (
+            await db.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(wanted)))
+        ).first()
+        if found is None:
+            continue
+        index = wanted.index(found.uid)
+        owner = await db.execute(
+            select(event.c.slug, event.c.name).where(
+                event.c.id == await _event_of(db, name, found.id)
+            )
+        )
+        slug, names = owner.one()
+        title = next(iter(names.values()), slug) if isinstance(names, dict) and names else slug
+        imported = rows["event"][0]
+        raise Conflict(
+            f"this database already holds the event {imported['slug']!r} of this file: its "
+            f"{name} {found.uid} belongs to the event {title!r} ({slug}); import the file as a "
+            "copy (congress import --copy, or ?copy=true) to give the copy new identifiers",
+            [FieldError(f"{name}[{index}].uid", f"already used by the event {slug!r}")],
+        )
+
+
+async def _event_of(db: AsyncSession, name: str, row_id: int) -> int:
+    """The id of the event that the row ``row_id`` of table ``name`` belongs to."""
+    while name != "event":
+        parent, column = OWNED[name]
+        table = _table(name)
+        parent_id = await db.scalar(select(table.c[column]).where(table.c.id == row_id))
+        assert parent_id is not None  # a NOT NULL column
+        row_id, name = parent_id, parent
+    return row_id
+
+
 async def _insert(
     db: AsyncSession,
     table: Table,
@@ -590,19 +690,18 @@ async def _insert(
     new_ids: dict[str, dict[int, int]],
 ) -> None:
     """The rows of one table in one statement, their references rewritten to the new ids."""
-    key = NATURAL_KEYS.get(table.name)
     pending = table_rows
-    if key:
-        wanted = {row[key] for row in table_rows if row.get(key) is not None}
+    for key in NATURAL_KEYS.get(table.name, ()):
+        wanted = {row[key] for row in pending if row.get(key) is not None}
         existing = dict(
             (await db.execute(select(table.c[key], table.c.id).where(table.c[key].in_(wanted))))
             .tuples()
             .all()
         )
-        for row in table_rows:
+        for row in pending:
             if row.get(key) in existing:
                 new_ids[table.name][row["id"]] = existing[row[key]]
-        pending = [row for row in table_rows if row.get(key) not in existing]
+        pending = [row for row in pending if row.get(key) not in existing]
     if not pending:
         return
     if table.name == "participant":
@@ -722,10 +821,14 @@ def read_archive(content: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 async def import_archive(
-    db: AsyncSession, content: bytes, storage: MediaStorage, user: User | None = None
+    db: AsyncSession,
+    content: bytes,
+    storage: MediaStorage,
+    user: User | None = None,
+    copy: bool = False,
 ) -> int:
     """Insert an archived event with its photos (see :func:`import_event`)."""
     from anyio import to_thread
 
     data, files = await to_thread.run_sync(read_archive, content)
-    return await import_event(db, data, files=files, storage=storage, user=user)
+    return await import_event(db, data, files=files, storage=storage, user=user, copy=copy)

@@ -67,7 +67,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     print(f"exported {data['event']} ({rows} rows) to {args.output}", file=sys.stderr)
 
 
-async def _import(settings: Settings, data: Any) -> tuple[int, str]:
+async def _import(settings: Settings, data: Any, copy: bool = False) -> tuple[int, str]:
     """``data``: the export (a dict), or the bytes of an archive."""
     from sqlalchemy import select
 
@@ -79,9 +79,11 @@ async def _import(settings: Settings, data: Any) -> tuple[int, str]:
     async with database(settings) as db:
         try:
             if isinstance(data, bytes):
-                event_id = await import_archive(db, data, LocalStorage(settings.media_dir))
+                event_id = await import_archive(
+                    db, data, LocalStorage(settings.media_dir), copy=copy
+                )
             else:
-                event_id = await import_event(db, data)
+                event_id = await import_event(db, data, copy=copy)
         except ProblemError as exc:
             await db.rollback()
             raise CommandError(exc.detail) from None
@@ -101,7 +103,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CommandError(f"{path} is not JSON: {exc}") from None
     prepare_database(settings)
-    event_id, slug = run(_import, settings, data)
+    event_id, slug = run(_import, settings, data, args.copy)
     print(f"imported {slug} as event {event_id}")
 
 
@@ -117,4 +119,9 @@ def add_commands(commands: Any) -> None:
     export.set_defaults(handler=cmd_export)
     load = commands.add_parser("import", help="add an event exported with `congress export`")
     load.add_argument("file", help="the JSON file or ZIP archive")
+    load.add_argument(
+        "--copy",
+        action="store_true",
+        help="import as a copy: new identifiers (and a free slug) for an event this database holds",
+    )
     load.set_defaults(handler=cmd_import)

@@ -16,7 +16,6 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import icalendar
 from lxml import etree
@@ -29,15 +28,28 @@ from congress.domain.people.services import person_name
 from congress.domain.programme.models import Session, Speech
 from congress.domain.publishing.models import Record
 from congress.domain.publishing.services import ascii_slug
+from congress.messages import gettext_in
 from congress.translation import resolve
 
 GENERATOR = "congress"
-# Every guid we publish is a UUIDv5 in this namespace, so it is the same on every export.
+# The guids and UIDs of sessions, people, rooms, … are the rows' stored ``uid``s (see
+# congress.db.base.uid_column). A thing without a row of its own gets a UUIDv5 in this namespace
+# built on a stored uid.
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://congress.invalid/guid")
 
 
 def guid(*parts: object) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def room_guid(event: Event, session: Session) -> str:
+    """The session's room's uid; the venue's when it has no room (the frab room is then the
+    venue); without a venue, one derived from the event's uid."""
+    if session.room is not None:
+        return session.room.uid
+    if event.venue is not None:
+        return event.venue.uid
+    return guid(event.uid, "room")
 
 
 def acronym_of(event: Event) -> str:
@@ -94,6 +106,78 @@ def speakers_of(session: Session) -> list[Person]:
     return list(seen.values())
 
 
+# ---- the agenda as text (frab description, iCalendar DESCRIPTION) ---------------------------
+
+
+def capacity_of(event: Event, speaker: Any, site: PublicSite) -> str:
+    """The capacity a speaker spoke in, as the public pages word it ("First Secretary, Embassy
+    of …; on behalf of …; free wording")."""
+    parts = []
+    position = getattr(speaker, "position", None)
+    organization = (
+        site.text(event, position.organization.name)
+        if position is not None and position.organization is not None
+        else ""
+    )
+    if position is not None:
+        title = site.text(event, position.title)
+        parts.append(
+            f"{title}, {organization}" if organization and organization not in title else title
+        )
+    on_behalf_of = getattr(speaker, "on_behalf_of", None)
+    if on_behalf_of is not None and site.text(event, on_behalf_of.name) != organization:
+        parts.append(
+            gettext_in(site.lang, "on behalf of %(org)s", org=site.text(event, on_behalf_of.name))
+        )
+    if speaker.capacity:
+        parts.append(site.text(event, speaker.capacity))
+    return "; ".join(part for part in parts if part)
+
+
+def agenda_text(event: Event, session: Session, site: PublicSite) -> str:
+    """What happened in the session, in order and in the site's language, as plain text: each
+    speech with its speakers and their capacity, each award with its recipient, presenter and
+    citation, each gift with giver, recipient and who received it on the recipient's behalf,
+    and the procedural items; one numbered paragraph per item."""
+    items: list[str] = []
+    for item in session.agenda:
+        lines: list[str] = []
+        if item.speech is not None:
+            speech = item.speech
+            lines.append(site.text(event, speech.title) or gettext_in(site.lang, "Speech"))
+            for speaker in speech.speakers:
+                name = site.name(event, speaker.person)
+                capacity = capacity_of(event, speaker, site)
+                lines.append(f"{name} — {capacity}" if capacity else name)
+        elif (award := item.award) is not None:
+            line = f"{site.text(event, award.name)}: {site.name(event, award.recipient)}"
+            if award.presenter is not None:
+                presenter = site.name(event, award.presenter)
+                line += " — " + gettext_in(site.lang, "presented by %(name)s", name=presenter)
+            lines.append(line)
+            lines += _paragraphs(site.text(event, award.citation))
+        elif (gift := item.gift) is not None:
+            line = gettext_in(
+                site.lang,
+                "%(giver)s presented a gift to %(recipient)s",
+                giver=site.name(event, gift.giver),
+                recipient=site.name(event, gift.recipient),
+            )
+            if gift.received_by is not None:
+                proxy = site.name(event, gift.received_by)
+                line += " — " + gettext_in(
+                    site.lang, "received on his or her behalf by %(name)s", name=proxy
+                )
+            lines.append(line)
+            lines += _paragraphs(site.text(event, gift.description))
+        elif title := site.text(event, item.title):
+            lines.append(title)
+        lines = [line for line in lines if line]
+        if lines:
+            items.append(f"{len(items) + 1}. " + "\n   ".join(lines))
+    return "\n".join(items)
+
+
 # ---- frab / c3voc schedule -------------------------------------------------------------------
 
 
@@ -108,7 +192,9 @@ class Slot:
     end: dt.datetime
     title: str
     abstract: str
+    description: str
     room: str
+    room_guid: str
     track: str
     language: str
     url: str
@@ -142,18 +228,20 @@ def _schedule(event: Event, sessions: Sequence[Session], site: PublicSite) -> li
         slots.append(
             Slot(
                 session=session,
-                guid=guid(event.slug, "session", session.id),
+                guid=session.uid,
                 slug=f"{acronym}-{session.id}-{words}",
                 start=local(session.planned_start, zone),
                 end=local(session.planned_end, zone),
                 title=title,
                 abstract=site.text(event, session.description),
+                description=agenda_text(event, session, site),
                 room=room,
+                room_guid=room_guid(event, session),
                 track=session.kind.value.replace("_", " "),
                 language=speeches[0].language if speeches else event.primary_language,
                 url=site.session_url(event, session),
                 persons=[
-                    (person, site.name(event, person), guid("person", person.id))
+                    (person, site.name(event, person), person.uid)
                     for person in speakers_of(session)
                 ],
             )
@@ -220,7 +308,7 @@ def schedule_xml(event: Event, sessions: Sequence[Session], site: PublicSite) ->
             end=iso(day.end),
         )
         for room, slots in day.rooms.items():
-            room_element = etree.SubElement(day_element, "room", name=room, guid=guid("room", room))
+            room_element = etree.SubElement(day_element, "room", name=room, guid=slots[0].room_guid)
             for slot in slots:
                 _xml_event(room_element, slot)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -240,8 +328,8 @@ def _xml_event(parent: etree._Element, slot: Slot) -> None:
         ("track", slot.track),
         ("type", slot.session.kind.value),
         ("language", slot.language),
-        ("abstract", slot.abstract),
-        ("description", ""),
+        ("abstract", slot.abstract or slot.description),
+        ("description", slot.description),
     ):
         etree.SubElement(element, tag).text = value
     persons = etree.SubElement(element, "persons")
@@ -261,7 +349,7 @@ def schedule_json(event: Event, sessions: Sequence[Session], site: PublicSite) -
     for day in days:
         json_rooms: dict[str, list[dict[str, Any]]] = {}
         for room, slots in day.rooms.items():
-            rooms.setdefault(room, guid("room", room))
+            rooms.setdefault(room, slots[0].room_guid)
             tracks.update(slot.track for slot in slots)
             json_rooms[room] = [_json_event(slot) for slot in slots]
         json_days.append(
@@ -313,8 +401,8 @@ def _json_event(slot: Slot) -> dict[str, Any]:
         "track": slot.track,
         "type": slot.session.kind.value,
         "language": slot.language,
-        "abstract": slot.abstract or None,
-        "description": None,
+        "abstract": slot.abstract or slot.description or None,
+        "description": slot.description or None,
         "persons": [{"name": name, "guid": person_guid} for _, name, person_guid in slot.persons],
         "links": [],
         "attachments": [],
@@ -336,7 +424,6 @@ def icalendar_of(event: Event, sessions: Sequence[Session], site: PublicSite) ->
     line folding (a Python loop over every character) cost about 0.3 ms per event, a third of
     a second for a 300-talk congress, ten times what the rest of this export costs.
     """
-    host = urlsplit(site.base_url).hostname or GENERATOR
     zone = zoneinfo.ZoneInfo(event.timezone)
     zone_id = None if event.timezone in UTC_ZONES else event.timezone
     calendar = icalendar.Calendar()
@@ -357,16 +444,18 @@ def icalendar_of(event: Event, sessions: Sequence[Session], site: PublicSite) ->
     lines: list[str] = []
     for session in sessions:
         lines.append("BEGIN:VEVENT")
-        lines.append(f"UID:{guid(event.slug, 'session', session.id)}@{host}")
+        # The session's stored uid: the same after a move to another site or database.
+        lines.append(f"UID:{session.uid}")
         # Without METHOD, DTSTAMP is the time the information last changed (RFC 5545 3.8.7.2).
         lines.append(f"DTSTAMP:{session.updated_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}")
         lines.append(_ical_time("DTSTART", session.planned_start, zone, zone_id))
         lines.append(_ical_time("DTEND", session.planned_end, zone, zone_id))
         lines.append(f"SUMMARY:{_ical_text(site.text(event, session.title))}")
-        description = site.text(event, session.description)
-        names = ", ".join(site.name(event, person) for person in speakers_of(session))
-        if names:
-            description = f"{description}\n\n{names}".strip()
+        description = "\n\n".join(
+            part
+            for part in (site.text(event, session.description), agenda_text(event, session, site))
+            if part
+        )
         if description:
             lines.append(f"DESCRIPTION:{_ical_text(description)}")
         room = site.text(event, session.room.name) if session.room else None
@@ -601,6 +690,7 @@ def atom_feed(
 # ---- Akoma Ntoso 3.0 debate ------------------------------------------------------------------
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # ISO 639-2/T codes, as Akoma Ntoso wants them in FRBRlanguage and IRIs.
 ISO639_2 = {
     "en": "eng",
@@ -671,33 +761,32 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
             references,
             "TLCOrganization",
             eId="organizer",
-            href=f"/ontology/organization/{organizer.id}",
+            href=f"/ontology/organization/{organizer.uid}",
             showAs=site.text(event, organizer.name),
         )
+    # Everybody the proceedings name, in order of first appearance: the presidium, speakers,
+    # award recipients and presenters, givers, recipients and proxies of gifts.
     people: dict[int, Person] = {}
+    roles: dict[str, str] = {}
     for session in sessions:
         for seat in session.presidium:
             people.setdefault(seat.person_id, seat.person)
-        for speech in _speeches(session):
-            for speaker in speech.speakers:
-                people.setdefault(speaker.person_id, speaker.person)
-    for person_id, person in sorted(people.items()):
+            roles.setdefault(seat.role.value, seat.role.value.replace("_", " "))
+        for item in session.agenda:
+            for person, role in _akn_people(item):
+                people.setdefault(person.id, person)
+                if role:
+                    roles.setdefault(role, role)
+    for person in people.values():
         add(
             references,
             "TLCPerson",
-            eId=f"person_{person_id}",
-            href=f"/ontology/person/{person_id}",
+            eId=_akn_person(person),
+            href=f"/ontology/person/{person.uid}",
             showAs=site.name(event, person),
         )
-    if any(session.presidium for session in sessions):
-        for role in sorted({seat.role.value for session in sessions for seat in session.presidium}):
-            add(
-                references,
-                "TLCRole",
-                eId=f"role_{role}",
-                href=f"/ontology/role/{role}",
-                showAs=role.replace("_", " "),
-            )
+    for role, label in roles.items():
+        add(references, "TLCRole", eId=f"role_{role}", href=f"/ontology/role/{role}", showAs=label)
 
     preface = add(debate, "preface")
     add(preface, "p", site.text(event, event.name), **{"class": "title"})
@@ -705,7 +794,7 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
     body = add(debate, "debateBody")
     zone = zoneinfo.ZoneInfo(event.timezone)
     for session in sessions:
-        section = add(body, "debateSection", eId=f"session_{session.id}", name=session.kind.value)
+        section = add(body, "debateSection", eId=f"session_{session.uid}", name=session.kind.value)
         add(section, "heading", site.text(event, session.title))
         start = local(session.actual_start or session.planned_start, zone)
         add(section, "p").append(_akn_time(start))
@@ -714,27 +803,117 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
             for index, seat in enumerate(session.presidium):
                 if index:
                     presidium[-1].tail = "; "
-                person = etree.SubElement(
-                    presidium,
-                    f"{{{AKN}}}person",
-                    refersTo=f"#person_{seat.person_id}",
-                    **{"as": f"#role_{seat.role.value}"},
-                )
-                person.text = site.name(event, seat.person)
+                _akn_person_element(presidium, event, seat.person, seat.role.value, site)
         for item in session.agenda:
             if item.speech is not None:
                 _akn_speech(section, event, item.speech, site, add)
             elif item.award is not None:
-                award = item.award
-                text = f"{site.text(event, award.name)}: {site.name(event, award.recipient)}"
-                add(add(section, "other", eId=f"award_{award.id}"), "p", text)
+                _akn_award(section, event, item.award, site, add)
             elif item.gift is not None:
-                gift = item.gift
-                text = f"{site.name(event, gift.giver)} → {site.name(event, gift.recipient)}: {site.text(event, gift.description)}"
-                add(add(section, "other", eId=f"gift_{gift.id}"), "p", text)
+                _akn_gift(section, event, item.gift, site, add)
     if not sessions:
         add(add(body, "debateSection", eId="empty", name="empty"), "p", "")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# The parts people play in awards and gifts (TLCRole eIds "role_…", the ``as`` of a person).
+AWARDEE, PRESENTER, GIVER, RECIPIENT, PROXY = "awardee", "presenter", "giver", "recipient", "proxy"
+
+
+def _akn_people(item: Any) -> list[tuple[Person, str | None]]:
+    """The people an agenda item names, with the part they play (None: a speaker)."""
+    found: list[tuple[Person, str | None]] = []
+    if item.speech is not None:
+        found += [(speaker.person, None) for speaker in item.speech.speakers]
+    if item.award is not None:
+        found.append((item.award.recipient, AWARDEE))
+        if item.award.presenter is not None:
+            found.append((item.award.presenter, PRESENTER))
+    if item.gift is not None:
+        found += [(item.gift.giver, GIVER), (item.gift.recipient, RECIPIENT)]
+        if item.gift.received_by is not None:
+            found.append((item.gift.received_by, PROXY))
+    return found
+
+
+def _akn_person(person: Person) -> str:
+    """The eId of a person's TLCPerson (built on the person's stable uid)."""
+    return f"person_{person.uid}"
+
+
+def _akn_person_element(
+    parent: etree._Element, event: Event, person: Person, role: str, site: PublicSite
+) -> etree._Element:
+    element = etree.SubElement(
+        parent,
+        f"{{{AKN}}}person",
+        refersTo=f"#{_akn_person(person)}",
+        **{"as": f"#role_{role}"},
+    )
+    element.text = site.name(event, person)
+    return element
+
+
+def _akn_sentence(
+    parent: etree._Element,
+    event: Event,
+    site: PublicSite,
+    message: str,
+    people: dict[str, tuple[Person, str]],
+) -> None:
+    """A translated sentence (``message`` with %(key)s for each of ``people``) appended to
+    ``parent``, each name a ``person`` element pointing at its TLCPerson in its part."""
+    marks = {key: f"\x00{key}\x00" for key in people}
+    text = gettext_in(site.lang, message, **marks)
+    for index, piece in enumerate(text.split("\x00")):
+        if index % 2 and piece in people:
+            person, role = people[piece]
+            _akn_person_element(parent, event, person, role, site)
+        elif len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + piece
+        else:
+            parent.text = (parent.text or "") + piece
+
+
+def _akn_award(
+    section: etree._Element, event: Event, award: Any, site: PublicSite, add: Any
+) -> None:
+    element = add(section, "other", eId=f"award_{award.uid}", **{"class": "award"})
+    line = add(element, "p", **{"class": "recipient"})
+    add(line, "span", site.text(event, award.name), **{"class": "award-name"}).tail = ": "
+    _akn_person_element(line, event, award.recipient, AWARDEE, site)
+    if award.presenter is not None:
+        line[-1].tail = " — "
+        _akn_sentence(
+            line, event, site, "presented by %(name)s", {"name": (award.presenter, PRESENTER)}
+        )
+    if citation := site.text(event, award.citation):
+        for paragraph in _paragraphs(citation):
+            add(element, "p", paragraph, **{"class": "citation"})
+
+
+def _akn_gift(section: etree._Element, event: Event, gift: Any, site: PublicSite, add: Any) -> None:
+    element = add(section, "other", eId=f"gift_{gift.uid}", **{"class": "gift"})
+    line = add(element, "p", **{"class": "presentation"})
+    _akn_sentence(
+        line,
+        event,
+        site,
+        "%(giver)s presented a gift to %(recipient)s",
+        {"giver": (gift.giver, GIVER), "recipient": (gift.recipient, RECIPIENT)},
+    )
+    if gift.received_by is not None:
+        proxy = add(element, "p", **{"class": "proxy"})
+        _akn_sentence(
+            proxy,
+            event,
+            site,
+            "received on his or her behalf by %(name)s",
+            {"name": (gift.received_by, PROXY)},
+        )
+    if description := site.text(event, gift.description):
+        for paragraph in _paragraphs(description):
+            add(element, "p", paragraph, **{"class": "description"})
 
 
 def _akn_time(moment: dt.datetime) -> etree._Element:
@@ -750,11 +929,15 @@ def _akn_speech(
     if not speech.speakers:
         return
     first = speech.speakers[0]
-    attrs = {"by": f"#person_{first.person_id}", "eId": f"speech_{speech.id}"}
+    attrs = {"by": f"#{_akn_person(first.person)}", "eId": f"speech_{speech.uid}"}
+    transcript = resolve(speech.transcript, site.lang, [speech.language, *event.languages])
+    # The text in another language than the document's (not translated yet) says which.
+    language = transcript.language or speech.language
+    if language != site.lang:
+        attrs[XML_LANG] = language
     element = add(section, "speech", **attrs)
     add(
         element, "from", " & ".join(site.name(event, speaker.person) for speaker in speech.speakers)
     )
-    transcript = resolve(speech.transcript, site.lang, [speech.language, *event.languages]).text
-    for paragraph in _paragraphs(transcript):
+    for paragraph in _paragraphs(transcript.text):
         add(element, "p", paragraph)

@@ -7,7 +7,15 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.db.base import Base, DateTimeUTC, Translatable, TranslatableMap, fk, metadata
+from congress.db.base import (
+    Base,
+    DateTimeUTC,
+    Translatable,
+    TranslatableMap,
+    fk,
+    metadata,
+    uid_column,
+)
 from congress.db.enum import enum_column
 from congress.domain.accounts.models import User
 from congress.domain.events.models import Event
@@ -65,6 +73,7 @@ class Tag(Base):
 
 
 class Record(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     session_id: Mapped[int | None] = fk("session.id", ondelete="SET NULL", nullable=True)
     slug: Mapped[str] = mapped_column(String(150))

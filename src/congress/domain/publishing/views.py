@@ -254,9 +254,11 @@ class Rendition:
 
 # name -> (exporter, whether it needs the full programme)
 EXPORTS: dict[str, tuple[Callable[[Event, list[Any], PublicSite], Any], bool]] = {
-    "schedule.xml": (exporters.schedule_xml, False),
-    "schedule.json": (exporters.schedule_json, False),
-    "calendar.ics": (exporters.icalendar_of, False),
+    # The schedules and the calendar carry each session's whole agenda (awards, gifts, the
+    # speakers' capacities): they read the full programme.
+    "schedule.xml": (exporters.schedule_xml, True),
+    "schedule.json": (exporters.schedule_json, True),
+    "calendar.ics": (exporters.icalendar_of, True),
     "proceedings.akn.xml": (exporters.akoma_ntoso, True),
 }
 

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.db.base import Base, DateTimeUTC, Translatable, TranslatableMap, fk
+from congress.db.base import Base, DateTimeUTC, Translatable, TranslatableMap, fk, uid_column
 from congress.db.enum import enum_column
 from congress.domain.events.models import Event
 from congress.domain.people.models import Organization, Person, Position
@@ -20,6 +20,7 @@ def new_qr_token() -> str:
 
 
 class Delegation(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     name: Mapped[TranslatableMap] = mapped_column(Translatable)
     organization_id: Mapped[int | None] = fk("organization.id", ondelete="SET NULL", nullable=True)

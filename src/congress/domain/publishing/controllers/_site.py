@@ -9,7 +9,7 @@ from typing import Any
 from anyio import to_thread
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,7 +106,7 @@ async def event_calendar(
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of every session of the event."""
     event, body = await cached(db_session, request, slug, "calendar.ics")
-    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
+    return _download(body, "text/calendar", f"{event.slug}.ics")
 
 
 @get(
@@ -122,12 +122,12 @@ async def session_calendar(
 ) -> Response[Any]:
     """iCalendar (RFC 5545) of one session."""
     event = await public_event(db_session, current_user(request), slug)
-    sessions = await load_programme(db_session, event, session_id=session_id)
+    sessions = await load_programme(db_session, event, session_id=session_id, full=True)
     if not sessions:
         raise NotFound(f"no session {session_id} in this event")
     site = site_for(request, event)
     body = exporters.icalendar_of(event, sessions, site)
-    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}-{session_id}.ics")
+    return _download(body, "text/calendar", f"{event.slug}-{session_id}.ics")
 
 
 @get("/events/{slug:str}/proceedings.akn.xml", guards=[public], tags=["open formats"])
@@ -188,14 +188,19 @@ async def _event_data(
     tags=["events"],
     status_code=201,
     summary="Import an event exported from /events/{slug}/export.json",
+    description=(
+        "409 when this database holds the event's identifiers already (it was imported or "
+        "created here): `?copy=true` imports a copy with new identifiers and a free slug."
+    ),
     security=[{"BearerToken": []}],
 )
 async def event_import(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     data: JSONBody[dict[str, Any]],
+    copy: FromQuery[bool] = False,
 ) -> dict[str, Any]:
-    event_id = await import_event(db_session, data, user=current_user(request))
+    event_id = await import_event(db_session, data, user=current_user(request), copy=copy)
     slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
     return {"id": event_id, "slug": slug}
 
@@ -206,16 +211,21 @@ async def event_import(
     tags=["events"],
     status_code=201,
     summary="Import an event with its photos from /events/{slug}/export.zip",
-    description="The request body is the ZIP archive (Content-Type: application/zip).",
+    description=(
+        "The request body is the ZIP archive (Content-Type: application/zip). 409 when this "
+        "database holds the event's identifiers already: `?copy=true` imports a copy."
+    ),
     security=[{"BearerToken": []}],
     request_max_body_size=MAX_ARCHIVE_BYTES,
 )
 async def event_import_archive(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    copy: FromQuery[bool] = False,
 ) -> dict[str, Any]:
     content = await request.body()
     event_id = await import_archive(
-        db_session, content, media_storage(request), current_user(request)
+        db_session, content, media_storage(request), current_user(request), copy=copy
     )
     slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
     return {"id": event_id, "slug": slug}
