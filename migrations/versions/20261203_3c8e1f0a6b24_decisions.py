@@ -4,7 +4,7 @@ Motions, votes (with their figures), elections and candidates, roll calls, headc
 where an imported record came from (source name, address, date, views there).
 
 Revision ID: 3c8e1f0a6b24
-Revises: 7a1c0e5b9d2f
+Revises: b3e9f1a2c4d6
 Create Date: 2026-12-03 12:36:25.228210
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision: str = "3c8e1f0a6b24"
-down_revision: str | None = "7a1c0e5b9d2f"
+down_revision: str | None = "b3e9f1a2c4d6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

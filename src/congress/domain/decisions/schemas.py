@@ -240,3 +240,16 @@ class HeadcountRead(ReadSchema):
     country: str | None
     organization_id: int | None
     note: dict[str, str] | None
+
+
+# ---- rows of an event archive (publishing/archive.py): the JSON columns' shapes -------------
+
+
+class RollCallRow(Schema):
+    by_delegation: list[DelegationPresenceRead] = Field(max_length=MAX_DELEGATIONS)
+
+
+class VoteRow(Schema):
+    breakdown: list[DelegationVoteRead] | None = Field(default=None, max_length=MAX_DELEGATIONS)
+    tally: dict[str, Count] | None = Field(default=None, max_length=1000)
+    elected: list[Id] | None = Field(default=None, max_length=1000)
