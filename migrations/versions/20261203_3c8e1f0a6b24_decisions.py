@@ -92,6 +92,7 @@ def upgrade() -> None:
 
     op.create_table(
         "roll_call",
+        sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column(
             "id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -151,6 +152,7 @@ def upgrade() -> None:
 
     op.create_table(
         "election",
+        sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column(
             "id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -242,6 +244,7 @@ def upgrade() -> None:
 
     op.create_table(
         "motion",
+        sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column(
             "id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -447,6 +450,7 @@ def upgrade() -> None:
 
     op.create_table(
         "vote",
+        sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column(
             "id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -603,6 +607,11 @@ def upgrade() -> None:
             batch_op.f("ix_vote_recorded_by_id"), ["recorded_by_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_vote_roll_call_id"), ["roll_call_id"], unique=False)
+
+    op.create_index("ix_motion_uid", "motion", ["uid"], unique=True)
+    op.create_index("ix_election_uid", "election", ["uid"], unique=True)
+    op.create_index("ix_roll_call_uid", "roll_call", ["uid"], unique=True)
+    op.create_index("ix_vote_uid", "vote", ["uid"], unique=True)
 
     with op.batch_alter_table("record", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_name", sa.String(length=200), nullable=True))

@@ -13,7 +13,16 @@ from typing import Any
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.db.base import Base, DateTimeUTC, JsonB, Translatable, TranslatableMap, fk, utc_now
+from congress.db.base import (
+    Base,
+    DateTimeUTC,
+    JsonB,
+    Translatable,
+    TranslatableMap,
+    fk,
+    uid_column,
+    utc_now,
+)
 from congress.db.enum import enum_column
 from congress.domain.decisions.enums import (
     ElectionStatus,
@@ -30,6 +39,7 @@ from congress.domain.programme.models import AgendaItem, Session
 
 
 class Motion(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     session_id: Mapped[int | None] = fk("session.id", ondelete="SET NULL", nullable=True)
     agenda_item_id: Mapped[int | None] = fk("agenda_item.id", ondelete="SET NULL", nullable=True)
@@ -55,6 +65,7 @@ class Motion(Base):
 
 
 class Election(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     session_id: Mapped[int | None] = fk("session.id", ondelete="SET NULL", nullable=True)
     agenda_item_id: Mapped[int | None] = fk("agenda_item.id", ondelete="SET NULL", nullable=True)
@@ -96,6 +107,7 @@ class Candidate(Base):
 
 
 class RollCall(Base):
+    uid: Mapped[str] = uid_column()
     session_id: Mapped[int] = fk("session.id")
     taken_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utc_now)
     # Accredited voting delegates of the event, those present, and the quorum required.
@@ -117,6 +129,7 @@ class RollCall(Base):
 
 
 class Vote(Base):
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = fk("event.id")
     motion_id: Mapped[int | None] = fk("motion.id", nullable=True)
     election_id: Mapped[int | None] = fk("election.id", nullable=True)
