@@ -59,10 +59,11 @@ async def test_vote_recorded_concurrently_counts_once(
     start.set()
     outcomes = await asyncio.gather(*tasks)
     assert sorted(outcomes) == ["conflict"] * (SCREENS - 1) + ["recorded"]
-    assert await db.scalar(select(func.count()).select_from(Vote)) == 1
-    assert (
-        await db.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "vote")
-        )
-        == 1
+    votes = (await db.execute(select(Vote.id).where(Vote.motion_id == motion.id))).scalars().all()
+    assert len(votes) == 1
+    audits = await db.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.entity == "vote", AuditEntry.entity_id == votes[0])
     )
+    assert audits == 1

@@ -89,7 +89,7 @@ async def test_demo_decisions_on_public_pages(
     assert len(elected) == election.seats == 9
     text = _text(page)
     for person, position in elected:
-        assert next(iter(person.family_name.values())) in text
+        assert person.family_name.get("en", next(iter(person.family_name.values()))) in text
         assert position.organization_id == election.body_id and position.start_date is not None
     assert "Round 2" in text and "Further round needed" in text
 
@@ -212,3 +212,27 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
     assert round_one.status_code == 303
     await db.refresh(candidates[0])
     assert candidates[0].elected and candidates[0].position_id is not None
+
+
+async def test_attendance_list_totals_count_headcounts(
+    client: AsyncTestClient, db: AsyncSession, demo: Any
+) -> None:
+    from congress.domain.accounts.enums import Role
+    from tests.conftest import make_staff
+    from tests.pdf import Pdf, squash
+
+    _, token = await make_staff(db, Role.REGISTRAR)
+    headers = {"Authorization": f"Bearer {token}"}
+    headcounts = (await db.execute(select(Headcount).order_by(Headcount.id))).scalars().all()
+    opening = headcounts[0].session_id
+    url = f"/manage/events/{demo.slug}/attendance.pdf"
+    sheet = Pdf((await client.get(url, params={"session": opening}, headers=headers)).content)
+    assert (
+        squash("Also present, not registered by name: Press 12 · Observers 6 · Guests 40 (58)")
+        in sheet.all
+    )
+    everything = Pdf((await client.get(url, headers=headers)).content)
+    press = sum(h.count for h in headcounts if h.category.value == "press")
+    observers = sum(h.count for h in headcounts if h.category.value == "observers")
+    total = sum(h.count for h in headcounts)
+    assert squash(f"Press {press} · Observers {observers} · Guests 40 ({total})") in everything.all

@@ -66,6 +66,7 @@ async def _attendance(settings: Settings, args: argparse.Namespace, progress: An
     from congress.domain.checkin.exporters import Grouping, ListSpec
     from congress.domain.checkin.printing import attendance_pdf
     from congress.domain.checkin.services import CheckInService
+    from congress.domain.decisions.queries import unnamed_counts
     from congress.domain.publishing.content import require_language
     from congress.domain.publishing.services import public_event
 
@@ -80,11 +81,17 @@ async def _attendance(settings: Settings, args: argparse.Namespace, progress: An
             if args.session
             else None
         )
+        unnamed = await unnamed_counts(db, event.id, session.id if session else None)
         # The list reads on connections of its own: this session's is given back first.
         await db.close()
         spec = ListSpec(event, session, Grouping(args.group_by), args.consenting, lang)
         return await attendance_pdf(
-            engine, spec, signature=not args.no_signature, settings=settings, progress=progress
+            engine,
+            spec,
+            signature=not args.no_signature,
+            settings=settings,
+            progress=progress,
+            unnamed=unnamed,
         )
 
 

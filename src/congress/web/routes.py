@@ -24,6 +24,7 @@ from congress.domain.common import MAX_ID
 from congress.domain.decisions import api as decisions_api
 from congress.domain.decisions import controllers as decisions_pages
 from congress.domain.decisions.enums import HeadcountCategory, MotionStatus
+from congress.domain.decisions.queries import unnamed_counts
 from congress.domain.decisions.schemas import (
     ElectionCreate,
     ElectionRead,
@@ -444,6 +445,10 @@ def _appearances() -> Any:
     return appearances_of
 
 
+def _unnamed_counts() -> Any:
+    return unnamed_counts
+
+
 def route_handlers() -> list[HTTPRouteHandler | Router]:
     handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda]
     for resource in RESOURCES:
@@ -469,7 +474,14 @@ AREA_ROUTES: list[list[Any]] = [
     publishing_pages.ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,
-    checkin_pages.ROUTES,
+    # The attendance lists count the people counted without names (headcounts, decisions).
+    [
+        Router(
+            "/",
+            route_handlers=checkin_pages.ROUTES,
+            dependencies={"unnamed_counts": Provide(_unnamed_counts, sync_to_thread=False)},
+        )
+    ],
     decisions_api.ROUTES,
     decisions_pages.ROUTES,
     registration_pages.ROUTES,

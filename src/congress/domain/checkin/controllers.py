@@ -118,9 +118,12 @@ async def attendance_pdf_file(
     sheet: Annotated[
         bool, QueryParameter(required=False, description="a sign-in sheet (signature column)")
     ] = True,
+    unnamed_counts: Any = None,
 ) -> Response[bytes]:
     spec = await list_spec(db_session, request, slug, session_id, group, consenting)
-    result = await attendance_pdf(request.app.state.engine, spec, signature=sheet)
+    # People counted without names (headcounts, an area above this one): given by web/routes.py.
+    unnamed = await unnamed_counts(db_session, spec.event.id, session_id) if unnamed_counts else []
+    result = await attendance_pdf(request.app.state.engine, spec, signature=sheet, unnamed=unnamed)
     return Response(
         result.pdf,
         media_type="application/pdf",

@@ -178,3 +178,24 @@ async def decisions_of(db: AsyncSession, event_id: int, session_id: int | None =
 
 def candidates_query() -> Any:
     return select(Candidate).options(selectinload(Candidate.person))
+
+
+async def unnamed_counts(
+    db: AsyncSession, event_id: int, session_id: int | None = None
+) -> list[tuple[str, int]]:
+    """People counted without names (headcounts), per category: (gettext message, count) —
+    for the attendance list's totals, apart from the named participants."""
+    statement = (
+        select(Headcount.category, func.sum(Headcount.count))
+        .join(Session, Session.id == Headcount.session_id)
+        .where(Session.event_id == event_id)
+        .group_by(Headcount.category)
+    )
+    if session_id is not None:
+        statement = statement.where(Headcount.session_id == session_id)
+    found = dict((await db.execute(statement)).tuples().all())
+    return [
+        (label, int(found[category]))
+        for category, label in HEADCOUNT_LABELS.items()
+        if category in found
+    ]
