@@ -97,7 +97,7 @@ async def _attendance(settings: Settings, args: argparse.Namespace, progress: An
 
 def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
     from congress.documents.render import render_pdf, warm_up
-    from congress.domain.publishing.printing import PROGRAMME_CSS, proceedings_pdf
+    from congress.domain.publishing.printing import PROGRAMME_CSS, PROGRAMME_LABELS, proceedings_pdf
     from congress.errors import ProblemError
 
     output = Path(args.output)
@@ -121,7 +121,9 @@ def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
         else:
             loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, args.second))
             progress(0, 1, "laying out")
-            rendered = render_pdf(loaded, settings, stylesheets=PROGRAMME_CSS)
+            rendered = render_pdf(
+                loaded, settings, stylesheets=PROGRAMME_CSS, page_labels=PROGRAMME_LABELS
+            )
             pdf, pages = rendered.pdf, rendered.pages
             progress(1, 1, "done")
     except ProblemError as exc:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.assemble import Assembled, Metadata, Part, Progress, assemble
+from congress.documents.labels import ARABIC_FROM_COVER
 from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
 from congress.domain.events.models import Event
 from congress.domain.publishing.content import (
@@ -38,6 +39,8 @@ from congress.messages import gettext_in
 from congress.settings import Settings
 
 PROGRAMME_CSS = (BASE_CSS, "print/programme.css")
+# The programme's viewer page numbers: as printed, counted from the cover.
+PROGRAMME_LABELS = ARABIC_FROM_COVER
 TEMPLATE = "print/proceedings.html"
 STYLESHEETS = (BASE_CSS, "print/programme.css", "print/proceedings.css")
 ARCHIVE_VARIANT = "pdf/a-3u"
@@ -214,6 +217,7 @@ def proceedings_pdf(
             stylesheets=STYLESHEETS,
             variant=ARCHIVE_VARIANT if archive else None,
             anchors=anchors,
+            page_labels=ARABIC_FROM_COVER,
         )
     ).result()
     if progress is not None:

@@ -485,6 +485,27 @@ async def import_upload(
 # ---- badges ------------------------------------------------------------------------------------
 
 
+def _optional_id(value: str | None, name: str) -> int | None:
+    """An id from a select whose empty first option means "all": None for empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise ProblemError(f"{name}: expected an id or nothing")
+    return int(value)
+
+
+def _optional_status(value: str | None) -> ParticipantStatus | None:
+    """A participant status from the badge form; None (everyone not cancelled) for empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return ParticipantStatus(value)
+    except ValueError:
+        raise ProblemError("status: expected a participant status or nothing") from None
+
+
 @page_get("/manage/events/{slug:str}/registration/badges", guards=[STAFF])
 async def badges_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
@@ -495,6 +516,11 @@ async def badges_page(
         context={
             **base_context(event, "badges"),
             "delegations": await delegations_of(db_session, event),
+            "statuses": [
+                (status.value, _(STATUS_LABELS[status]))
+                for status in ParticipantStatus
+                if status != ParticipantStatus.CANCELLED
+            ],
         },
     )
 
@@ -510,12 +536,32 @@ async def badges_file(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     participant: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
-    delegation: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
+    delegation: Annotated[
+        str | None,
+        QueryParameter(
+            required=False,
+            max_length=20,
+            description="a delegation's id; empty or absent: every delegation",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        QueryParameter(
+            required=False,
+            max_length=20,
+            description="one status; empty or absent: everyone who is not cancelled",
+        ),
+    ] = None,
     layout: Annotated[BadgeLayout, QueryParameter(required=False)] = BadgeLayout.A4,
 ) -> Response[bytes]:
     event = await staff_event(db_session, request, slug)
     result = await badges_pdf(
-        db_session, event, participant_id=participant, delegation_id=delegation, layout=layout
+        db_session,
+        event,
+        participant_id=participant,
+        delegation_id=_optional_id(delegation, "delegation"),
+        status=_optional_status(status),
+        layout=layout,
     )
     return Response(
         result.pdf,

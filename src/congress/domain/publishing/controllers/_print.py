@@ -23,6 +23,7 @@ from congress.domain.events.models import Event
 from congress.domain.publishing.content import event_version, require_language
 from congress.domain.publishing.printing import (
     PROGRAMME_CSS,
+    PROGRAMME_LABELS,
     load_proceedings,
     proceedings_pdf,
     programme_html,
@@ -143,7 +144,9 @@ async def programme_pdf(
         html = await programme_html(
             db_session, event, lang, second=second, settings=_settings(request)
         )
-        result = await render_pdf_async(html, _settings(request), stylesheets=PROGRAMME_CSS)
+        result = await render_pdf_async(
+            html, _settings(request), stylesheets=PROGRAMME_CSS, page_labels=PROGRAMME_LABELS
+        )
         await asyncio.to_thread(jobs.store, path, result.pdf)
     return File(
         path, filename=f"{event.slug}-{name}.pdf", media_type=PDF, content_disposition_type="inline"
