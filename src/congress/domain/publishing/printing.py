@@ -256,20 +256,18 @@ def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
             run, running = [], 0
     if run:
         parts.append(_session_part(book, run, running, empty))
-    if book.decisions:
-        parts.append(
-            Part(
-                book.context(**empty | {"decisions": True}),
-                anchors=("decisions", *(decision["anchor"] for decision in book.decisions)),
-                weight=1_000
-                + sum(200 + 100 * len(v["rows"]) for d in book.decisions for v in d["votes"]),
-            )
-        )
     parts.append(
         Part(
-            book.context(**empty | {"delegations": True}),
-            anchors=("participants", *(delegation.anchor for delegation in book.delegations)),
-            weight=2_000 + 400 * sum(len(d.members) for d in book.delegations),
+            # The decisions chapter, then the participants (each starts a page).
+            book.context(**empty | {"delegations": True, "decisions": True}),
+            anchors=(
+                *(("decisions", *(d["anchor"] for d in book.decisions)) if book.decisions else ()),
+                "participants",
+                *(delegation.anchor for delegation in book.delegations),
+            ),
+            weight=2_000
+            + 400 * sum(len(d.members) for d in book.delegations)
+            + sum(200 + 100 * len(v["rows"]) for d in book.decisions for v in d["votes"]),
         )
     )
     if book.index:
