@@ -30,6 +30,24 @@ from congress.demo_texts import (
 )
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
+from congress.domain.decisions import rules
+from congress.domain.decisions.enums import (
+    ElectionStatus,
+    HeadcountCategory,
+    MajorityRule,
+    MotionKind,
+    MotionStatus,
+    VoteMethod,
+    VoteResult,
+)
+from congress.domain.decisions.models import (
+    Candidate,
+    Election,
+    Headcount,
+    Motion,
+    RollCall,
+    Vote,
+)
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.models import Event, Room, Venue, event_organizer
 from congress.domain.people.enums import OrganizationKind
@@ -241,6 +259,7 @@ class _Builder:
         await self._opening_ceremony()
         await self._participants()
         await self._attendance()
+        await self._decisions()
         await self._record()
 
     # ---- bodies -------------------------------------------------------------------------------
@@ -1430,6 +1449,243 @@ class _Builder:
                     )
                 )
         await self.add(rows)
+
+    # ---- decisions ----------------------------------------------------------------------------
+
+    async def _decisions(self) -> None:
+        """The closing sitting: a roll call, the declaration adopted by a roll-call vote of the
+        delegations, the Coordination Committee elected in two rounds; headcounts of the press
+        and observers who came without registering."""
+        rng = self.rng
+        closing = self.sessions[9]
+        agenda = {
+            item.position: item
+            for item in (
+                await self.db.execute(select(AgendaItem).where(AgendaItem.session_id == closing.id))
+            ).scalars()
+        }
+        S, C = ParticipantStatus, ParticipantCategory
+        voters = [
+            p
+            for p in self.participants
+            if p.delegation_id is not None
+            and p.category in (C.DELEGATE, C.MEMBER)
+            and p.status in (S.ACCREDITED, S.CHECKED_IN)
+        ]
+        accredited: dict[int, int] = {d.id: 0 for d in self.delegations.values()}
+        present: dict[int, int] = dict.fromkeys(accredited, 0)
+        for voter in voters:
+            assert voter.delegation_id is not None
+            accredited[voter.delegation_id] += 1
+            # Those who checked in at the door, less a few out in the corridor.
+            if voter.status is S.CHECKED_IN and rng.random() < 0.95:
+                present[voter.delegation_id] += 1
+        total = sum(accredited.values())
+        quorum = rules.quorum_required(total, None, None)
+        moment = closing.planned_start + dt.timedelta(minutes=12)
+        roll_call = RollCall(
+            session_id=closing.id,
+            taken_at=moment,
+            accredited=total,
+            present=sum(present.values()),
+            quorum=quorum,
+            quorum_rule="more than 1/2",
+            quorum_met=sum(present.values()) >= quorum,
+            by_delegation=[
+                {"delegation_id": d, "accredited": accredited[d], "present": present[d]}
+                for d in sorted(accredited)
+            ],
+        )
+        await self.add(roll_call)
+
+        text = T(
+            "The Second International Friendship Congress,\n"
+            "having heard the reports of the delegations and the discussion in its sections,\n"
+            "1. affirms friendship between peoples as the foundation of peace;\n"
+            "2. calls for exchanges of students, teachers and young artists to be doubled;\n"
+            "3. entrusts the Coordination Committee with preparing the next congress.",
+            "Второй международный конгресс дружбы,\n"
+            "заслушав доклады делегаций и обсуждение в секциях,\n"
+            "1. подтверждает, что дружба между народами — основа мира;\n"
+            "2. призывает удвоить обмены студентами, учителями и молодыми артистами;\n"
+            "3. поручает Координационному комитету подготовку следующего конгресса.",
+            "第二届国际友好大会，\n"
+            "听取了各代表团的报告和各分组的讨论，\n"
+            "1. 重申各国人民之间的友谊是和平的基础；\n"
+            "2. 呼吁将学生、教师和青年艺术家的交流增加一倍；\n"
+            "3. 委托协调委员会筹备下一届大会。",
+            "Der Zweite Internationale Freundschaftskongress,\n"
+            "nach Anhörung der Berichte der Delegationen und der Aussprache in den Sektionen,\n"
+            "1. bekräftigt die Freundschaft zwischen den Völkern als Grundlage des Friedens;\n"
+            "2. ruft dazu auf, den Austausch von Studierenden, Lehrkräften und jungen"
+            " Künstlern zu verdoppeln;\n"
+            "3. beauftragt das Koordinationskomitee mit der Vorbereitung des nächsten Kongresses.",
+        )
+        declaration = Motion(
+            event_id=self.event.id,
+            session_id=closing.id,
+            agenda_item_id=agenda[1].id,
+            kind=MotionKind.DECLARATION,
+            title=T(
+                "Final declaration of the Second International Friendship Congress",
+                "Итоговая декларация Второго международного конгресса дружбы",
+                "第二届国际友好大会最后宣言",
+                "Schlusserklärung des Zweiten Internationalen Freundschaftskongresses",
+            ),
+            text=text,
+            adopted_text=text,
+            submitted_by_organization_id=self.organizing_committee.id,
+            status=MotionStatus.ADOPTED,
+            decided_at=moment + dt.timedelta(minutes=25),
+        )
+        await self.add(declaration)
+        breakdown = []
+        for delegation_id in sorted(present):
+            held = present[delegation_id]
+            against = min(held, rng.choice([0, 0, 0, 1]))
+            abstaining = min(held - against, rng.choice([0, 0, 1, 2]))
+            breakdown.append(
+                {
+                    "delegation_id": delegation_id,
+                    "held": held,
+                    "votes_for": held - against - abstaining,
+                    "votes_against": against,
+                    "abstaining": abstaining,
+                }
+            )
+        votes_for = sum(row["votes_for"] for row in breakdown)
+        against = sum(row["votes_against"] for row in breakdown)
+        adopted = rules.adopted(MajorityRule.TWO_THIRDS, votes_for, against, total)
+        assert adopted
+        await self.add(
+            Vote(
+                event_id=self.event.id,
+                motion_id=declaration.id,
+                method=VoteMethod.ROLL_CALL,
+                majority=MajorityRule.TWO_THIRDS,
+                roll_call_id=roll_call.id,
+                taken_at=declaration.decided_at,
+                votes_for=votes_for,
+                votes_against=against,
+                abstentions=sum(row["abstaining"] for row in breakdown),
+                votes_held=total,
+                result=VoteResult.ADOPTED,
+                breakdown=breakdown,
+            )
+        )
+
+        # The Coordination Committee: nine seats, eleven candidates, two rounds.
+        members = [p for p in self.participants if p.category is C.MEMBER][:11]
+        title = T(
+            "Member of the Coordination Committee",
+            "Член Координационного комитета",
+            "协调委员会委员",
+            "Mitglied des Koordinationskomitees",
+        )
+        election = Election(
+            event_id=self.event.id,
+            session_id=closing.id,
+            agenda_item_id=agenda[2].id,
+            title=T(
+                "Election of the Coordination Committee",
+                "Избрание Координационного комитета",
+                "选举协调委员会",
+                "Wahl des Koordinationskomitees",
+            ),
+            body_id=self.coordination_committee.id,
+            position_title=title,
+            seats=9,
+            status=ElectionStatus.DECIDED,
+        )
+        await self.add(election)
+        candidates = [Candidate(election_id=election.id, person_id=m.person_id) for m in members]
+        await self.add(candidates)
+        ballots = sum(present.values()) - 2
+        first_tally = {c.id: ballots - rng.randint(2, 12) for c in candidates[:7]}
+        first_tally |= {candidates[7].id: ballots // 2 - 1, candidates[8].id: ballots // 2 - 3}
+        first_tally |= {c.id: rng.randint(5, ballots // 3) for c in candidates[9:]}
+        second_tally = {candidates[7].id: ballots - 6, candidates[8].id: ballots - 9}
+        second_tally |= {c.id: rng.randint(3, 8) for c in candidates[9:]}
+        rounds = []
+        open_seats = election.seats
+        for number, tally in ((1, first_tally), (2, second_tally)):
+            outcome = rules.elect(open_seats, election.threshold_percent, ballots, tally)
+            open_seats = outcome.open_seats
+            taken_at = moment + dt.timedelta(minutes=40 + 25 * number)
+            rounds.append(
+                Vote(
+                    event_id=self.event.id,
+                    election_id=election.id,
+                    round=number,
+                    method=VoteMethod.SECRET_BALLOT,
+                    roll_call_id=roll_call.id,
+                    taken_at=taken_at,
+                    ballots=ballots,
+                    spoilt=2,
+                    votes_held=total,
+                    tally={str(key): votes for key, votes in tally.items()},
+                    elected=outcome.elected,
+                    result=VoteResult.ELECTED if open_seats == 0 else VoteResult.FURTHER_ROUND,
+                )
+            )
+            for candidate in candidates:
+                if candidate.id in outcome.elected:
+                    candidate.elected = True
+        assert open_seats == 0
+        election.decided_at = rounds[-1].taken_at
+        await self.add(rounds)
+        positions = {
+            c.id: Position(
+                person_id=c.person_id,
+                organization_id=self.coordination_committee.id,
+                title=title,
+                start_date=rounds[-1].taken_at.astimezone(self.zone).date(),
+            )
+            for c in candidates
+            if c.elected
+        }
+        await self.add(positions.values())
+        for candidate_id, position in positions.items():
+            next(c for c in candidates if c.id == candidate_id).position_id = position.id
+
+        headcounts = [
+            Headcount(
+                session_id=self.opening.id,
+                category=HeadcountCategory.PRESS,
+                count=12,
+                note=T(
+                    "journalists from five countries",
+                    "журналисты из пяти стран",
+                    "来自五个国家的记者",
+                    "Journalisten aus fünf Ländern",
+                ),
+            ),
+            Headcount(
+                session_id=self.opening.id,
+                category=HeadcountCategory.OBSERVERS,
+                count=6,
+                note=T(
+                    "observers from two embassies",
+                    "наблюдатели от двух посольств",
+                    "来自两个大使馆的观察员",
+                    "Beobachter aus zwei Botschaften",
+                ),
+            ),
+            Headcount(
+                session_id=self.opening.id,
+                category=HeadcountCategory.GUESTS,
+                count=40,
+                note=T(
+                    "guests of the host city",
+                    "гости города-хозяина",
+                    "东道主城市的嘉宾",
+                    "Gäste der Gastgeberstadt",
+                ),
+            ),
+            Headcount(session_id=closing.id, category=HeadcountCategory.PRESS, count=9),
+            Headcount(session_id=closing.id, category=HeadcountCategory.OBSERVERS, count=4),
+        ]
+        await self.add(headcounts)
 
     # ---- publishing ---------------------------------------------------------------------------
 

@@ -25,7 +25,16 @@ LAYERS = {
            "congress.demo_texts"),
 }  # fmt: skip
 # The areas, bottom to top: an area may use the areas below it, never one above.
-AREAS = ("accounts", "people", "events", "registration", "programme", "checkin", "publishing")
+AREAS = (
+    "accounts",
+    "people",
+    "events",
+    "registration",
+    "programme",
+    "checkin",
+    "decisions",
+    "publishing",
+)
 # The one arrow from the kernel into an area: the audited write path records who did what in
 # the accounts' audit log (and checks their role there).
 KERNEL_USES = ("congress.domain.accounts.enums", "congress.domain.accounts.models")

@@ -66,6 +66,7 @@ async def _attendance(settings: Settings, args: argparse.Namespace, progress: An
     from congress.domain.checkin.exporters import Grouping, ListSpec
     from congress.domain.checkin.printing import attendance_pdf
     from congress.domain.checkin.services import CheckInService
+    from congress.domain.decisions.queries import unnamed_counts
     from congress.domain.publishing.content import require_language
     from congress.domain.publishing.services import public_event
 
@@ -80,17 +81,23 @@ async def _attendance(settings: Settings, args: argparse.Namespace, progress: An
             if args.session
             else None
         )
+        unnamed = await unnamed_counts(db, event.id, session.id if session else None)
         # The list reads on connections of its own: this session's is given back first.
         await db.close()
         spec = ListSpec(event, session, Grouping(args.group_by), args.consenting, lang)
         return await attendance_pdf(
-            engine, spec, signature=not args.no_signature, settings=settings, progress=progress
+            engine,
+            spec,
+            signature=not args.no_signature,
+            settings=settings,
+            progress=progress,
+            unnamed=unnamed,
         )
 
 
 def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
     from congress.documents.render import render_pdf, warm_up
-    from congress.domain.publishing.printing import PROGRAMME_CSS, proceedings_pdf
+    from congress.domain.publishing.printing import PROGRAMME_CSS, PROGRAMME_LABELS, proceedings_pdf
     from congress.errors import ProblemError
 
     output = Path(args.output)
@@ -114,7 +121,9 @@ def cmd_print(args: argparse.Namespace, settings: Settings) -> None:
         else:
             loaded = asyncio.run(_load(settings, args.document, args.event, args.lang, args.second))
             progress(0, 1, "laying out")
-            rendered = render_pdf(loaded, settings, stylesheets=PROGRAMME_CSS)
+            rendered = render_pdf(
+                loaded, settings, stylesheets=PROGRAMME_CSS, page_labels=PROGRAMME_LABELS
+            )
             pdf, pages = rendered.pdf, rendered.pages
             progress(1, 1, "done")
     except ProblemError as exc:

@@ -30,6 +30,7 @@ from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from congress.documents.labels import ARABIC_FROM_COVER, label_tree
 from congress.documents.render import (
     PdfRequest,
     PdfResult,
@@ -313,6 +314,8 @@ def join_parts(
     document.docinfo.Author = metadata.author
     document.docinfo.Creator = "congress"
     document.Root.Lang = pikepdf.String(metadata.lang)
+    # The stamped numbers count every page from the cover: the viewer shows the same.
+    document.Root.PageLabels = label_tree(document, ARABIC_FROM_COVER)
     _stamp_page_numbers(document, sheets)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -143,6 +143,8 @@ class PdfRequest:
     anchors: tuple[str, ...] = ()
     template: str | None = None
     context: dict[str, Any] | None = None
+    # Page labels (congress.documents.labels): runs of (first page index, style, first number).
+    page_labels: tuple[tuple[int, str, int], ...] = ()
 
     @classmethod
     def make(cls, html: str | None, settings: Settings | None = None, **options: Any) -> PdfRequest:
@@ -242,6 +244,10 @@ def render_pdf_here(request: PdfRequest, *, pause_collector: bool = True) -> Pdf
         pdf = document.write_pdf(**options)
         pages = len(document.pages)
         del document, stylesheets
+    if request.page_labels:
+        from congress.documents.labels import with_page_labels
+
+        pdf = with_page_labels(pdf, request.page_labels)
     return PdfResult(
         pdf,
         pages,

@@ -3,6 +3,7 @@
 from congress.db.base import metadata
 from congress.domain.accounts import models as accounts  # noqa: F401
 from congress.domain.checkin import models as checkin  # noqa: F401
+from congress.domain.decisions import models as decisions  # noqa: F401
 from congress.domain.events import models as events  # noqa: F401
 from congress.domain.people import models as people  # noqa: F401
 from congress.domain.programme import models as programme  # noqa: F401

@@ -21,6 +21,29 @@ from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.schemas import AttendanceCreate, AttendanceRead, AttendanceUpdate
 from congress.domain.checkin.services import AttendanceService
 from congress.domain.common import MAX_ID
+from congress.domain.decisions import api as decisions_api
+from congress.domain.decisions import controllers as decisions_pages
+from congress.domain.decisions.enums import HeadcountCategory, MotionStatus
+from congress.domain.decisions.queries import unnamed_counts
+from congress.domain.decisions.schemas import (
+    ElectionCreate,
+    ElectionRead,
+    ElectionUpdate,
+    HeadcountCreate,
+    HeadcountRead,
+    HeadcountUpdate,
+    MotionCreate,
+    MotionRead,
+    MotionUpdate,
+    RollCallCreate,
+    RollCallRead,
+)
+from congress.domain.decisions.services import (
+    ElectionService,
+    HeadcountService,
+    MotionService,
+    RollCallService,
+)
 from congress.domain.events import controllers as events_pages
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.schemas import (
@@ -323,6 +346,44 @@ RESOURCES = [
         tag="publishing",
     ),
     Resource(
+        "motions",
+        MotionService,
+        MotionRead,
+        MotionCreate,
+        MotionUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id"), "status": (MotionStatus, "status")},
+        tag="decisions",
+    ),
+    Resource(
+        "elections",
+        ElectionService,
+        ElectionRead,
+        ElectionCreate,
+        ElectionUpdate,
+        parent="event",
+        filters={"session_id": (int, "session_id")},
+        tag="decisions",
+    ),
+    Resource(
+        "roll-calls",
+        RollCallService,
+        RollCallRead,
+        RollCallCreate,
+        parent="session",
+        tag="decisions",
+    ),
+    Resource(
+        "headcounts",
+        HeadcountService,
+        HeadcountRead,
+        HeadcountCreate,
+        HeadcountUpdate,
+        parent="session",
+        filters={"category": (HeadcountCategory, "category")},
+        tag="decisions",
+    ),
+    Resource(
         "users",
         UserService,
         UserRead,
@@ -386,6 +447,10 @@ def _appearances() -> Any:
     return appearances_of
 
 
+def _unnamed_counts() -> Any:
+    return unnamed_counts
+
+
 def route_handlers() -> list[HTTPRouteHandler | Router]:
     handlers: list[HTTPRouteHandler | Router] = [health, ping, reorder_agenda, *ops.ROUTES]
     for resource in RESOURCES:
@@ -412,6 +477,15 @@ AREA_ROUTES: list[list[Any]] = [
     publishing_api.ROUTES,
     registration_api.ROUTES,
     checkin_api.ROUTES,
-    checkin_pages.ROUTES,
+    # The attendance lists count the people counted without names (headcounts, decisions).
+    [
+        Router(
+            "/",
+            route_handlers=checkin_pages.ROUTES,
+            dependencies={"unnamed_counts": Provide(_unnamed_counts, sync_to_thread=False)},
+        )
+    ],
+    decisions_api.ROUTES,
+    decisions_pages.ROUTES,
     registration_pages.ROUTES,
 ]

@@ -31,3 +31,9 @@ def may(user: Any, allowed: frozenset[Role]) -> bool:
     """Whether ``user`` (a staff user or None) has one of the ``allowed`` roles, or is admin."""
     role = getattr(user, "role", None)
     return role is not None and (role is Role.ADMIN or role in allowed)
+
+
+# Decisions (motions, votes, elections, roll calls, headcounts): recorded by organizers, read by
+# the staff who prepare the record and the attendance lists.
+DECISION_WRITERS = frozenset({Role.ORGANIZER})
+DECISION_READERS = frozenset({Role.ORGANIZER, Role.REGISTRAR, Role.EDITOR})

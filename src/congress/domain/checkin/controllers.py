@@ -120,8 +120,11 @@ async def attendance_pdf_file(
     sheet: Annotated[
         bool, QueryParameter(required=False, description="a sign-in sheet (signature column)")
     ] = True,
+    unnamed_counts: Any = None,
 ) -> Response[bytes]:
     spec = await list_spec(db_session, request, slug, session_id, group, consenting)
+    # People counted without names (headcounts, an area above this one): given by web/routes.py.
+    unnamed = await unnamed_counts(db_session, spec.event.id, session_id) if unnamed_counts else []
     # Made as a job (in this process, or by a worker), kept under the private prefix.
     jobs = request.app.state.print_jobs
     pdf = await jobs.make(
@@ -133,6 +136,7 @@ async def attendance_pdf_file(
         group=spec.group_by.value,
         consenting=spec.consenting_only,
         signature=sheet,
+        unnamed=[[label, count] for label, count in unnamed],
     )
     return Response(
         pdf,

@@ -5,6 +5,7 @@ route that asked for them."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,7 @@ async def attendance_job(
     group: str = Grouping.DELEGATION.value,
     consenting: bool = False,
     signature: bool = True,
+    unnamed: list[list[Any]] | None = None,
 ) -> int:
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
         event = await db.get(Event, event_id)
@@ -33,7 +35,12 @@ async def attendance_job(
             raise NotFound("the event or session is gone")
     spec = ListSpec(event, session, Grouping(group), consenting)
     result = await attendance_pdf(
-        context.engine, spec, signature=signature, settings=context.settings
+        context.engine,
+        spec,
+        signature=signature,
+        settings=context.settings,
+        # People counted without names, per category: (message, count), from the request.
+        unnamed=[(str(label), int(count)) for label, count in unnamed or []],
     )
     await asyncio.to_thread(context.store, result.pdf)
     return result.pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +90,11 @@ async def attendance_pdf(
     signature: bool = True,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    unnamed: Sequence[tuple[str, int]] = (),
 ) -> PdfResult:
     """The list of ``spec`` as a PDF; with ``signature``, a column to sign in (a sign-in sheet).
+    ``unnamed``: people counted without names, per category (gettext message, count), shown in
+    the totals apart from the named participants (the decisions area's headcounts).
 
     The rows are read on their own connection and the layout runs in a worker process.
     """
@@ -131,6 +135,9 @@ async def attendance_pdf(
         "total": total,
         "printed": gettext_in(lang, "Printed %(date)s", date=dt.date.today().isoformat()),
         "groups": groups,
+        "unnamed": [(gettext_in(lang, label), count) for label, count in unnamed],
+        "unnamed_total": sum(count for _, count in unnamed),
+        "unnamed_label": gettext_in(lang, "Also present, not registered by name"),
         "signature": signature,
         "details_label": " · ".join(shown.values()),
         # A session's list shows the states recorded so far; a sign-in sheet leaves it to ink.

@@ -71,6 +71,13 @@ from congress.domain.accounts.models import AuditEntry, User
 from congress.domain.accounts.schemas import UserCreate
 from congress.domain.checkin.schemas import AttendanceCreate
 from congress.domain.common import MAX_ID, MAX_INT, AwareDatetime, Schema, require_order
+from congress.domain.decisions.schemas import (
+    ElectionCreate,
+    HeadcountCreate,
+    MotionCreate,
+    RollCallRow,
+    VoteRow,
+)
 from congress.domain.events.models import Event
 from congress.domain.events.schemas import EventCreate, RoomCreate, VenueCreate
 from congress.domain.people.schemas import OrganizationCreate, PersonCreate, PositionCreate
@@ -125,6 +132,12 @@ OWNED: dict[str, tuple[str, str]] = {
     "record": ("event", "event_id"),
     "record_tag": ("record", "record_id"),
     "comment": ("record", "record_id"),
+    "roll_call": ("session", "session_id"),
+    "headcount": ("session", "session_id"),
+    "motion": ("event", "event_id"),
+    "election": ("event", "event_id"),
+    "candidate": ("election", "election_id"),
+    "vote": ("event", "event_id"),
 }
 # Rows shared between events, exported when an owned row points at them.
 SHARED = (
@@ -295,7 +308,43 @@ ROW_SCHEMAS: dict[str, type[Schema]] = {
     "record": RecordCreate,
     "comment": CommentCreate,
     "user_account": UserCreate,
+    "motion": MotionCreate,
+    "election": ElectionCreate,
+    "headcount": HeadcountCreate,
+    "roll_call": RollCallRow,
+    "vote": VoteRow,
 }
+
+
+def _remap_json(table: str, row: dict[str, Any], new_ids: dict[str, dict[int, int]]) -> None:
+    """Ids inside JSON columns (a vote's delegations and candidates), rewritten like the
+    foreign keys."""
+
+    def new(kind: str, old: Any) -> int:
+        found = new_ids[kind].get(int(old))
+        if found is None:
+            raise Invalid.field(table, f"names {kind.replace('_', ' ')} {old}, not in the file")
+        return found
+
+    if table == "roll_call":
+        row["by_delegation"] = [
+            {**entry, "delegation_id": new("delegation", entry["delegation_id"])}
+            for entry in row["by_delegation"]
+        ]
+    elif table == "vote":
+        if row.get("breakdown"):
+            row["breakdown"] = [
+                {**entry, "delegation_id": new("delegation", entry["delegation_id"])}
+                for entry in row["breakdown"]
+            ]
+        if row.get("tally"):
+            row["tally"] = {
+                str(new("candidate", key)): votes for key, votes in row["tally"].items()
+            }
+        if row.get("elected"):
+            row["elected"] = [new("candidate", candidate) for candidate in row["elected"]]
+
+
 # The same pairs the services keep in order (and the database's CHECK constraints).
 ORDERED = (
     ("start_date", "end_date"),
@@ -726,6 +775,7 @@ async def _insert(
                 out[name] = None
             elif out[name] is not None:
                 out[name] = new_ids[target.name][out[name]]
+        _remap_json(table.name, out, new_ids)
         if table.name == "user_account":
             # Imported staff can not log in until an administrator sets a password.
             out.update(is_active=False, password_hash=None)

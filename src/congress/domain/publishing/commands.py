@@ -79,9 +79,7 @@ async def _import(settings: Settings, data: Any, copy: bool = False) -> tuple[in
     async with database(settings) as db:
         try:
             if isinstance(data, bytes):
-                event_id = await import_archive(
-                    db, data, storage_for(settings, "media"), copy=copy
-                )
+                event_id = await import_archive(db, data, storage_for(settings, "media"), copy=copy)
             else:
                 event_id = await import_event(db, data, copy=copy)
         except ProblemError as exc:

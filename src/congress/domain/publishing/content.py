@@ -187,6 +187,8 @@ class _Reader:
             return ""
         title = self.text(position.title)
         organization = self.text(position.organization.name) if position.organization else ""
+        if organization and organization.casefold() in title.casefold():
+            return title  # "Adviser of the Embassy of X", not "…, Embassy of X" again
         return ", ".join(part for part in (title, organization) if part)
 
     def date(self, day: dt.date, form: str = "long") -> str:
@@ -224,17 +226,40 @@ class _Reader:
 
 
 def _speaker(reader: _Reader, speaker: SpeechSpeaker) -> Speaker:
-    capacity = [reader.position(speaker.position)]
-    if speaker.on_behalf_of is not None:
-        on_behalf_of = gettext_in(reader.lang, "on behalf of")
-        capacity.append(f"{on_behalf_of} {reader.text(speaker.on_behalf_of.name)}")
-    capacity.append(reader.text(speaker.capacity))
     return Speaker(
         speaker.person_id,
         reader.name(speaker.person),
         reader.sort_key(speaker.person),
-        "; ".join(part for part in capacity if part),
+        capacity_line(
+            reader.lang,
+            reader.text(speaker.position.title) if speaker.position else "",
+            reader.text(speaker.position.organization.name)
+            if speaker.position and speaker.position.organization
+            else "",
+            reader.text(speaker.on_behalf_of.name) if speaker.on_behalf_of else "",
+            reader.text(speaker.capacity),
+        ),
     )
+
+
+def capacity_line(lang: str, title: str, organization: str, on_behalf_of: str, free: str) -> str:
+    """The capacity a speaker spoke in, each organization named once: "Minister-Counsellor
+    of the Embassy of X" does not go on with ", Embassy of X; on behalf of Embassy of X".
+    "On behalf of" is worded so that it needs no grammatical case ("от имени: …")."""
+
+    def said(name: str, *earlier: str) -> bool:
+        folded = name.casefold()
+        return any(folded in part.casefold() for part in earlier if part)
+
+    position = title
+    if organization and not said(organization, title):
+        position = ", ".join(part for part in (title, organization) if part)
+    parts = [position]
+    if on_behalf_of and not said(on_behalf_of, position, free):
+        parts.append(gettext_in(lang, "on behalf of %(org)s", org=on_behalf_of))
+    if free and not said(free, position):
+        parts.append(free)
+    return "; ".join(part for part in parts if part)
 
 
 def _item(reader: _Reader, item: AgendaItem) -> Item:

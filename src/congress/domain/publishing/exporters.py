@@ -715,9 +715,15 @@ def _paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if part.strip()] or [""]
 
 
-def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> bytes:
+def akoma_ntoso(
+    event: Event, sessions: Sequence[Session], site: PublicSite, decisions: Any = None
+) -> bytes:
     """The proceedings as an Akoma Ntoso ``debate``: one debateSection per session, one speech
-    per speaker turn, every ``by`` pointing at a TLCPerson in the references."""
+    per speaker turn, every ``by`` pointing at a TLCPerson in the references. With the
+    ``decisions`` (decisions/queries.py): each roll call as a ``rollCall`` where it happened,
+    motions as ``resolutions`` (the adopted ones linked to their own document), elections, and
+    in meta/analysis/parliamentary a ``quorumVerification`` per roll call and a ``voting`` per
+    vote, each pointing at its place in the body."""
 
     def add(
         parent: etree._Element, tag: str, text: str | None = None, **attrs: str
@@ -785,6 +791,11 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
                 people.setdefault(person.id, person)
                 if role:
                     roles.setdefault(role, role)
+    if decisions is not None:
+        for election in decisions.elections:
+            for candidate in election.candidates:
+                people.setdefault(candidate.person_id, decisions.people[candidate.person_id])
+                roles.setdefault("candidate", "candidate")
     for person in people.values():
         add(
             references,
@@ -819,9 +830,274 @@ def akoma_ntoso(event: Event, sessions: Sequence[Session], site: PublicSite) -> 
                 _akn_award(section, event, item.award, site, add)
             elif item.gift is not None:
                 _akn_gift(section, event, item.gift, site, add)
+        if decisions is not None:
+            _akn_decisions(section, event, session, decisions, site, add)
     if not sessions:
         add(add(body, "debateSection", eId="empty", name="empty"), "p", "")
+    if decisions is not None and not decisions.empty:
+        references.addprevious(_akn_analysis(event, decisions, site, add, references))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# The outcomes and the kinds of figures of decisions (TLCConcept eIds in the references).
+DECISION_CONCEPTS = (
+    "adopted",
+    "rejected",
+    "elected",
+    "further_round",
+    "quorum_present",
+    "no_quorum",
+    "present",
+    "accredited",
+    "votes_for",
+    "votes_against",
+    "abstaining",
+    "spoilt",
+    "ballots",
+)
+
+
+def akoma_ntoso_resolution(
+    event: Event, motion: Any, votes: Sequence[Any], site: PublicSite
+) -> bytes:
+    """An adopted resolution (or declaration) as its own Akoma Ntoso document (``doc``), in
+    the adopted wording, with the vote it was adopted by; the debate links to it."""
+
+    def add(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{AKN}}}{tag}", **attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    lang3 = ISO639_2.get(site.lang, site.lang)
+    country = (event.venue.country if event.venue and event.venue.country else "xx").lower()
+    decided = (motion.decided_at or motion.created_at).date().isoformat()
+    work = f"/akn/{country}/doc/{motion.kind.value}/{decided}/{event.slug}-{motion.uid}"
+    expression = f"{work}/{lang3}@"
+    root = etree.Element(f"{{{AKN}}}akomaNtoso", nsmap={None: AKN})
+    doc = add(root, "doc", name=motion.kind.value)
+    meta = add(doc, "meta")
+    identification = add(meta, "identification", source="#congress")
+    for level, this, uri, extra in (
+        ("FRBRWork", f"{work}/!main", work, "country"),
+        ("FRBRExpression", f"{expression}/!main", expression, "language"),
+        ("FRBRManifestation", f"{expression}/!main.xml", f"{expression}.akn", None),
+    ):
+        frbr = add(identification, level)
+        add(frbr, "FRBRthis", value=this)
+        add(frbr, "FRBRuri", value=uri)
+        add(frbr, "FRBRdate", date=decided, name="adoption")
+        add(frbr, "FRBRauthor", href="#congress")
+        if extra == "country":
+            add(frbr, "FRBRcountry", value=country)
+        elif extra == "language":
+            add(frbr, "FRBRlanguage", language=lang3)
+    references = add(meta, "references", source="#congress")
+    add(
+        references,
+        "TLCOrganization",
+        eId="congress",
+        href="/ontology/organization/congress",
+        showAs=site.text(event, event.name),
+    )
+    preface = add(doc, "preface")
+    add(preface, "p", site.text(event, motion.title), **{"class": "title"})
+    add(preface, "p", site.text(event, event.name), **{"class": "event"})
+    main = add(doc, "mainBody")
+    shown = motion.adopted_text or motion.text
+    lines = [line.strip() for line in (site.text(event, shown) if shown else "").splitlines()]
+    for line in [line for line in lines if line] or [""]:
+        add(main, "p", line)
+    conclusions = add(doc, "conclusions")
+    for vote in votes:
+        add(conclusions, "p", f"{_akn_figures(vote, site)}", eId=f"vote_{vote.uid}")
+    debate = add(conclusions, "p")
+    add(
+        debate,
+        "ref",
+        site.text(event, event.name),
+        href=site.event_url(event, "/proceedings.akn.xml"),
+    )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _akn_figures(vote: Any, site: PublicSite) -> str:
+    if vote.election_id is not None:
+        return gettext_in(
+            site.lang,
+            "%(ballots)s ballots cast, %(spoilt)s spoilt",
+            ballots=vote.ballots,
+            spoilt=vote.spoilt,
+        )
+    return gettext_in(
+        site.lang,
+        "for %(for)s, against %(against)s, abstaining %(abstaining)s",
+        **{"for": vote.votes_for, "against": vote.votes_against, "abstaining": vote.abstentions},
+    )
+
+
+def _akn_decisions(
+    section: etree._Element,
+    event: Event,
+    session: Session,
+    decisions: Any,
+    site: PublicSite,
+    add: Any,
+) -> None:
+    """What the session decided, after its agenda: roll calls, motions, elections, headcounts."""
+    for roll in decisions.roll_calls:
+        if roll.session_id != session.id:
+            continue
+        element = add(section, "rollCall", eId=f"rollcall_{roll.uid}")
+        add(element, "heading", gettext_in(site.lang, "Roll call"))
+        add(
+            element,
+            "p",
+            gettext_in(
+                site.lang,
+                "%(present)s of %(accredited)s accredited delegates present; quorum %(quorum)s",
+                present=roll.present,
+                accredited=roll.accredited,
+                quorum=roll.quorum,
+            ),
+        )
+    for motion in decisions.motions:
+        if motion.session_id != session.id:
+            continue
+        element = add(
+            section, "resolutions", eId=f"motion_{motion.uid}", **{"class": motion.kind.value}
+        )
+        add(element, "heading", site.text(event, motion.title))
+        shown = motion.adopted_text if motion.status.value == "adopted" else motion.text
+        for line in (site.text(event, shown) if shown else "").splitlines():
+            if line.strip():
+                add(element, "p", line.strip())
+        for vote in decisions.votes_on("motion", motion.id):
+            line = add(element, "p", _akn_figures(vote, site), eId=f"vote_{vote.uid}")
+            line.text = f"{line.text} — {gettext_in(site.lang, decisions.word(vote.result))}"
+        if motion.status.value == "adopted":
+            link = add(element, "p")
+            add(
+                link,
+                "ref",
+                site.text(event, motion.title),
+                href=site.event_url(event, f"/motions/{motion.id}.akn.xml"),
+            )
+    for election in decisions.elections:
+        if election.session_id != session.id:
+            continue
+        element = add(section, "debateSection", eId=f"election_{election.uid}", name="election")
+        add(element, "heading", site.text(event, election.title))
+        for vote in decisions.votes_on("election", election.id):
+            line = add(element, "p", eId=f"vote_{vote.uid}")
+            line.text = gettext_in(site.lang, "Round %(round)s", round=vote.round) + ": "
+            line.text += _akn_figures(vote, site) + " — "
+            line.text += gettext_in(site.lang, decisions.word(vote.result))
+        elected = [c for c in election.candidates if c.elected]
+        if elected:
+            line = add(element, "p", gettext_in(site.lang, "Elected") + ": ")
+            for index, candidate in enumerate(elected):
+                if index:
+                    line[-1].tail = ", "
+                _akn_person_element(
+                    line, event, decisions.people[candidate.person_id], "candidate", site
+                )
+    counted = [h for h in decisions.headcounts if h.session_id == session.id]
+    if counted:
+        element = add(section, "other", eId=f"headcounts_{session.uid}", **{"class": "headcounts"})
+        add(element, "p", gettext_in(site.lang, "Also present, not registered by name"))
+        for headcount in counted:
+            note = f" — {site.text(event, headcount.note)}" if headcount.note else ""
+            add(
+                element,
+                "p",
+                f"{gettext_in(site.lang, decisions.word(headcount.category))}: {headcount.count}{note}",
+            )
+
+
+def _akn_analysis(
+    event: Event, decisions: Any, site: PublicSite, add: Any, references: etree._Element
+) -> etree._Element:
+    """meta/analysis/parliamentary: a quorumVerification per roll call and a voting per vote,
+    each pointing (href) at its element in the body; outcomes and counts refer to TLCConcepts."""
+    for concept in DECISION_CONCEPTS:
+        add(
+            references,
+            "TLCConcept",
+            eId=concept,
+            href=f"/ontology/concept/{concept}",
+            showAs=concept.replace("_", " "),
+        )
+    analysis = etree.Element(f"{{{AKN}}}analysis", source="#congress")
+    parliamentary = add(analysis, "parliamentary")
+    rolls = {roll.id: roll for roll in decisions.roll_calls}
+    for roll in decisions.roll_calls:
+        check = add(
+            parliamentary,
+            "quorumVerification",
+            eId=f"quorumverification_{roll.uid}",
+            href=f"#rollcall_{roll.uid}",
+            outcome="#quorum_present" if roll.quorum_met else "#no_quorum",
+        )
+        add(check, "quorum", eId=f"quorumverification_{roll.uid}__quorum", value=str(roll.quorum))
+        add(
+            check,
+            "count",
+            eId=f"quorumverification_{roll.uid}__present",
+            value=str(roll.present),
+            refersTo="#present",
+        )
+        add(
+            check,
+            "count",
+            eId=f"quorumverification_{roll.uid}__accredited",
+            value=str(roll.accredited),
+            refersTo="#accredited",
+        )
+    shown = {m.id for m in decisions.motions if m.session_id is not None}
+    shown_elections = {e.id for e in decisions.elections if e.session_id is not None}
+    for (kind, item_id), votes in decisions.votes.items():
+        if (kind == "motion" and item_id not in shown) or (
+            kind == "election" and item_id not in shown_elections
+        ):
+            continue
+        for vote in votes:
+            voting = add(
+                parliamentary,
+                "voting",
+                eId=f"voting_{vote.uid}",
+                href=f"#vote_{vote.uid}",
+                outcome=f"#{vote.result.value}",
+            )
+            roll = rolls.get(vote.roll_call_id) if vote.roll_call_id else None
+            if roll is not None:
+                add(
+                    voting,
+                    "quorum",
+                    eId=f"voting_{vote.uid}__quorum",
+                    value=str(roll.quorum),
+                    href=f"#rollcall_{roll.uid}",
+                )
+            figures = (
+                [("ballots", vote.ballots), ("spoilt", vote.spoilt)]
+                if kind == "election"
+                else [
+                    ("votes_for", vote.votes_for),
+                    ("votes_against", vote.votes_against),
+                    ("abstaining", vote.abstentions),
+                ]
+            )
+            for name, value in figures:
+                add(
+                    voting,
+                    "count",
+                    eId=f"voting_{vote.uid}__{name}",
+                    value=str(value),
+                    refersTo=f"#{name}",
+                )
+    return analysis
 
 
 # The parts people play in awards and gifts (TLCRole eIds "role_…", the ``as`` of a person).

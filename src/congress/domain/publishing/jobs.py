@@ -176,13 +176,19 @@ async def programme_job(
 ) -> int:
     """The programme booklet as PDF (bilingual with ``second``)."""
     from congress.documents.render import render_pdf_async
-    from congress.domain.publishing.printing import PROGRAMME_CSS, programme_html
+    from congress.domain.publishing.printing import (
+        PROGRAMME_CSS,
+        PROGRAMME_LABELS,
+        programme_html,
+    )
 
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
         event = await _event_for_job(db, event_id)
         html = await programme_html(db, event, lang, second=second, settings=context.settings)
     started = time.perf_counter()
-    result = await render_pdf_async(html, context.settings, stylesheets=PROGRAMME_CSS)
+    result = await render_pdf_async(
+        html, context.settings, stylesheets=PROGRAMME_CSS, page_labels=PROGRAMME_LABELS
+    )
     observe_render("programme", time.perf_counter() - started)
     await asyncio.to_thread(context.store, result.pdf)
     return result.pages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.db.base import (
@@ -88,6 +88,12 @@ class Record(Base):
     publish_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     view_count: Mapped[int] = mapped_column(default=0)
+    # A record imported from an earlier site: where it came from, and the views it had there
+    # (the public page counts new views on top).
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    source_published_on: Mapped[dt.date | None]
+    source_view_count: Mapped[int | None]
 
     event: Mapped[Event] = relationship(lazy="raise")
     session: Mapped[Session | None] = relationship(lazy="raise")
@@ -96,7 +102,17 @@ class Record(Base):
     tags: Mapped[list[Tag]] = relationship(secondary=record_tag, lazy="raise", order_by=Tag.slug)
     comments: Mapped[list[Comment]] = relationship(lazy="raise", back_populates="record")
 
-    __table_args__ = (UniqueConstraint("event_id", "slug", name="uq_record_slug"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "slug", name="uq_record_slug"),
+        CheckConstraint(
+            "source_view_count IS NULL OR source_view_count >= 0", name="source_views_positive"
+        ),
+    )
+
+    @property
+    def views(self) -> int:
+        """Views here and, for an imported record, those it had on its earlier site."""
+        return self.view_count + (self.source_view_count or 0)
 
 
 class Comment(Base):

@@ -16,14 +16,17 @@ to be listed) and an index of speakers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.assemble import Assembled, Metadata, Part, Progress, assemble
+from congress.documents.labels import ARABIC_FROM_COVER
 from congress.documents.render import BASE_CSS, PdfRequest, render_html, submit, worker_count
+from congress.domain.decisions.queries import decisions_of
 from congress.domain.events.models import Event
+from congress.domain.people.services import person_name
 from congress.domain.publishing.content import (
     DelegationDoc,
     EventDoc,
@@ -36,8 +39,11 @@ from congress.domain.publishing.content import (
 )
 from congress.messages import gettext_in
 from congress.settings import Settings
+from congress.translation import text as translated
 
 PROGRAMME_CSS = (BASE_CSS, "print/programme.css")
+# The programme's viewer page numbers: as printed, counted from the cover.
+PROGRAMME_LABELS = ARABIC_FROM_COVER
 TEMPLATE = "print/proceedings.html"
 STYLESHEETS = (BASE_CSS, "print/programme.css", "print/proceedings.css")
 ARCHIVE_VARIANT = "pdf/a-3u"
@@ -51,6 +57,8 @@ class Proceedings:
     event: EventDoc
     delegations: list[DelegationDoc]
     index: list[IndexEntry]
+    # The "Decisions" chapter: plain data (it travels to the layout workers).
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def weight(self) -> int:
@@ -71,6 +79,7 @@ class Proceedings:
         sessions: Sequence[SessionDoc] | None = None,
         delegations: bool = True,
         index: bool = True,
+        decisions: bool = True,
     ) -> dict[str, Any]:
         metadata = self.metadata
         return {
@@ -85,6 +94,8 @@ class Proceedings:
             "index": self.index if index else None,
             "has_participants": True,
             "has_index": bool(self.index),
+            "decisions": self.decisions if decisions else None,
+            "has_decisions": bool(self.decisions),
             "numbers": None,
         }
 
@@ -100,7 +111,101 @@ async def load_proceedings(db: AsyncSession, event: Event, lang: str) -> Proceed
     """Everything the book prints (``event`` with venue and organizers loaded)."""
     doc = await load_event_doc(db, event, lang, full=True)
     delegations = await load_delegations(db, event, lang)
-    return Proceedings(doc, delegations, speaker_index(doc))
+    return Proceedings(
+        doc, delegations, speaker_index(doc), await decisions_chapter(db, event, lang)
+    )
+
+
+async def decisions_chapter(db: AsyncSession, event: Event, lang: str) -> list[dict[str, Any]]:
+    """What the congress decided, in the order of its sittings: each motion with the text (as
+    adopted) and its votes (per delegation for a roll call), each election with its rounds and
+    the elected."""
+    found = await decisions_of(db, event.id)
+    languages = event.languages
+
+    def tr(value: dict[str, str] | None) -> str:
+        return translated(value, lang, languages) if value else ""
+
+    def figures(vote: Any) -> str:
+        if vote.election_id is not None:
+            line = gettext_in(
+                lang,
+                "%(ballots)s ballots cast, %(spoilt)s spoilt",
+                ballots=vote.ballots,
+                spoilt=vote.spoilt,
+            )
+        else:
+            line = gettext_in(
+                lang,
+                "for %(for)s, against %(against)s, abstaining %(abstaining)s",
+                **{
+                    "for": vote.votes_for,
+                    "against": vote.votes_against,
+                    "abstaining": vote.abstentions,
+                },
+            )
+        head = (
+            gettext_in(lang, "Round %(round)s", round=vote.round) + ": "
+            if vote.round > 1 or vote.election_id
+            else ""
+        )
+        return f"{head}{line} — {gettext_in(lang, found.word(vote.result))}"
+
+    chapter: list[dict[str, Any]] = []
+    for motion in found.motions:
+        shown = motion.adopted_text if motion.status.value == "adopted" else motion.text
+        chapter.append(
+            {
+                "anchor": f"decision-motion-{motion.id}",
+                "kind": gettext_in(lang, found.word(motion.kind)),
+                "status": gettext_in(lang, found.word(motion.status)),
+                "title": tr(motion.title),
+                "lines": [line.strip() for line in tr(shown).splitlines() if line.strip()],
+                "votes": [
+                    {
+                        "figures": figures(vote),
+                        "method": gettext_in(lang, found.word(vote.method)),
+                        "rows": [
+                            (
+                                tr(found.delegations.get(row["delegation_id"])),
+                                row["held"],
+                                row["votes_for"],
+                                row["votes_against"],
+                                row["abstaining"],
+                            )
+                            for row in vote.breakdown or []
+                        ],
+                    }
+                    for vote in found.votes_on("motion", motion.id)
+                ],
+                "elected": [],
+            }
+        )
+    for election in found.elections:
+        people = {c.id: found.people[c.person_id] for c in election.candidates}
+        chapter.append(
+            {
+                "anchor": f"decision-election-{election.id}",
+                "kind": gettext_in(lang, "Election"),
+                "status": "",
+                "title": tr(election.title),
+                "lines": [],
+                "votes": [
+                    {
+                        "figures": figures(vote),
+                        "method": gettext_in(lang, found.word(vote.method)),
+                        "rows": [],
+                    }
+                    for vote in found.votes_on("election", election.id)
+                ],
+                "elected": [
+                    person_name(people[c.id], lang, languages)
+                    for c in election.candidates
+                    if c.elected
+                ],
+            }
+        )
+    return chapter
 
 
 def proceedings_html(book: Proceedings, settings: Settings | None = None) -> str:
@@ -123,6 +228,7 @@ def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
         "sessions": [],
         "delegations": False,
         "index": False,
+        "decisions": False,
     }
     items = sum(len(session.items) for session in sessions)
     parts = [
@@ -152,9 +258,16 @@ def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
         parts.append(_session_part(book, run, running, empty))
     parts.append(
         Part(
-            book.context(**empty | {"delegations": True}),
-            anchors=("participants", *(delegation.anchor for delegation in book.delegations)),
-            weight=2_000 + 400 * sum(len(d.members) for d in book.delegations),
+            # The decisions chapter, then the participants (each starts a page).
+            book.context(**empty | {"delegations": True, "decisions": True}),
+            anchors=(
+                *(("decisions", *(d["anchor"] for d in book.decisions)) if book.decisions else ()),
+                "participants",
+                *(delegation.anchor for delegation in book.delegations),
+            ),
+            weight=2_000
+            + 400 * sum(len(d.members) for d in book.delegations)
+            + sum(200 + 100 * len(v["rows"]) for d in book.decisions for v in d["votes"]),
         )
     )
     if book.index:
@@ -214,6 +327,7 @@ def proceedings_pdf(
             stylesheets=STYLESHEETS,
             variant=ARCHIVE_VARIANT if archive else None,
             anchors=anchors,
+            page_labels=ARABIC_FROM_COVER,
         )
     ).result()
     if progress is not None:

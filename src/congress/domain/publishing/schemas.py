@@ -9,12 +9,14 @@ from congress.domain.common import (
     MAX_ITEMS,
     AwareDatetime,
     Id,
+    Name,
     ReadSchema,
     Schema,
     Slug,
     TranslatableDocument,
     TranslatableParagraph,
     TranslatableText,
+    WebAddress,
     partial,
 )
 from congress.domain.publishing.enums import CommentStatus, MediaKind, RecordStatus
@@ -100,6 +102,14 @@ class RecordCreate(Schema):
         default=None, description="With status published: invisible to the public until then"
     )
     tag_ids: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
+    source_name: Name | None = Field(default=None, description="Imported: the earlier site")
+    source_url: WebAddress | None = Field(default=None, description="Imported: its address there")
+    source_published_on: dt.date | None = Field(
+        default=None, description="Imported: first published"
+    )
+    source_view_count: int | None = Field(
+        default=None, ge=0, le=MAX_INT, description="Imported: its views there when imported"
+    )
 
 
 RecordUpdate = partial(RecordCreate)
@@ -119,6 +129,10 @@ class RecordRead(ReadSchema):
     published_at: dt.datetime | None
     view_count: int
     tags: list[TagRead]
+    source_name: str | None = None
+    source_url: str | None = None
+    source_published_on: dt.date | None = None
+    source_view_count: int | None = None
 
 
 class CommentCreate(Schema):

@@ -18,6 +18,7 @@ from congress.db.base import utc_now
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from congress.domain.crud import EntityService
+from congress.domain.decisions.models import Election, Headcount, Motion, RollCall, Vote
 from congress.domain.events.models import Event, Room, Venue
 from congress.domain.events.services import PUBLIC_EVENT, EventScoped, EventService
 from congress.domain.people.models import Organization, Person, Position
@@ -639,6 +640,8 @@ _TO_SESSION: dict[type, tuple[tuple[Any, Any], ...]] = {
     PresidiumSeat: ((Session, Session.id == PresidiumSeat.session_id),),
     Award: ((AgendaItem, AgendaItem.id == Award.agenda_item_id), _ITEM_IN_SESSION),
     Gift: ((AgendaItem, AgendaItem.id == Gift.agenda_item_id), _ITEM_IN_SESSION),
+    RollCall: ((Session, Session.id == RollCall.session_id),),
+    Headcount: ((Session, Session.id == Headcount.session_id),),
 }
 
 # What the public pages and exports show. Participants and delegations are left out on purpose:
@@ -660,6 +663,11 @@ PUBLIC_TABLES: tuple[type, ...] = (
     Venue,
     Category,
     Tag,
+    Motion,
+    Election,
+    Vote,
+    RollCall,
+    Headcount,
 )
 # The printed documents also list the participants by delegation, so their changes count there.
 PRINTED_TABLES: tuple[type, ...] = (*PUBLIC_TABLES, Participant, Delegation)

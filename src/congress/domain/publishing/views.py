@@ -18,6 +18,7 @@ from litestar.response import Template
 from litestar.template import TemplateEngineProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.domain.decisions.queries import decisions_of
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
@@ -334,6 +335,11 @@ async def produce(
     if key.name in EXPORTS:
         exporter, full = EXPORTS[key.name]
         sessions = await load_programme(db, event, full=full)
+        if key.name == "proceedings.akn.xml":
+            decisions = await decisions_of(db, event.id)
+            return await to_thread.run_sync(
+                lambda: exporters.akoma_ntoso(event, sessions, key.site, decisions)
+            )
         return await to_thread.run_sync(exporter, event, sessions, key.site)
     page = await page_template(db, event, key.site, key.name)
     assert page.template_name is not None

@@ -505,6 +505,27 @@ async def import_upload(
 # ---- badges ------------------------------------------------------------------------------------
 
 
+def _optional_id(value: str | None, name: str) -> int | None:
+    """An id from a select whose empty first option means "all": None for empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise ProblemError(f"{name}: expected an id or nothing")
+    return int(value)
+
+
+def _optional_status(value: str | None) -> ParticipantStatus | None:
+    """A participant status from the badge form; None (everyone not cancelled) for empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return ParticipantStatus(value)
+    except ValueError:
+        raise ProblemError("status: expected a participant status or nothing") from None
+
+
 @page_get("/manage/events/{slug:str}/registration/badges", guards=[STAFF])
 async def badges_page(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
@@ -515,6 +536,11 @@ async def badges_page(
         context={
             **base_context(event, "badges"),
             "delegations": await delegations_of(db_session, event),
+            "statuses": [
+                (status.value, _(STATUS_LABELS[status]))
+                for status in ParticipantStatus
+                if status != ParticipantStatus.CANCELLED
+            ],
         },
     )
 
@@ -533,11 +559,27 @@ async def badges_file(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     participant: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
-    delegation: Annotated[int | None, QueryParameter(required=False, ge=1, le=MAX_ID)] = None,
+    delegation: Annotated[
+        str | None,
+        QueryParameter(
+            required=False,
+            max_length=20,
+            description="a delegation's id; empty or absent: every delegation",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        QueryParameter(
+            required=False,
+            max_length=20,
+            description="one status; empty or absent: everyone who is not cancelled",
+        ),
+    ] = None,
     layout: Annotated[BadgeLayout, QueryParameter(required=False)] = BadgeLayout.A4,
 ) -> Response[bytes]:
     event = await staff_event(db_session, request, slug)
     # Made as a job (in this process, or by a worker), kept under the private prefix.
+    chosen_status = _optional_status(status)
     jobs = request.app.state.print_jobs
     pdf = await jobs.make(
         jobs.private_key(event.id, "badges"),
@@ -545,7 +587,8 @@ async def badges_file(
         BADGE_WAIT_SECONDS,
         event_id=event.id,
         participant_id=participant,
-        delegation_id=delegation,
+        delegation_id=_optional_id(delegation, "delegation"),
+        status=chosen_status.value if chosen_status else None,
         layout=layout.value,
     )
     return Response(

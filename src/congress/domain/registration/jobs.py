@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.jobs import JobContext, JobFunction
 from congress.domain.events.models import Event
+from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
 from congress.errors import NotFound
 
@@ -21,6 +22,7 @@ async def badges_job(
     event_id: int,
     participant_id: int | None = None,
     delegation_id: int | None = None,
+    status: str | None = None,
     layout: str = BadgeLayout.A4.value,
 ) -> int:
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
@@ -32,6 +34,7 @@ async def badges_job(
             event,
             participant_id=participant_id,
             delegation_id=delegation_id,
+            status=ParticipantStatus(status) if status else None,
             layout=BadgeLayout(layout),
             settings=context.settings,
         )

@@ -127,6 +127,10 @@ def _record_values(record: Record) -> Form:
         "category_id": record.category_id or "",
         "author_id": record.author_id or "",
         "tag_ids": [str(tag.id) for tag in record.tags],
+        "source_name": record.source_name or "",
+        "source_url": record.source_url or "",
+        "source_published_on": record.source_published_on or "",
+        "source_view_count": "" if record.source_view_count is None else record.source_view_count,
     }
     for name in RECORD_TEXTS:
         for code, text in (getattr(record, name) or {}).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.enums import Role
+from congress.domain.decisions.queries import decisions_of
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.programme.queries import load_programme
@@ -135,6 +137,31 @@ async def session_calendar(
     site = site_for(request, event)
     body = exporters.icalendar_of(event, sessions, site)
     return _download(body, "text/calendar", f"{event.slug}-{session_id}.ics")
+
+
+@get(
+    "/events/{slug:str}/motions/{document:str}",
+    guards=[public],
+    tags=["open formats"],
+    summary="An adopted resolution as an Akoma Ntoso document (…/motions/{id}.akn.xml)",
+)
+async def motion_akn(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    document: FromPath[str],
+) -> Response[Any]:
+    event = await public_event(db_session, current_user(request), slug)
+    found = re.fullmatch(r"([0-9]{1,18})\.akn\.xml", document)
+    decisions = await decisions_of(db_session, event.id)
+    motion = next((m for m in decisions.motions if found and m.id == int(found.group(1))), None)
+    if motion is None or motion.status.value != "adopted":
+        raise NotFound(f"no adopted resolution {document} in this event")
+    site = site_for(request, event)
+    body = exporters.akoma_ntoso_resolution(
+        event, motion, decisions.votes_on("motion", motion.id), site
+    )
+    return _download(body, XML)
 
 
 @get("/events/{slug:str}/proceedings.akn.xml", guards=[public], tags=["open formats"])
@@ -302,6 +329,7 @@ async def session_page(
         session=session,
         records=records,
         gallery=await photos(db_session, event, session.id),
+        decisions=await decisions_of(db_session, event.id, session.id),
         json_ld=exporters.json_ld_script(exporters.session_page_ld(event, session, site)),
     )
 
@@ -360,6 +388,9 @@ async def _record_response(
         author=authors.get(record.author_id) if record.author_id else None,
         organizations=await attending_organizations(db, event),
         gallery=await photos(db, event, record.session_id),
+        decisions=await decisions_of(db, event.id, record.session_id)
+        if record.session_id
+        else None,
         comments=await approved_comments(db, record),
         form_stamp=form_stamp(secret),
         form_errors=errors or {},
@@ -525,6 +556,7 @@ ROUTES: list[Any] = [
     event_calendar,
     session_calendar,
     proceedings_akn,
+    motion_akn,
     record_feed,
     event_export,
     event_archive,
