@@ -187,7 +187,7 @@ def test_documents_and_pages_speak_their_own_language() -> None:
         assert gettext_in("fr", "Page %(n)s of %(m)s", n=2, m=9) == "Page 2 of 9"
         assert gettext_in("de-AT", "Programme") == "Programm"
         assert gettext_in("../ru", "Programme") == "Programme"
-        assert pgettext_in("de", "print", "Agenda") == "Tagesordnung"
+        assert pgettext_in("de", "print", "Given by") == "Überreicht von"
         assert pgettext_in("de", "public", "Agenda") == "Ablauf"
         assert gettext("Agenda") == "Повестка"
         assert language_name("zh", "ru") == "Китайский"
