@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pikepdf
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,18 +122,8 @@ async def test_proceedings_and_programme_of_the_demo_event(
     programme = congress_print(settings, tmp_path, "programme")
     reader = PdfReader(io.BytesIO(programme))
     days = {session.planned_start.date() for session in sessions}
-    assert len(reader.pages) - 1 < len(days) + 1  # the cover, then fewer pages than days
-    assert len(reader.pages) <= len(days)
+    assert len(reader.pages) - 1 < len(days)  # after the cover, fewer pages than days
     text = squash("".join(page.extract_text() for page in reader.pages))
     for session in sessions:
         assert squash(session.title["en"]) in text
     assert labels(programme) == [str(n) for n in range(1, len(reader.pages) + 1)]
-    bilingual = congress_print(settings, tmp_path, "programme", "--lang", "ru", "--second", "zh")
-    reader = PdfReader(io.BytesIO(bilingual))
-    text = squash("".join(page.extract_text() for page in reader.pages))
-    for session in sessions:
-        assert squash(session.title["ru"]) in text and squash(session.title["zh"]) in text
-    assert len(labels(bilingual)) == len(reader.pages)
-
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
