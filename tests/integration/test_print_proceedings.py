@@ -101,8 +101,8 @@ async def test_proceedings_in_parts_and_whole(
                 number
                 == result.numbers[next(s.anchor for s in book.event.sessions if s.title == title)]
             )
-            # The chapter starts there: its running header and heading come first on the page.
-            assert squash(title) in pdf.squashed[number - 1][: 3 * len(squash(title)) + 20], title
+            # The session starts there (sessions flow on: anywhere on the page).
+            assert squash(title) in pdf.squashed[number - 1], title
         # A bookmark for each session, and page footers "N of M" on every page but the cover.
         outline = pdf.outline_titles()
         for title in titles:

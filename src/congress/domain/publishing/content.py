@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import re
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -187,7 +188,7 @@ class _Reader:
             return ""
         title = self.text(position.title)
         organization = self.text(position.organization.name) if position.organization else ""
-        if organization and organization.casefold() in title.casefold():
+        if organization and names(title, organization):
             return title  # "Adviser of the Embassy of X", not "…, Embassy of X" again
         return ", ".join(part for part in (title, organization) if part)
 
@@ -242,14 +243,28 @@ def _speaker(reader: _Reader, speaker: SpeechSpeaker) -> Speaker:
     )
 
 
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in re.findall(r"\w{4,}", text.casefold())}
+
+
+def names(text: str, organization: str) -> bool:
+    """Whether ``text`` (a position's title) already names ``organization``: it contains it,
+    or all that follows the organization's first word when that is three words or more
+    ("Adviser to the Ambassador of the People's Republic of China in Austria" names the
+    "Embassy of the People's Republic of China in Austria")."""
+    if organization.casefold() in text.casefold():
+        return True
+    rest = _stems(organization.split(maxsplit=1)[1]) if " " in organization else set()
+    return len(rest) >= 3 and rest <= _stems(text)
+
+
 def capacity_line(lang: str, title: str, organization: str, on_behalf_of: str, free: str) -> str:
     """The capacity a speaker spoke in, each organization named once: "Minister-Counsellor
     of the Embassy of X" does not go on with ", Embassy of X; on behalf of Embassy of X".
     "On behalf of" is worded so that it needs no grammatical case ("от имени: …")."""
 
     def said(name: str, *earlier: str) -> bool:
-        folded = name.casefold()
-        return any(folded in part.casefold() for part in earlier if part)
+        return any(names(part, name) for part in earlier if part)
 
     position = title
     if organization and not said(organization, title):

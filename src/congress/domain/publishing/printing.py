@@ -221,7 +221,12 @@ def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
     programme as held is a part of its own so that it is laid out once.
     """
     sessions = book.event.sessions
-    chunks = chunks or max(1, 2 * worker_count())
+    if chunks is None:
+        # Sessions flow on after each other in the book; a part always starts a new page. A
+        # small book keeps its sessions in one part (paginated as the whole book is); only a
+        # heavy one is cut into runs, each starting a page, for the parallel layout's sake.
+        heavy = book.weight >= PARALLEL_FROM_WEIGHT
+        chunks = max(1, 2 * worker_count()) if heavy else 1
     empty: dict[str, Any] = {
         "front": False,
         "held": False,
