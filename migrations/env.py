@@ -44,6 +44,14 @@ def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 
 def _configure(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite changes a table (batch mode) by copying it into a new one and dropping the old:
+        # with foreign keys on, that drop deletes every row that refers to it (ON DELETE
+        # CASCADE) or fails. Off during the migration (a no-op inside a transaction, so before
+        # it starts), and the references checked at the end.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the transaction SQLAlchemy began, so that Alembic runs its own
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -53,6 +61,13 @@ def _configure(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 async def _run_async() -> None:

@@ -613,6 +613,17 @@ def upgrade() -> None:
     op.create_index("ix_roll_call_uid", "roll_call", ["uid"], unique=True)
     op.create_index("ix_vote_uid", "vote", ["uid"], unique=True)
 
+    if op.get_bind().dialect.name == "sqlite":
+        # Plain ALTER TABLE: a batch copy of "record" would drop its full-text triggers.
+        op.add_column("record", sa.Column("source_name", sa.String(length=200), nullable=True))
+        op.add_column("record", sa.Column("source_url", sa.String(length=500), nullable=True))
+        op.add_column("record", sa.Column("source_published_on", sa.Date(), nullable=True))
+        op.execute(
+            "ALTER TABLE record ADD COLUMN source_view_count INTEGER "
+            "CONSTRAINT ck_record_source_views_positive "
+            "CHECK (source_view_count IS NULL OR source_view_count >= 0)"
+        )
+        return
     with op.batch_alter_table("record", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("source_url", sa.String(length=500), nullable=True))
@@ -625,12 +636,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("record", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_record_source_views_positive"), type_="check")
-        batch_op.drop_column("source_view_count")
-        batch_op.drop_column("source_published_on")
-        batch_op.drop_column("source_url")
-        batch_op.drop_column("source_name")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's own DROP COLUMN: a batch copy of "record" would drop its full-text triggers.
+        for column in ("source_view_count", "source_published_on", "source_url", "source_name"):
+            op.execute(f"ALTER TABLE record DROP COLUMN {column}")
+    else:
+        with op.batch_alter_table("record", schema=None) as batch_op:
+            batch_op.drop_constraint(op.f("ck_record_source_views_positive"), type_="check")
+            batch_op.drop_column("source_view_count")
+            batch_op.drop_column("source_published_on")
+            batch_op.drop_column("source_url")
+            batch_op.drop_column("source_name")
     with op.batch_alter_table("vote", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vote_roll_call_id"))
         batch_op.drop_index(batch_op.f("ix_vote_recorded_by_id"))

@@ -111,7 +111,7 @@ async def test_delegation_with_head_quota_and_members(
     # The quota is the service's: a third member is refused beside the field.
     full = await post_form(client, members, {"person_id__q": "Zhang", "category": "delegate"})
     assert full.status_code == 422
-    assert 'id="person_id-error">the delegation Chinese delegation has reached its quota of 2' in (
+    assert 'id="person_id-error">The delegation Chinese delegation has reached its quota of 2' in (
         full.text
     )
     assert 'value="Min Zhang"' in full.text

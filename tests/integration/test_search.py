@@ -27,7 +27,7 @@ from congress.domain.publishing.search import _PG_QUERY, _PG_SPEECH_VECTOR, sear
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES
 
-RESULT = re.compile(r'<h3><a href="(/events/[^/]+/(?:speeches/\d+|records/[^?"]+))')
+RESULT = re.compile(r'<h[23][^>]*><a href="(/events/[^/]+/(?:speeches/\d+|records/[^?"]+))')
 SNIPPET = re.compile(r'<p class="snippet">(.*?)</p>', re.S)
 
 

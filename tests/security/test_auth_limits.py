@@ -52,7 +52,7 @@ async def test_self_registration_is_limited_per_address(
         assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
         refused = answers[-1]
         assert 100 <= int(refused.headers["retry-after"]) <= 120
-        assert "too many submissions" in refused.text
+        assert "Too many requests: please wait a moment and try again." in refused.text
         # Nothing of the refused registration is kept.
         assert await db.scalar(select(func.count()).select_from(Participant)) == 3
         # A client that claims another address is the same client (no trusted proxy).
