@@ -305,12 +305,35 @@ async def post_form(
     )
 
 
+# Tests that start `congress` as other processes (commands, servers, the S3 server): like the
+# browser tests, they run once per CI run, in the PostgreSQL pass (see .ci/run).
+MULTIPROCESS_MODULES = {
+    "tests/integration/test_all_choices.py",
+    "tests/integration/test_api_photos.py",
+    "tests/integration/test_cli.py",
+    "tests/integration/test_print_layout.py",
+    "tests/integration/test_stable_identifiers.py",
+    "tests/integration/test_storage.py",
+    "tests/security/test_auth_server.py",
+    "tests/security/test_auth_tokens.py",
+    "tests/security/test_http_media.py",
+    "tests/security/test_import_attacks.py",
+    "tests/security/test_import_kill.py",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run once per CI run, on PostgreSQL: `.ci/run` sets
+    """Browser and multi-process tests run once per CI run, on PostgreSQL: `.ci/run` sets
     CONGRESS_BROWSER_TESTS_ELSEWHERE for its SQLite pass (run alone, the suite runs them all)."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        if str(Path(str(item.path)).relative_to(root)) in MULTIPROCESS_MODULES:
+            item.add_marker(pytest.mark.multiprocess)
     if IS_POSTGRES or not os.environ.get("CONGRESS_BROWSER_TESTS_ELSEWHERE"):
         return
-    skip = pytest.mark.skip(reason="browser tests run in the PostgreSQL pass of CI")
+    skip = pytest.mark.skip(
+        reason="browser and multi-process tests run in the PostgreSQL pass of CI"
+    )
     for item in items:
-        if item.get_closest_marker("e2e"):
+        if item.get_closest_marker("e2e") or item.get_closest_marker("multiprocess"):
             item.add_marker(skip)

@@ -63,13 +63,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from congress.logs import configure
     from congress.server.throttle import server_options
 
-    configure(settings.log_format)
+    options: dict[str, Any] = {}
+    if settings.log_format == "json":
+        # JSON lines with request ids; plain text keeps uvicorn's own configuration (with ours,
+        # the server died during its shutdown, before "Application shutdown complete").
+        configure(settings.log_format)
+        options["log_config"] = None
     uvicorn.run(
         create_app(settings),
         host=host,
         port=port,
         log_level="info",
-        log_config=None,
+        **options,
         **server_options(settings),
     )
 

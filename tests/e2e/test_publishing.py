@@ -82,7 +82,7 @@ def test_publish_read_comment_moderate(
 
     workflow = editor.locator("#workflow")
     workflow.get_by_role("button", name="Send to review").click()
-    expect(editor.locator("#workflow .pill")).to_have_text("review")
+    expect(editor.locator("#workflow .pill")).to_have_text("in review")
     editor.locator("#workflow").get_by_role("button", name="Publish now").click()
     expect(editor.locator("#workflow .pill")).to_have_text("published")
     editor.goto(f"{base}/manage/events/{demo_slug}/record")

@@ -60,11 +60,21 @@ async def test_proceedings_and_programme_of_the_demo_event(
             (
                 "Contents",
                 "The programme as held",
+                "Decisions",
                 "Participants by delegation",
                 "Index of speakers",
             ),
         ),
-        ("ru", ("Содержание", "Программа (как проведено)", "Участники по делегациям", "Указатель")),
+        (
+            "ru",
+            (
+                "Содержание",
+                "Программа (как проведено)",
+                "Решения",
+                "Участники по делегациям",
+                "Указатель",
+            ),
+        ),
     ):
         data = congress_print(settings, tmp_path, "proceedings", "--lang", lang)
         pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]

@@ -666,7 +666,7 @@ def atom_feed(
     add(author, "name", organizers or site.text(event, event.name))
     for record in records:
         entry = add(feed, "entry")
-        add(entry, "id", f"urn:uuid:{guid(event.slug, 'record', record.id)}")
+        add(entry, "id", f"urn:uuid:{record.uid}")  # the record's stored identifier
         add(entry, "title", site.text(event, record.headline))
         published = (record.published_at or record.updated_at).astimezone(dt.UTC)
         add(entry, "published", iso(published))
