@@ -117,7 +117,7 @@ async def test_delegation_with_head_quota_and_members(
     assert 'value="Min Zhang"' in full.text
     shrink = await post_form(client, page_url, {"name.en": "Chinese delegation", "quota": "1"})
     assert shrink.status_code == 422
-    assert 'id="quota-error">the delegation already has 2 active members' in shrink.text
+    assert 'id="quota-error">The delegation already has 2 active members' in shrink.text
 
     # Taking somebody off frees the place.
     wang = await db.scalar(select(Participant).where(Participant.person_id == ids["wang"]))
