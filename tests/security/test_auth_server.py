@@ -46,9 +46,11 @@ async def test_bad_logins_do_not_stall_other_requests(settings: Settings) -> Non
         f"(one bad login alone: {alone * 1000:.0f} ms)"
     )
     assert statuses == {422: 30}
-    # Hashing on the event loop made it wait for all 30 hashes; now it waits for none. The
-    # bound grows with the machine's load (measured above), never below the 1 s of an idle one.
-    assert slowest < max(1.0, 3 * alone)
+    # Hashing on the event loop made it wait for all 30 hashes (30 times one login alone); now
+    # it waits for none. The bound grows with the machine's load (measured above), never below
+    # the 1 s of an idle one, and stays a third of the stall it guards against: on a loaded
+    # machine one login alone and a ping vary by several times from one moment to the next.
+    assert slowest < max(1.0, 10 * alone)
 
 
 async def test_concurrent_guesses_get_429_and_the_owner_gets_in_after_the_delay(
