@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
+from congress.domain.decisions import rules
 from congress.domain.decisions.enums import (
     HEADCOUNT_LABELS,
     MAJORITY_LABELS,
@@ -70,6 +71,66 @@ async def present_by_delegation(db: AsyncSession, event_id: int, session_id: int
         .group_by(Participant.delegation_id)
     )
     return {int(delegation_id): int(count) for delegation_id, count in rows.all()}
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Who is present now at a session (checked in), per delegation and in all, against the
+    quorum: the rule of the session's latest roll call, or more than half of the accredited."""
+
+    by_delegation: dict[int, tuple[int, int]]  # delegation → (accredited, present)
+    quorum_rule: str
+
+    @property
+    def accredited(self) -> int:
+        return sum(accredited for accredited, _ in self.by_delegation.values())
+
+    @property
+    def present(self) -> int:
+        return sum(present for _, present in self.by_delegation.values())
+
+    @property
+    def quorum(self) -> int:
+        return rules.quorum_of_rule(self.accredited, self.quorum_rule)
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.present >= self.quorum
+
+
+async def presence(db: AsyncSession, event_id: int, session_id: int) -> Presence:
+    """Accredited and present voting delegates per delegation, in one query (a staff screen
+    asks every few seconds while delegates check in), and the quorum rule in force."""
+    rows = await db.execute(
+        select(Delegation.id, func.count(Participant.id), func.count(Attendance.id))
+        .outerjoin(
+            Participant,
+            (Participant.delegation_id == Delegation.id)
+            & Participant.category.in_(VOTING_CATEGORIES)
+            & Participant.status.in_(ACCREDITED),
+        )
+        .outerjoin(
+            Attendance,
+            (Attendance.participant_id == Participant.id)
+            & (Attendance.session_id == session_id)
+            & (Attendance.state == AttendanceState.PRESENT),
+        )
+        .where(Delegation.event_id == event_id)
+        .group_by(Delegation.id)
+    )
+    rule = await db.scalar(
+        select(RollCall.quorum_rule)
+        .where(RollCall.session_id == session_id)
+        .order_by(RollCall.taken_at.desc(), RollCall.id.desc())
+        .limit(1)
+    )
+    return Presence(
+        by_delegation={
+            int(delegation_id): (int(accredited), int(present))
+            for delegation_id, accredited, present in rows.all()
+        },
+        quorum_rule=rule or "more than 1/2",
+    )
 
 
 async def delegation_names(db: AsyncSession, event_id: int) -> dict[int, dict[str, str]]:
