@@ -161,7 +161,7 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
     first = fields[2][0]
     assert re.search(
         rf'name="{first}" id="motion-{motion.id}-{first}"[^>]* value="999"[^>]*'
-        rf' aria-invalid="true" aria-describedby="motion-{motion.id}-{first}-error">'
+        rf' aria-invalid="true" aria-describedby="motion-{motion.id}-{first}-error" autofocus>'
         rf'<span class="field-error" id="motion-{motion.id}-{first}-error">'
         rf"999 votes given, but the delegation holds {fields[2][1]}\.</span>",
         refused.text,

@@ -71,6 +71,11 @@ class Failure:
     fields: dict[str, str] = field(default_factory=dict)
     typed: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def first(self) -> str:
+        """The first field with a message: the page opens with the cursor in it."""
+        return next(iter(self.fields), "")
+
     def value(self, anchor: str, name: str, default: Any) -> Any:
         if anchor != self.anchor or name not in self.typed:
             return default
@@ -113,7 +118,7 @@ def _failure(
                 continue
             name = f"{_COLUMNS.get(column or '', 'for')}_{rows[index]}"
         fields.setdefault(name.split(".")[0], message)
-    return Failure(anchor, messages, fields, typed)
+    return Failure(anchor, list(dict.fromkeys(messages)), fields, typed)
 
 
 async def _page(
