@@ -197,6 +197,10 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
             )
         ).scalars()
     )
+    # The candidates (every participant) are listed only when the election form is opened.
+    assert 'name="candidates"' not in (await client.get(base)).text
+    opened = (await client.get(base, params={"add": "election"})).text
+    assert all(f'<option value="{p}">' in opened for p in person_ids)
     created = await post_form(
         client,
         f"{base}/elections",

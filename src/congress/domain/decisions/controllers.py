@@ -84,6 +84,10 @@ class Failure:
 
 _ROW = re.compile(r"^breakdown[.\[](\d+)\]?(?:\.(\w+))?$")
 _GIVEN = re.compile(r"holds (?P<held>\d+) votes, (?P<given>\d+) were given$")
+# The fields of the vote sheets (templates/manage/decisions/session.html: ``number``).
+_SHEET_FIELD = re.compile(
+    r"^(?:(?:for|against|abstain|votes)_\d+|votes_for|votes_against|abstentions|spoilt|ballots)$"
+)
 _COLUMNS = {"votes_for": "for", "votes_against": "against", "abstaining": "abstain"}
 
 
@@ -118,7 +122,13 @@ def _failure(
                 continue
             name = f"{_COLUMNS.get(column or '', 'for')}_{rows[index]}"
         fields.setdefault(name.split(".")[0], message)
-    return Failure(anchor, list(dict.fromkeys(messages)), fields, typed)
+    beside = {name: message for name, message in fields.items() if _SHEET_FIELD.match(name)}
+    if beside:
+        # The vote sheets show each message beside its field; above them, what has no field.
+        messages = [_("Please correct the marked fields.")] + [
+            message for name, message in fields.items() if name not in beside
+        ]
+    return Failure(anchor, list(dict.fromkeys(messages)), beside, typed)
 
 
 async def _page(
@@ -139,14 +149,23 @@ async def _page(
         if latest is not None
         else {delegation: present for delegation, (_, present) in now.by_delegation.items()}
     )
+    # The candidates to choose from are every participant (thousands at a big congress): read
+    # only for the election form, opened on demand, not at each reload during a sitting.
+    adding = request.query_params.get("add") == "election" or (
+        failure is not None and failure.anchor == "elections"
+    )
     people = (
-        await db.execute(
-            select(Person)
-            .join(Participant, Participant.person_id == Person.id)
-            .where(Participant.event_id == event.id)
-            .order_by(Person.id)
-        )
-    ).scalars()
+        (
+            await db.execute(
+                select(Person)
+                .join(Participant, Participant.person_id == Person.id)
+                .where(Participant.event_id == event.id)
+                .order_by(Person.id)
+            )
+        ).scalars()
+        if adding
+        else None
+    )
     return Template(
         "manage/decisions/session.html",
         context={
@@ -158,7 +177,7 @@ async def _page(
             "delegations": sorted(names.items(), key=lambda pair: pair[0]),
             "held": held,
             "live": now,
-            "people": list(people),
+            "people": list(people) if people is not None else None,
             "motion_kinds": list(MotionKind),
             "methods": list(VoteMethod),
             "majorities": list(MajorityRule),
