@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.domain.accounts.access import DECISION_READERS, DECISION_WRITERS
+from congress.domain.accounts.models import User
 from congress.domain.decisions.enums import (
     HeadcountCategory,
     MajorityRule,
@@ -46,6 +47,7 @@ from congress.domain.decisions.services import (
     RollCallService,
     VoteService,
 )
+from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
 from congress.domain.people.models import Person
 from congress.domain.programme.services import load_session
@@ -260,64 +262,93 @@ def _int(value: Any) -> int:
         return -1
 
 
-@page_post("/manage/sessions/{session_id:int}/decisions/roll-call", guards=[WRITERS])
-async def roll_call_create(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    session_id: FromPath[int],
-) -> Any:
-    form = await read_form(request)
-    await load_session(db_session, session_id)
+Adder = Callable[[AsyncSession, User | None, dict[str, Any], Event, int], Awaitable[None]]
 
-    async def action() -> None:
-        values: dict[str, Any] = {
-            key: form.values[key]
-            for key in ("quorum_count", "quorum_fraction")
-            if form.values.get(key)
-        }
-        data = RollCallCreate.model_validate(values)
-        await RollCallService(db_session, current_user(request)).create(
-            {**data.model_dump(), "session_id": session_id}
-        )
 
-    return await _act(
-        db_session,
-        request,
-        session_id,
-        "roll-call",
-        action,
-        _("The roll call was recorded."),
-        form.values,
+def _add_page(path: str, anchor: str, message: str, add: Adder, lists: tuple[str, ...] = ()) -> Any:
+    """A form that adds a roll call, a motion, an election or a headcount to the session."""
+
+    @page_post(f"/manage/sessions/{{session_id:int}}/decisions/{path}", guards=[WRITERS])
+    async def add_to_session(
+        db_session: NamedDependency[AsyncSession],
+        request: Request[Any, Any, Any],
+        session_id: FromPath[int],
+    ) -> Any:
+        form = await read_form(request, lists=lists)
+        user = current_user(request)
+        session = await load_session(db_session, session_id)
+        event = await EventService(db_session, user).resolve(session.event_id)
+
+        async def action() -> None:
+            await add(db_session, user, form.values, event, session_id)
+
+        return await _act(db_session, request, session_id, anchor, action, _(message), form.values)
+
+    return add_to_session
+
+
+async def _roll_call(
+    db: AsyncSession, user: User | None, values: dict[str, Any], event: Event, session_id: int
+) -> None:
+    data = RollCallCreate.model_validate(
+        {key: values[key] for key in ("quorum_count", "quorum_fraction") if values.get(key)}
     )
+    await RollCallService(db, user).create({**data.model_dump(), "session_id": session_id})
 
 
-@page_post("/manage/sessions/{session_id:int}/decisions/motions", guards=[WRITERS])
-async def motion_create(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    session_id: FromPath[int],
-) -> Any:
-    form = await read_form(request)
-    session = await load_session(db_session, session_id)
-    event = await EventService(db_session, current_user(request)).resolve(session.event_id)
+async def _motion(
+    db: AsyncSession, user: User | None, values: dict[str, Any], event: Event, session_id: int
+) -> None:
     lang = event.primary_language
-
-    async def action() -> None:
-        data = MotionCreate.model_validate(
-            {
-                "title": {lang: form.values.get("title") or ""},
-                "text": {lang: form.values.get("text") or ""},
-                "kind": form.values.get("kind") or "resolution",
-                "session_id": session_id,
-            }
-        )
-        await MotionService(db_session, current_user(request)).create(
-            {**data.model_dump(), "event_id": event.id}
-        )
-
-    return await _act(
-        db_session, request, session_id, "motions", action, _("The motion was added."), form.values
+    data = MotionCreate.model_validate(
+        {
+            "title": {lang: values.get("title") or ""},
+            "text": {lang: values.get("text") or ""},
+            "kind": values.get("kind") or "resolution",
+            "session_id": session_id,
+        }
     )
+    await MotionService(db, user).create({**data.model_dump(), "event_id": event.id})
+
+
+async def _election(
+    db: AsyncSession, user: User | None, values: dict[str, Any], event: Event, session_id: int
+) -> None:
+    data = ElectionCreate.model_validate(
+        {
+            "title": {event.primary_language: values.get("title") or ""},
+            "seats": _int(values.get("seats")),
+            "threshold_percent": _int(values.get("threshold_percent") or 50),
+            "candidates": [_int(value) for value in values.get("candidates") or []],
+            "session_id": session_id,
+        }
+    )
+    await ElectionService(db, user).create({**data.model_dump(), "event_id": event.id})
+
+
+async def _headcount(
+    db: AsyncSession, user: User | None, values: dict[str, Any], event: Event, session_id: int
+) -> None:
+    note = values.get("note")
+    data = HeadcountCreate.model_validate(
+        {
+            "category": values.get("category") or "",
+            "count": _int(values.get("count")),
+            "country": values.get("country") or None,
+            "note": {event.primary_language: note} if note else None,
+        }
+    )
+    await HeadcountService(db, user).create({**data.model_dump(), "session_id": session_id})
+
+
+roll_call_create = _add_page(
+    "roll-call", "roll-call", N_("The roll call was recorded."), _roll_call
+)
+motion_create = _add_page("motions", "motions", N_("The motion was added."), _motion)
+election_create = _add_page(
+    "elections", "elections", N_("The election was added."), _election, lists=("candidates",)
+)
+headcount_create = _add_page("headcounts", "headcounts", N_("The headcount was added."), _headcount)
 
 
 def _motion_vote(values: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
@@ -410,77 +441,6 @@ motion_vote = _vote_page("motion", MotionService, _motion_vote, N_("The vote was
 election_vote = _vote_page(
     "election", ElectionService, _election_round, N_("The round was recorded.")
 )
-
-
-@page_post("/manage/sessions/{session_id:int}/decisions/elections", guards=[WRITERS])
-async def election_create(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    session_id: FromPath[int],
-) -> Any:
-    form = await read_form(request, lists=["candidates"])
-    session = await load_session(db_session, session_id)
-    event = await EventService(db_session, current_user(request)).resolve(session.event_id)
-    lang = event.primary_language
-
-    async def action() -> None:
-        data = ElectionCreate.model_validate(
-            {
-                "title": {lang: form.values.get("title") or ""},
-                "seats": _int(form.values.get("seats")),
-                "threshold_percent": _int(form.values.get("threshold_percent") or 50),
-                "candidates": [_int(value) for value in form.values.get("candidates") or []],
-                "session_id": session_id,
-            }
-        )
-        await ElectionService(db_session, current_user(request)).create(
-            {**data.model_dump(), "event_id": event.id}
-        )
-
-    return await _act(
-        db_session,
-        request,
-        session_id,
-        "elections",
-        action,
-        _("The election was added."),
-        form.values,
-    )
-
-
-@page_post("/manage/sessions/{session_id:int}/decisions/headcounts", guards=[WRITERS])
-async def headcount_create(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    session_id: FromPath[int],
-) -> Any:
-    form = await read_form(request)
-    session = await load_session(db_session, session_id)
-    event = await EventService(db_session, current_user(request)).resolve(session.event_id)
-
-    async def action() -> None:
-        note = form.values.get("note")
-        data = HeadcountCreate.model_validate(
-            {
-                "category": form.values.get("category") or "",
-                "count": _int(form.values.get("count")),
-                "country": form.values.get("country") or None,
-                "note": {event.primary_language: note} if note else None,
-            }
-        )
-        await HeadcountService(db_session, current_user(request)).create(
-            {**data.model_dump(), "session_id": session_id}
-        )
-
-    return await _act(
-        db_session,
-        request,
-        session_id,
-        "headcounts",
-        action,
-        _("The headcount was added."),
-        form.values,
-    )
 
 
 ROUTES = [
