@@ -199,6 +199,13 @@ def test_live_quorum_follows_check_ins(
     assert motion.status_code == 201, motion.text
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     log_in_by_keyboard(page, base, here.organizer)
     page.goto(f"{base}/manage/sessions/{here.session_id}/decisions")
     status = page.locator("#roll-call [data-quorum-text]")
@@ -226,6 +233,8 @@ def test_live_quorum_follows_check_ins(
     # Every copy of the figure on the screen (beside each sheet) says the same.
     for copy in page.locator("[data-quorum-text]").all():
         expect(copy).to_contain_text(f"{present + 1} of {accredited}")
+
+    assert refused == []  # the script is a file of the site: the policy lets it run
 
     # The screen at a desk and on a phone, in English and Russian.
     state = context.storage_state()
