@@ -33,11 +33,16 @@
 
   function ask() {
     if (document.hidden) return window.setTimeout(ask, every);
+    var again = true;
     window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (answer) {
+        // Logged out, or no longer allowed: the figure stays as it was, "Count again" reloads.
+        if (answer.status === 401 || answer.status === 403) again = false;
+        return answer.ok ? answer.json() : null;
+      })
       .then(function (figures) { if (figures) show(figures); })
       .catch(function () { /* the next turn asks again */ })
-      .then(function () { window.setTimeout(ask, every); });
+      .then(function () { if (again) window.setTimeout(ask, every); });
   }
   window.setTimeout(ask, every);
 })();

@@ -345,3 +345,5 @@ async def test_live_quorum_follows_the_check_ins(
     page = (await client.get(f"/manage/sessions/{session.id}/decisions")).text
     assert after["text"] in page and '<script src="/static/js/quorum.js" defer>' in page
     assert f'data-live-quorum="{url}"' in page and 'aria-live="polite"' in page
+    # Without script, the figure is counted again by reloading the screen.
+    assert f'<a href="/manage/sessions/{session.id}/decisions#roll-call">Count again</a>' in page
