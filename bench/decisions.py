@@ -9,7 +9,9 @@ call, and prints the median and 95th percentile of:
 
 - one POST /api/v1/motions/{id}/votes with each of the 200 delegations' figures (a new motion
   each time: the whole path with the quorum check, the weights, the rule and the audit entry);
-- the public session page with the result of one such vote (the 200-row table) on it.
+- the public session page with the result of one such vote (the 200-row table) on it;
+- the live quorum figure that every open staff decisions screen asks for every 2.5 s, and that
+  staff screen itself (with its 200-row vote sheet of a motion not yet voted on).
 
 Not a test: it prints figures for docs/benchmarks.md, with the load average before and after.
 """
@@ -198,6 +200,24 @@ def measure(args: argparse.Namespace, settings: Settings) -> None:
             f" ({len(page.content) // 1024} KiB): median {statistics.median(pages):.1f} ms,"
             f" p95 {_p95(pages):.1f} ms"
         )
+        for label, url in (
+            ("live quorum figure (JSON)", f"/manage/sessions/{session_id}/decisions/quorum"),
+            ("staff decisions screen", f"/manage/sessions/{session_id}/decisions"),
+        ):
+            if "quorum" not in url:
+                client.post(
+                    f"/api/v1/events/{slug}/motions",
+                    json={"title": {"en": "Open motion"}, "session_id": session_id},
+                    headers=api,
+                ).raise_for_status()
+            client.get(url, headers=api).raise_for_status()
+            spent = []
+            for _ in range(args.rounds):
+                start = time.perf_counter()
+                client.get(url, headers=api).raise_for_status()
+                spent.append((time.perf_counter() - start) * 1000)
+            spent.sort()
+            print(f"{label}: median {statistics.median(spent):.1f} ms, p95 {_p95(spent):.1f} ms")
     print(f"load average after: {_load()}")
     server.should_exit = True
     thread.join(timeout=10)

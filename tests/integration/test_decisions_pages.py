@@ -139,7 +139,8 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
     page = (await client.get(base)).text
     # The sheet is prefilled with the votes each delegation holds (its delegates present).
     sheet = re.findall(
-        r'name="for_(\d+)" type="number" min="0" max="(\d+)" inputmode="numeric" value="(\d+)"',
+        r'name="for_(\d+)" id="motion-\d+-for_\d+" type="number" min="0" max="(\d+)"'
+        r' inputmode="numeric" value="(\d+)"',
         page,
     )
     names = dict((await db.execute(select(Delegation.id, Delegation.event_id))).tuples().all())
@@ -156,6 +157,22 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
     over = [*fields[:2], (fields[2][0], "999"), *fields[3:]]
     refused = await post_form(client, f"/manage/motions/{motion.id}/vote", over)
     assert refused.status_code == 422 and "holds" in refused.text
+    # The message stands beside the delegation's field, which keeps what was typed.
+    first = fields[2][0]
+    assert re.search(
+        rf'name="{first}" id="motion-{motion.id}-{first}"[^>]* value="999"[^>]*'
+        rf' aria-invalid="true" aria-describedby="motion-{motion.id}-{first}-error" autofocus>'
+        rf'<span class="field-error" id="motion-{motion.id}-{first}-error">'
+        rf"999 votes given, but the delegation holds {fields[2][1]}\.</span>",
+        refused.text,
+    ), refused.text
+    # Not a number: said beside the field too, in the reader's language.
+    typo = [*fields[:3], (fields[3][0], "-2"), *fields[4:]]
+    refused = await post_form(client, f"/manage/motions/{motion.id}/vote", typo)
+    assert refused.status_code == 422
+    assert f'id="motion-{motion.id}-{fields[3][0]}-error">Enter a number of at least 0.' in (
+        refused.text
+    )
     recorded = await post_form(client, f"/manage/motions/{motion.id}/vote", fields)
     assert recorded.status_code == 303, recorded.text
     vote = (await db.execute(select(Vote).where(Vote.motion_id == motion.id))).scalar_one()
@@ -180,6 +197,10 @@ async def test_staff_decisions_screen(client: AsyncTestClient, db: AsyncSession,
             )
         ).scalars()
     )
+    # The candidates (every participant) are listed only when the election form is opened.
+    assert 'name="candidates"' not in (await client.get(base)).text
+    opened = (await client.get(base, params={"add": "election"})).text
+    assert all(f'<option value="{p}">' in opened for p in person_ids)
     created = await post_form(
         client,
         f"{base}/elections",
@@ -236,3 +257,93 @@ async def test_attendance_list_totals_count_headcounts(
     observers = sum(h.count for h in headcounts if h.category.value == "observers")
     total = sum(h.count for h in headcounts)
     assert squash(f"Press {press} · Observers {observers} · Guests 40 ({total})") in everything.all
+
+
+async def test_live_quorum_follows_the_check_ins(
+    client: AsyncTestClient, db: AsyncSession, demo: Any, tokens: Any
+) -> None:
+    """The staff screen's figure, asked every few seconds: present delegates per delegation and
+    in all against the quorum, for the roles that read decisions only; a check-in at the door
+    shows at the next ask."""
+    from congress.domain.accounts.enums import Role
+    from congress.domain.checkin.enums import AttendanceState
+    from congress.domain.checkin.models import Attendance
+    from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
+    from tests.conftest import log_in, make_staff
+    from tests.integration.test_decisions_api import _expected_presence, _plenary
+
+    session = await _plenary(db, demo.id)
+    url = f"/manage/sessions/{session.id}/decisions/quorum"
+    anonymous = await client.get(url, follow_redirects=False)
+    assert anonymous.status_code in (302, 303, 401)
+    assert "present" not in anonymous.text
+
+    editor, _ = await make_staff(db, Role.EDITOR)
+    await log_in(client, editor.email)
+    answer = await client.get(url)
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    figures = answer.json()
+    expected = await _expected_presence(db, demo.id, session.id)
+    assert {
+        row["delegation_id"]: (row["accredited"], row["present"])
+        for row in figures["by_delegation"]
+    } == expected
+    accredited = sum(a for a, _ in expected.values())
+    present = sum(p for _, p in expected.values())
+    assert (figures["accredited"], figures["present"]) == (accredited, present)
+    assert figures["quorum"] == accredited // 2 + 1
+    assert figures["quorum_met"] is (present >= figures["quorum"])
+    assert figures["text"] == (
+        f"Checked in now: {present} of {accredited} accredited delegates;"
+        f" quorum {figures['quorum']}"
+    )
+    assert (
+        (await client.get(url, headers={"Accept-Language": "ru"}))
+        .json()["text"]
+        .startswith("Сейчас отмечены")
+    )
+    assert (await client.get("/manage/sessions/999999/decisions/quorum")).status_code == 404
+
+    # A delegate not yet in the hall checks in at the door (through the API)…
+    here = set(
+        (
+            await db.execute(
+                select(Attendance.participant_id).where(
+                    Attendance.session_id == session.id, Attendance.state == AttendanceState.PRESENT
+                )
+            )
+        ).scalars()
+    )
+    arriving = (
+        await db.execute(
+            select(Participant)
+            .where(
+                Participant.event_id == demo.id,
+                Participant.delegation_id.is_not(None),
+                Participant.category == ParticipantCategory.DELEGATE,
+                Participant.status.in_(
+                    (ParticipantStatus.ACCREDITED, ParticipantStatus.CHECKED_IN)
+                ),
+                Participant.id.not_in(here),
+            )
+            .order_by(Participant.id)
+            .limit(1)
+        )
+    ).scalar_one()
+    checked = await client.post(
+        f"/api/v1/events/{demo.slug}/check-ins",
+        json={"participant_id": arriving.id, "session_id": session.id},
+        headers=tokens[Role.REGISTRAR],
+    )
+    assert checked.status_code == 200, checked.text
+    # …and the next ask counts them, in their delegation and in all.
+    after = (await client.get(url)).json()
+    assert after["present"] == present + 1
+    row = next(r for r in after["by_delegation"] if r["delegation_id"] == arriving.delegation_id)
+    assert row["present"] == expected[arriving.delegation_id][1] + 1
+    # The page itself shows the figure of its load, and the script that keeps it current.
+    page = (await client.get(f"/manage/sessions/{session.id}/decisions")).text
+    assert after["text"] in page and '<script src="/static/js/quorum.js" defer>' in page
+    assert f'data-live-quorum="{url}"' in page and 'aria-live="polite"' in page
+    # Without script, the figure is counted again by reloading the screen.
+    assert f'<a href="/manage/sessions/{session.id}/decisions#roll-call">Count again</a>' in page

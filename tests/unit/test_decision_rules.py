@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from congress.domain.decisions.enums import MajorityRule
-from congress.domain.decisions.rules import adopted, elect, parse_fraction, quorum_required
+from congress.domain.decisions.rules import (
+    adopted,
+    elect,
+    parse_fraction,
+    quorum_of_rule,
+    quorum_required,
+)
 
 figure = st.integers(min_value=0, max_value=10_000)
 
@@ -102,3 +108,23 @@ def test_election_tie_at_last_seat() -> None:
     outcome = elect(3, 50, 100, {1: 80, 2: 60, 3: 60, 4: 10})
     assert outcome.elected == [1, 2, 3] and outcome.open_seats == 0
     assert elect(2, 50, 100, {1: 50, 2: 51}).elected == [2]  # exactly half is not enough
+
+
+@given(
+    accredited=st.integers(min_value=0, max_value=5_000),
+    count=st.integers(min_value=0, max_value=5_000),
+    numerator=st.integers(min_value=1, max_value=12),
+    denominator=st.integers(min_value=1, max_value=12),
+)
+def test_live_quorum_follows_the_stored_rule(
+    accredited: int, count: int, numerator: int, denominator: int
+) -> None:
+    """The staff screen reads the quorum from the rule a roll call stored (its words)."""
+    share = Fraction(min(numerator, denominator), denominator)
+    assert quorum_of_rule(accredited, f"count {count}") == count
+    assert quorum_of_rule(accredited, f"more than {share}") == quorum_required(
+        accredited, None, share
+    )
+    default = quorum_required(accredited, None, None)
+    for unknown in (None, "", "more than 1/2", "more than nothing", "count -3"):
+        assert quorum_of_rule(accredited, unknown) == default

@@ -30,80 +30,55 @@ TOKEN_AUTH: list[dict[str, list[str]]] = [{"BearerToken": []}]
 ItemId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 
-async def _votes(service: VoteService, **where: int) -> list[VoteRead]:
-    column, value = next(iter(where.items()))
-    items, _ = await service.list([getattr(Vote, column) == value], limit=500)
-    return [VoteRead.model_validate(vote) for vote in items]
+def _vote_routes(
+    collection: str,
+    target: type[MotionService | ElectionService],
+    column: Any,
+    record: tuple[str, str],
+    listed: tuple[str, str],
+) -> list[Any]:
+    """Record a vote on one of ``collection`` (motions or elections) and list its votes, those
+    whose ``column`` names it; ``record`` and ``listed``: operation ids and summaries."""
+    path = f"/api/v1/{collection}/{{item_id:int}}/votes"
+    prefix = f"ApiV1{collection.title()}ItemIdVotes"
 
+    @post(
+        path,
+        guards=[WRITE],
+        tags=["decisions"],
+        status_code=201,
+        operation_id=prefix + record[0],
+        summary=record[1],
+        security=TOKEN_AUTH,
+    )
+    async def record_vote(
+        db_session: NamedDependency[AsyncSession],
+        request: Request[Any, Any, Any],
+        item_id: ItemId,
+        data: JSONBody[VoteCreate],
+    ) -> VoteRead:
+        user = current_user(request)
+        item = await target(db_session, user).get(item_id)
+        vote = await VoteService(db_session, user).record(item, data.model_dump())
+        return VoteRead.model_validate(vote)
 
-@post(
-    "/api/v1/motions/{item_id:int}/votes",
-    guards=[WRITE],
-    tags=["decisions"],
-    status_code=201,
-    summary="Record a vote on a motion (refused without quorum unless overridden)",
-    security=TOKEN_AUTH,
-)
-async def vote_on_motion(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    item_id: ItemId,
-    data: JSONBody[VoteCreate],
-) -> VoteRead:
-    user = current_user(request)
-    motion = await MotionService(db_session, user).get(item_id)
-    vote = await VoteService(db_session, user).record(motion, data.model_dump())
-    return VoteRead.model_validate(vote)
+    @get(
+        path,
+        guards=[READ],
+        tags=["decisions"],
+        operation_id=prefix + listed[0],
+        summary=listed[1],
+        security=TOKEN_AUTH,
+    )
+    async def list_votes(
+        db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], item_id: ItemId
+    ) -> list[VoteRead]:
+        user = current_user(request)
+        await target(db_session, user).get(item_id)
+        items, _ = await VoteService(db_session, user).list([column == item_id], limit=500)
+        return [VoteRead.model_validate(vote) for vote in items]
 
-
-@get(
-    "/api/v1/motions/{item_id:int}/votes",
-    guards=[READ],
-    tags=["decisions"],
-    summary="The votes on a motion",
-    security=TOKEN_AUTH,
-)
-async def motion_votes(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], item_id: ItemId
-) -> list[VoteRead]:
-    user = current_user(request)
-    await MotionService(db_session, user).get(item_id)
-    return await _votes(VoteService(db_session, user), motion_id=item_id)
-
-
-@post(
-    "/api/v1/elections/{item_id:int}/votes",
-    guards=[WRITE],
-    tags=["decisions"],
-    status_code=201,
-    summary="Record a round of an election (electing creates the positions)",
-    security=TOKEN_AUTH,
-)
-async def vote_in_election(
-    db_session: NamedDependency[AsyncSession],
-    request: Request[Any, Any, Any],
-    item_id: ItemId,
-    data: JSONBody[VoteCreate],
-) -> VoteRead:
-    user = current_user(request)
-    election = await ElectionService(db_session, user).get(item_id)
-    vote = await VoteService(db_session, user).record(election, data.model_dump())
-    return VoteRead.model_validate(vote)
-
-
-@get(
-    "/api/v1/elections/{item_id:int}/votes",
-    guards=[READ],
-    tags=["decisions"],
-    summary="The rounds of an election",
-    security=TOKEN_AUTH,
-)
-async def election_votes(
-    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], item_id: ItemId
-) -> list[VoteRead]:
-    user = current_user(request)
-    await ElectionService(db_session, user).get(item_id)
-    return await _votes(VoteService(db_session, user), election_id=item_id)
+    return [record_vote, list_votes]
 
 
 @get(
@@ -141,4 +116,21 @@ async def correct_vote(
     return VoteRead.model_validate(vote)
 
 
-ROUTES = [vote_on_motion, motion_votes, vote_in_election, election_votes, get_vote, correct_vote]
+ROUTES = [
+    *_vote_routes(
+        "motions",
+        MotionService,
+        Vote.motion_id,
+        ("VoteOnMotion", "Record a vote on a motion (refused without quorum unless overridden)"),
+        ("MotionVotes", "The votes on a motion"),
+    ),
+    *_vote_routes(
+        "elections",
+        ElectionService,
+        Vote.election_id,
+        ("VoteInElection", "Record a round of an election (electing creates the positions)"),
+        ("ElectionVotes", "The rounds of an election"),
+    ),
+    get_vote,
+    correct_vote,
+]

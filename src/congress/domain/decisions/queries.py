@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from congress.domain.checkin.enums import AttendanceState
 from congress.domain.checkin.models import Attendance
+from congress.domain.decisions import rules
 from congress.domain.decisions.enums import (
     HEADCOUNT_LABELS,
     MAJORITY_LABELS,
@@ -40,18 +41,31 @@ def _voters() -> Any:
     )
 
 
+def _voters_by_delegation(event_id: int, session_id: int | None = None) -> Any:
+    """Per delegation of the event: its accredited voting delegates (and those of them present
+    at ``session_id``), counted among the event's participants first and joined to the
+    delegations after, so that the plan stays one pass over the event's participants however
+    many delegations there are (a join from each delegation probed the participants once per
+    delegation when the planner misjudged their number: 88 ms for 200 delegations)."""
+    counted = select(Participant.delegation_id, func.count(Participant.id).label("accredited"))
+    if session_id is not None:
+        counted = counted.add_columns(func.count(Attendance.id).label("present")).outerjoin(
+            Attendance,
+            (Attendance.participant_id == Participant.id)
+            & (Attendance.session_id == session_id)
+            & (Attendance.state == AttendanceState.PRESENT),
+        )
+    counted = counted.where(Participant.event_id == event_id, *_voters())
+    return counted.group_by(Participant.delegation_id).subquery()
+
+
 async def accredited_by_delegation(db: AsyncSession, event_id: int) -> dict[int, int]:
     """Accredited voting delegates per delegation of the event (delegations without any: 0)."""
+    counted = _voters_by_delegation(event_id)
     rows = await db.execute(
-        select(Delegation.id, func.count(Participant.id))
-        .outerjoin(
-            Participant,
-            (Participant.delegation_id == Delegation.id)
-            & Participant.category.in_(VOTING_CATEGORIES)
-            & Participant.status.in_(ACCREDITED),
-        )
+        select(Delegation.id, func.coalesce(counted.c.accredited, 0))
+        .outerjoin(counted, counted.c.delegation_id == Delegation.id)
         .where(Delegation.event_id == event_id)
-        .group_by(Delegation.id)
     )
     return {int(delegation_id): int(count) for delegation_id, count in rows.all()}
 
@@ -70,6 +84,59 @@ async def present_by_delegation(db: AsyncSession, event_id: int, session_id: int
         .group_by(Participant.delegation_id)
     )
     return {int(delegation_id): int(count) for delegation_id, count in rows.all()}
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Who is present now at a session (checked in), per delegation and in all, against the
+    quorum: the rule of the session's latest roll call, or more than half of the accredited."""
+
+    by_delegation: dict[int, tuple[int, int]]  # delegation → (accredited, present)
+    quorum_rule: str
+
+    @property
+    def accredited(self) -> int:
+        return sum(accredited for accredited, _ in self.by_delegation.values())
+
+    @property
+    def present(self) -> int:
+        return sum(present for _, present in self.by_delegation.values())
+
+    @property
+    def quorum(self) -> int:
+        return rules.quorum_of_rule(self.accredited, self.quorum_rule)
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.present >= self.quorum
+
+
+async def presence(db: AsyncSession, event_id: int, session_id: int) -> Presence:
+    """Accredited and present voting delegates per delegation, in one query (a staff screen
+    asks every few seconds while delegates check in), and the quorum rule in force."""
+    counted = _voters_by_delegation(event_id, session_id)
+    rows = await db.execute(
+        select(
+            Delegation.id,
+            func.coalesce(counted.c.accredited, 0),
+            func.coalesce(counted.c.present, 0),
+        )
+        .outerjoin(counted, counted.c.delegation_id == Delegation.id)
+        .where(Delegation.event_id == event_id)
+    )
+    rule = await db.scalar(
+        select(RollCall.quorum_rule)
+        .where(RollCall.session_id == session_id)
+        .order_by(RollCall.taken_at.desc(), RollCall.id.desc())
+        .limit(1)
+    )
+    return Presence(
+        by_delegation={
+            int(delegation_id): (int(accredited), int(present))
+            for delegation_id, accredited, present in rows.all()
+        },
+        quorum_rule=rule or "more than 1/2",
+    )
 
 
 async def delegation_names(db: AsyncSession, event_id: int) -> dict[int, dict[str, str]]:

@@ -56,6 +56,19 @@ def quorum_required(accredited: int, count: int | None, fraction: Fraction | Non
     return int(accredited * share) + 1
 
 
+def quorum_of_rule(accredited: int, rule: str | None) -> int:
+    """The quorum a stored rule ("count 30", "more than 2/3") asks of ``accredited`` delegates;
+    without one, more than half of them."""
+    words = (rule or "").split()
+    if len(words) == 2 and words[0] == "count" and words[1].isdigit():
+        return quorum_required(accredited, int(words[1]), None)
+    try:
+        fraction = parse_fraction(words[-1]) if words[:2] == ["more", "than"] else None
+    except ValueError:
+        fraction = None
+    return quorum_required(accredited, None, fraction)
+
+
 @dataclass(frozen=True)
 class Round:
     """The outcome of one round of an election."""

@@ -204,9 +204,18 @@ class QuorumMissing(Invalid):
 class VoteService(DecisionService, EntityService[Vote]):
     model = Vote
     order_by = ("round", "id")
+    # What record() has read already: the roll call relied on, and the references it checked
+    # (the target and its event, the roll call), which the generic check would ask for again.
+    _roll_call: RollCall | None = None
+    _checked: frozenset[str] = frozenset()
 
     async def event_id_for(self, instance: Vote) -> int | None:
         return instance.event_id
+
+    async def _check_references(self, values: dict[str, Any], changed: set[str] | None) -> None:
+        if changed is None and self._checked:
+            changed = set(values) - self._checked
+        await super()._check_references(values, changed)
 
     # -- recording ------------------------------------------------------------------------------
 
@@ -219,7 +228,11 @@ class VoteService(DecisionService, EntityService[Vote]):
             values["election_id"] = target.id
         values["event_id"] = target.event_id
         await self._quorum(target, values)
-        vote = await self.create(values)
+        self._checked = frozenset({"event_id", "motion_id", "election_id", "roll_call_id"})
+        try:
+            vote = await self.create(values)
+        finally:
+            self._checked = frozenset()
         await self._consequences(target, vote)
         return vote
 
@@ -239,10 +252,16 @@ class VoteService(DecisionService, EntityService[Vote]):
     async def _quorum(self, target: Motion | Election, values: dict[str, Any]) -> None:
         roll_call: RollCall | None = None
         if values.get("roll_call_id") is not None:
-            roll_call = await self.db.get(RollCall, values["roll_call_id"])
-            session = await self.db.get(Session, roll_call.session_id) if roll_call else None
-            if roll_call is None or session is None or session.event_id != target.event_id:
+            found = (
+                await self.db.execute(
+                    select(RollCall, Session.event_id)
+                    .join(Session, Session.id == RollCall.session_id)
+                    .where(RollCall.id == values["roll_call_id"])
+                )
+            ).first()
+            if found is None or found[1] != target.event_id:
                 raise Invalid.field("roll_call_id", "no roll call of this event with this id")
+            roll_call = found[0]
         elif target.session_id is not None:
             roll_call = (
                 await self.db.execute(
@@ -254,6 +273,7 @@ class VoteService(DecisionService, EntityService[Vote]):
             ).scalar_one_or_none()
             if roll_call is not None:
                 values["roll_call_id"] = roll_call.id
+        self._roll_call = roll_call
         reason = (values.get("quorum_override_reason") or "").strip()
         if reason or values.get("presiding_chair_id") is not None:
             if not reason or values.get("presiding_chair_id") is None:
@@ -316,11 +336,13 @@ class VoteService(DecisionService, EntityService[Vote]):
         event_id = values["event_id"]
         accredited = await accredited_by_delegation(self.db, event_id)
         values["votes_held"] = sum(accredited.values())
-        roll_call = (
-            await self.db.get(RollCall, values["roll_call_id"])
-            if values.get("roll_call_id")
-            else None
-        )
+        roll_call = self._roll_call
+        if roll_call is None or roll_call.id != values.get("roll_call_id"):
+            roll_call = (
+                await self.db.get(RollCall, values["roll_call_id"])
+                if values.get("roll_call_id")
+                else None
+            )
         if values["method"] is VoteMethod.ROLL_CALL or values["method"] == VoteMethod.ROLL_CALL:
             present = (
                 {row["delegation_id"]: row["present"] for row in roll_call.by_delegation}
