@@ -3,14 +3,32 @@ and an S3-compatible store (moto's standalone server as a real process)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
 
+import httpx
 import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.app import create_app
+from congress.domain.accounts.enums import Role
+from congress.domain.events.models import Event
+from congress.domain.publishing.media import process_photo
+from congress.domain.publishing.models import MediaItem
+from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from congress.storage import LocalStorage, ObjectStorage, Storage, open_storage
-from tests.s3 import S3Server, s3_server
+from tests.archive_data import photo_bytes
+from tests.conftest import log_in, make_staff
+from tests.s3 import S3Server, presigned_refusal, s3_server
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +163,180 @@ def _s3_settings_for(s3: S3Server, data_dir: Path, prefix: str) -> Settings:
         storage_url=env["CONGRESS_STORAGE_URL"],
         s3_endpoint_url=env["CONGRESS_S3_ENDPOINT_URL"],
     )
+
+
+# ---- /media and private documents, on both backends and with signed addresses ----------------
+
+SECRET = b"%PDF-1.7 the personal data of a participant"
+# Ways to ask /media for a file of the private or cache area: parent references (plain,
+# encoded, with encoded slashes and backslashes), the other areas' own names, a NUL.
+TRICKS = [
+    "/media/../private/secret.pdf",
+    "/media/%2e%2e/private/secret.pdf",
+    "/media/..%2fprivate%2fsecret.pdf",
+    "/media/%2e%2e%2fcache%2fsecret.pdf",
+    "/media/thumbs/..%2f..%2fprivate%2fsecret.pdf",
+    "/media/%5c..%5cprivate%5csecret.pdf",
+    "/media/private/secret.pdf",
+    "/media//private/secret.pdf",
+    "/media/cache/secret.pdf",
+    "/media/%00../private/secret.pdf",
+    "/media/secret.pdf%00.jpg",
+]
+# Rows whose key points out of the media area (an import or a hand-edited database could hold
+# them): /media must not follow them either.
+TRAP_KEYS = ["../private/secret.pdf", "../cache/secret.pdf", "private/secret.pdf"]
+
+
+@dataclass
+class Site:
+    client: AsyncTestClient[Litestar]
+    settings: Settings
+    backend: str
+    photo_key: str
+    photo: bytes
+
+
+@pytest.fixture(params=["local", "s3", "s3-signed"])
+async def site(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    demo: Event,
+    db: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Site]:
+    if request.param != "local":
+        s3: S3Server = request.getfixturevalue("s3")
+        env = s3.env(f"site-{uuid.uuid4().hex[:8]}")
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        settings = settings.model_copy(
+            update={
+                "storage_url": env["CONGRESS_STORAGE_URL"],
+                "s3_endpoint_url": env["CONGRESS_S3_ENDPOINT_URL"],
+                "storage_signed_urls": 30 if request.param == "s3-signed" else 0,
+            }
+        )
+    photo = process_photo(photo_bytes(300, 200)).data
+    key = f"{demo.slug}/{uuid.uuid4().hex}.jpg"
+    open_storage(settings, "media").save(key, photo)
+    open_storage(settings, "media").save(f"thumbs/{key}", photo)
+    for area in ("private", "cache"):
+        open_storage(settings, area).save("secret.pdf", SECRET)  # type: ignore[arg-type]
+    if request.param == "local":  # the same file where a path trick out of media/ would land
+        (settings.data_dir / "secret.pdf").write_bytes(SECRET)
+    for number, stored in enumerate([key, *TRAP_KEYS]):
+        db.add(
+            MediaItem(
+                event_id=demo.id,
+                storage_key=stored,
+                filename=f"p{number}.jpg",
+                content_type="image/jpeg",
+                size=len(photo),
+                position=900 + number,
+            )
+        )
+    await db.commit()
+    app = create_app(settings)
+    async with AsyncTestClient(app=app) as client:
+        yield Site(client, settings, request.param, key, photo)
+    await app.state.engine.dispose()
+
+
+async def fetch(address: str) -> httpx.Response:
+    """A GET of the object store, as a browser that follows a redirect makes it."""
+    async with httpx.AsyncClient(timeout=10) as store:
+        return await store.get(address)
+
+
+async def _leaks(answer: Any) -> bool:
+    """Whether an answer of /media gives the secret, itself or through a redirect."""
+    if SECRET in answer.content:
+        return True
+    if answer.status_code in (301, 302, 303, 307, 308):
+        followed = await fetch(answer.headers["location"])
+        return followed.status_code == 200 or SECRET in followed.content
+    return False
+
+
+async def test_media_serves_the_photos_and_nothing_of_the_other_areas(site: Site) -> None:
+    client = site.client
+    for path in (f"/media/{site.photo_key}", f"/media/thumbs/{site.photo_key}"):
+        answer = await client.get(path, follow_redirects=False)
+        if site.backend == "s3-signed":
+            assert answer.status_code == 302, answer.text
+            assert answer.headers["cache-control"] == "private, max-age=15"
+            address = answer.headers["location"]
+            assert address.startswith(site.settings.s3_endpoint_url)
+            assert presigned_refusal(address) is None
+            stored = await fetch(address)
+            assert stored.status_code == 200 and stored.content == site.photo
+            assert stored.headers["content-type"] == "image/jpeg"
+        else:  # as before: the bytes through the web process
+            assert answer.status_code == 200 and answer.content == site.photo
+            assert answer.headers["content-type"] == "image/jpeg"
+    for path in TRICKS + [f"/media/{quote(key, safe='')}" for key in TRAP_KEYS]:
+        answer = await client.get(path, follow_redirects=False)
+        assert answer.status_code in (302, 400, 404), (path, answer.status_code)
+        assert not await _leaks(answer), path
+
+
+@pytest.mark.parametrize("site", ["s3-signed"], indirect=True)
+async def test_a_signed_address_lives_its_lifetime_and_only_as_signed(site: Site) -> None:
+    answer = await site.client.get(f"/media/{site.photo_key}", follow_redirects=False)
+    address = answer.headers["location"]
+    query = parse_qs(urlsplit(address).query)
+    assert query["X-Amz-Expires"] == ["30"]
+    signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert presigned_refusal(address, signed + timedelta(seconds=29)) is None
+    assert presigned_refusal(address, signed + timedelta(seconds=31)) == "expired"
+    # Altered: another area's object, a longer life, another signature.
+    private = address.replace("/media/", "/private/").split("?")[0].rsplit("/", 1)[0]
+    for altered in (
+        address.replace("/media/", "/private/"),
+        private + "/secret.pdf?" + address.split("?")[1],
+        address.replace("X-Amz-Expires=30", "X-Amz-Expires=604800"),
+        address[:-4] + ("0000" if not address.endswith("0000") else "1111"),
+    ):
+        assert presigned_refusal(altered) == "bad signature", altered
+    # Without a signature the store gives nothing (the bucket is not public).
+    assert (await fetch(address.split("?")[0])).status_code == 403
+
+
+# Without signed addresses, S3 answers as the local backend does: the bytes through the web.
+@pytest.mark.parametrize("site", ["local", "s3-signed"], indirect=True)
+async def test_private_documents_reach_only_staff_and_only_for_a_short_while(
+    site: Site, db: AsyncSession, demo: Event
+) -> None:
+    participant = await db.scalar(
+        select(Participant.id).where(Participant.event_id == demo.id).order_by(Participant.id)
+    )
+    badges = f"/manage/events/{demo.slug}/registration/badges.pdf?participant={participant}"
+    attendance = f"/manage/events/{demo.slug}/attendance.pdf"
+    client = site.client
+    for path in (badges, attendance):  # anonymous: no document, no address of one
+        answer = await client.get(path, follow_redirects=False)
+        assert answer.status_code in (302, 303, 401, 403), answer.status_code
+        assert b"%PDF" not in answer.content
+        where = answer.headers.get("location", "")
+        assert not where.startswith("http") or "X-Amz" not in where
+    _, _ = await make_staff(db, Role.REGISTRAR, "desk@example.org")
+    await log_in(client, "desk@example.org")
+    answer = await client.get(badges, follow_redirects=False)
+    if site.backend == "local":  # as before
+        assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+        left = (site.settings.data_dir / "private").rglob("*.pdf")
+        assert [path.name for path in left] == ["secret.pdf"]  # the badges: removed once read
+        return
+    assert answer.status_code == 302, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    address = answer.headers["location"]
+    assert "/private/print/" in address and presigned_refusal(address) is None
+    assert parse_qs(urlsplit(address).query)["X-Amz-Expires"] == ["30"]  # min(setting, 60)
+    document = await fetch(address)
+    assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    assert document.headers["content-type"] == "application/pdf"
+    # /media does not serve it: no photo has its key, whatever the path.
+    key = urlsplit(address).path.split("/private/", 1)[1]
+    for path in (f"/media/{key}", f"/media/../private/{key}", f"/media/%2e%2e/private/{key}"):
+        assert not await _leaks(await client.get(path, follow_redirects=False)), path
