@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
@@ -42,11 +43,25 @@ class S3Server:
 
     def objects(self) -> list[str]:
         """Every key in the bucket (straight from S3, not through congress)."""
+        found: list[str] = []
+        for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            found += [item["Key"] for item in page.get("Contents", [])]
+        return sorted(found)
+
+    def read(self, key: str) -> bytes:
+        """One object's bytes (straight from S3)."""
+        return bytes(self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def new_bucket(self) -> S3Server:
+        """Another, empty bucket on the same server."""
+        bucket = f"congress-{uuid.uuid4().hex[:10]}"
+        self._client().create_bucket(Bucket=bucket)
+        return S3Server(self.endpoint, bucket)
+
+    def _client(self) -> Any:
         import boto3
 
-        client = boto3.client("s3", endpoint_url=self.endpoint, **_boto())
-        found = client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
-        return sorted(item["Key"] for item in found)
+        return boto3.client("s3", endpoint_url=self.endpoint, **_boto())
 
 
 def _boto() -> dict[str, str]:
