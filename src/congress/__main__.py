@@ -47,13 +47,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from congress.app import create_app
 
-    created = prepare_database(settings)
-    if args.demo or (created and settings.demo_on_first_start):
-        loaded = run(_load_demo, settings, True)
-        if loaded:
-            print(f"loaded the demo event: {loaded}", file=sys.stderr)
-    host = args.host or settings.host
-    port = args.port or settings.port
     workers = args.workers or 1
     if workers > 1 and (settings.is_sqlite or settings.jobs != "queue"):
         # Several processes share the jobs' progress and the files only through Redis, the
@@ -61,6 +54,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         raise CommandError(
             "--workers above 1 needs PostgreSQL (CONGRESS_DATABASE_URL) and CONGRESS_JOBS=queue"
         )
+    created = prepare_database(settings)
+    if args.demo or (created and settings.demo_on_first_start):
+        loaded = run(_load_demo, settings, True)
+        if loaded:
+            print(f"loaded the demo event: {loaded}", file=sys.stderr)
+    host = args.host or settings.host
+    port = args.port or settings.port
     print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
     if workers > 1:
         settings.resolved_secret()  # made once here, not by each process at the same moment
