@@ -97,7 +97,15 @@ def wrk(urls: list[str], seconds: int, connections: int) -> tuple[int, float]:
     """Requests answered and the seconds taken, one wrk process per URL (connections shared)."""
     runs = [
         subprocess.Popen(
-            ["wrk", "-t1", f"-c{max(1, connections // len(urls))}", f"-d{seconds}s", url],
+            [
+                "wrk",
+                "-t1",
+                f"-c{max(1, connections // len(urls))}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",  # a busy shared machine: a slow answer is measured, not dropped
+                url,
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -208,17 +216,26 @@ def main() -> None:
                 ("2 (two serve)", [base + page for base in bases], [child.pid for child in web]),
                 ("2 (serve --workers 2)", [both + page], [pooled.pid]),
             ]
+            figures: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in setups}
             for round_number in range(options.rounds):
                 for label, urls, pids in setups:
                     before = web_cpu(pids)
                     answered, seconds = wrk(urls, options.seconds, options.connections)
                     cpu = web_cpu(pids) - before
                     median = statistics.median(sequential(urls[0], 100))
+                    figures[label].append((answered / seconds, cpu * 1000 / answered))
                     print(
                         f"{label} | {answered / seconds:.0f} | {median:.1f} | "
                         f"{cpu * 1000 / answered:.2f}   (round {round_number + 1}, "
                         f"{answered} requests, load {os.getloadavg()[0]:.2f})"
                     )
+
+            one = statistics.median(cpu for _, cpu in figures["1"])
+            print("\nmedians over the rounds: requests/s, CPU s per 1,000 requests, CPU ratio to 1")
+            for label, found in figures.items():
+                cpu = statistics.median(cpu for _, cpu in found)
+                rate = statistics.median(rate for rate, _ in found)
+                print(f"{label} | {rate:.0f} | {cpu:.2f} | {cpu / one:.2f}×")
 
             # The proceedings: made by the worker, then served by the other web process.
             started = time.perf_counter()
