@@ -504,3 +504,8 @@ def test_backup_and_restore_keep_every_photo_of_an_object_store(
             assert f"media/thumbs/{row['storage_key']}" in after
         for cli in (source, target):  # nothing of the media was written to a folder
             assert not (Path(cli.env["CONGRESS_DATA_DIR"]) / "media").exists()
+        # A second restore into the same store is refused: it never overwrites.
+        again = installation("again")
+        again.env.update(fresh.env("site"))
+        refused = again("restore", str(archive))
+        assert refused.returncode != 0 and "holds media" in refused.stderr

@@ -110,61 +110,6 @@ def test_a_storage_url_that_is_not_s3_is_refused(tmp_path: Path) -> None:
         Settings(data_dir=tmp_path, storage_url="ftp://example.org/x")
 
 
-def test_backup_and_restore_read_and_write_media_through_the_object_store(
-    s3: S3Server, tmp_path: Path
-) -> None:
-    """`congress backup` and `congress restore` as commands, on SQLite, with media in S3."""
-    import os
-    import subprocess
-    import sys
-    import tarfile
-
-    congress = Path(sys.executable).with_name("congress")
-
-    def run(data: str, prefix: str, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CONGRESS_")}
-        env |= s3.env(prefix) | {"CONGRESS_DATA_DIR": str(tmp_path / data)}
-        return subprocess.run(
-            [str(congress), *args], env=env, capture_output=True, text=True, timeout=180
-        )
-
-    assert run("one", "backup-src", "db", "upgrade").returncode == 0
-    source = _s3_settings_for(s3, tmp_path / "one", "backup-src")
-    photo = b"\xff\xd8\xff" + os.urandom(5000)
-    open_storage(source, "media").save("ev/p.jpg", photo)
-    open_storage(source, "media").save("thumbs/ev/p.jpg", b"\xff\xd8\xffthumb")
-    archive = tmp_path / "backup.tar.gz"
-    made = run("one", "backup-src", "backup", str(archive))
-    assert made.returncode == 0, made.stderr
-    with tarfile.open(archive) as tar:
-        names = tar.getnames()
-        assert "media/ev/p.jpg" in names and "media/thumbs/ev/p.jpg" in names
-        member = tar.extractfile("media/ev/p.jpg")
-        assert member is not None and member.read() == photo
-    assert not (tmp_path / "one" / "media").exists()  # nothing came from a folder
-
-    restored = run("two", "backup-dst", "restore", str(archive))
-    assert restored.returncode == 0, restored.stderr
-    target = open_storage(_s3_settings_for(s3, tmp_path / "two", "backup-dst"), "media")
-    assert target.read("ev/p.jpg") == photo
-    # A second restore into the same store is refused: it never overwrites.
-    again = run("three", "backup-dst", "restore", str(archive))
-    assert again.returncode != 0 and "holds media" in again.stderr
-
-
-def _s3_settings_for(s3: S3Server, data_dir: Path, prefix: str) -> Settings:
-    import os
-
-    env = s3.env(prefix)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"):
-        os.environ.setdefault(name, env[name])
-    return Settings(
-        data_dir=data_dir,
-        storage_url=env["CONGRESS_STORAGE_URL"],
-        s3_endpoint_url=env["CONGRESS_S3_ENDPOINT_URL"],
-    )
-
-
 # ---- /media and private documents, on both backends and with signed addresses ----------------
 
 SECRET = b"%PDF-1.7 the personal data of a participant"
