@@ -229,6 +229,17 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         stored = [name for name in s3.objects() if "/cache/print/" in name]
         assert len([name for name in stored if "proceedings-" in name]) == 1, stored
         assert len([name for name in stored if "programme-" in name]) == 1, stored
+        # Over real HTTP, /media gives nothing of the cache area, however it is asked.
+        cached = next(name for name in stored if "proceedings-" in name).removeprefix("site/")
+        for server in (a, b):
+            for path in (
+                f"/media/%2e%2e/{cached}",
+                f"/media/..%2f{cached.replace('/', '%2f')}",
+                f"/media/{cached}",
+                f"/media/thumbs/%2e%2e%2f%2e%2e%2f{cached}",
+            ):
+                answer = httpx.get(server.base + path, follow_redirects=True)
+                assert answer.status_code in (400, 404) and b"%PDF" not in answer.content, path
         # The web processes made no PDF and started no render processes (B's two processes are
         # uvicorn's workers).
         assert a.children() == []
