@@ -3,6 +3,8 @@ and an S3-compatible store (moto's standalone server as a real process)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -140,9 +142,10 @@ class Site:
     backend: str
     photo_key: str
     photo: bytes
+    extra: dict[str, Any]
 
 
-@pytest.fixture(params=["local", "s3", "s3-signed"])
+@pytest.fixture(params=["local", "s3", "s3-signed"])  # and "s3-signed-1s", asked for by name
 async def site(
     request: pytest.FixtureRequest,
     settings: Settings,
@@ -159,7 +162,7 @@ async def site(
             update={
                 "storage_url": env["CONGRESS_STORAGE_URL"],
                 "s3_endpoint_url": env["CONGRESS_S3_ENDPOINT_URL"],
-                "storage_signed_urls": 30 if request.param == "s3-signed" else 0,
+                "storage_signed_urls": {"s3-signed": 30, "s3-signed-1s": 1}.get(request.param, 0),
             }
         )
     photo = process_photo(photo_bytes(300, 200)).data
@@ -184,7 +187,8 @@ async def site(
     await db.commit()
     app = create_app(settings)
     async with AsyncTestClient(app=app) as client:
-        yield Site(client, settings, request.param, key, photo)
+        extra = {"s3": request.getfixturevalue("s3")} if request.param != "local" else {}
+        yield Site(client, settings, request.param, key, photo, extra)
     await app.state.engine.dispose()
 
 
@@ -285,3 +289,26 @@ async def test_private_documents_reach_only_staff_and_only_for_a_short_while(
     key = urlsplit(address).path.split("/private/", 1)[1]
     for path in (f"/media/{key}", f"/media/../private/{key}", f"/media/%2e%2e/private/{key}"):
         assert not await _leaks(await client.get(path, follow_redirects=False)), path
+
+
+@pytest.mark.parametrize("site", ["s3-signed-1s"], indirect=True)
+async def test_a_private_document_leaves_the_store_once_its_address_expired(
+    site: Site, db: AsyncSession, demo: Event
+) -> None:
+    await make_staff(db, Role.REGISTRAR, "desk@example.org")
+    await log_in(site.client, "desk@example.org")
+    answer = await site.client.get(
+        f"/manage/events/{demo.slug}/attendance.pdf", follow_redirects=False
+    )
+    assert answer.status_code == 302, answer.text
+    address = answer.headers["location"]
+    assert parse_qs(urlsplit(address).query)["X-Amz-Expires"] == ["1"]
+    s3: S3Server = site.extra["s3"]
+    kept = [name for name in s3.objects() if "/private/print/" in name]
+    assert len(kept) == 1 and (await fetch(address)).content.startswith(b"%PDF")
+    deadline = time.monotonic() + 30  # removed 5 s after the address expired
+    while [name for name in s3.objects() if "/private/print/" in name]:
+        assert time.monotonic() < deadline, "the attendance list stayed in the store"
+        await asyncio.sleep(0.5)
+    assert presigned_refusal(address) == "expired"
+    assert (await fetch(address)).status_code == 404
