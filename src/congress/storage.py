@@ -11,6 +11,12 @@ One small interface with two backends:
 
 Keys are relative paths (``event/abc.jpg``); a key that would leave its area is refused. The
 methods block (files, network): call them in a worker thread from async code.
+
+An object store can also give a signed address of one object (``signed_url``, S3's presigned
+GET, made with the store's credentials without a request), which lets browsers fetch it from the
+store for a while (``CONGRESS_STORAGE_SIGNED_URLS``); a folder gives none, and its files pass
+through the web process. Objects are stored with a content type decided by their bytes, so that
+the store answers them as the web process would.
 """
 
 from __future__ import annotations
