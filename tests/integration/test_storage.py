@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +29,9 @@ from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from congress.storage import LocalStorage, ObjectStorage, Storage, open_storage
 from tests.archive_data import photo_bytes
-from tests.conftest import log_in, make_staff
+from tests.conftest import PASSWORD, log_in, make_staff
+from tests.integration.test_backup import ADMIN, Writer, installation, read_tables  # noqa: F401
+from tests.integration.test_cli import Cli, serving
 from tests.s3 import S3Server, presigned_refusal, s3_server
 
 
@@ -110,6 +112,60 @@ def test_the_local_backend_is_the_default(tmp_path: Path) -> None:
 def test_a_storage_url_that_is_not_s3_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="s3://"):
         Settings(data_dir=tmp_path, storage_url="ftp://example.org/x")
+
+
+# ---- backups of an object store (test_backup.py has the rest; multi-process: one CI pass)
+
+
+def test_backup_and_restore_keep_every_photo_of_an_object_store(
+    installation: Callable[[str], Cli],  # noqa: F811 (the fixture of test_backup.py)
+    tmp_path: Path,
+) -> None:
+    """Media in an S3 store (moto's server): photos uploaded through a running server, then
+    `congress backup`, then `congress restore` into a fresh database and a fresh bucket: every
+    photo and thumbnail comes back, byte for byte, and no file went through a local folder."""
+    with s3_server(tmp_path / "moto.log") as s3:
+        fresh = s3.new_bucket()
+        source = installation("source")
+        source.env.update(s3.env("site"))
+        source.ok("demo")
+        source.ok("user", "create", "--role", "admin", "--email", ADMIN, "--password", PASSWORD)
+        token = source.ok("token", "create", "--email", ADMIN).strip().splitlines()[-1]
+        with serving(source, tmp_path / "source.log") as server:
+            photos = Writer(server.base, token, photos=True)
+            photos.start()
+            photos.wait_for(3)
+            photos.stop.set()
+            photos.join(timeout=60)
+            assert photos.failure is None, photos.failure
+        archive = tmp_path / "backup.tar.gz"
+        made = source("backup", str(archive))
+        assert made.returncode == 0, made.stderr
+
+        target = installation("target")
+        target.env.update(fresh.env("site"))
+        restored = target("restore", str(archive))
+        assert restored.returncode == 0, restored.stderr
+
+        before = {key.removeprefix("site/"): s3.read(key) for key in s3.objects()}
+        after = {key.removeprefix("site/"): fresh.read(key) for key in fresh.objects()}
+        media = sorted(key for key in before if key.startswith("media/"))
+        assert len(media) >= 2 * len(photos.done)  # each photo and its thumbnail
+        assert sorted(after) == media  # every photo, and nothing of the cache or private areas
+        assert all(after[key] == before[key] for key in media)
+        assert f"{len(media)} media files" in restored.stderr
+        rows = read_tables(target.settings)["media_item"]
+        assert len(rows) == len(read_tables(source.settings)["media_item"])
+        for row in rows.values():
+            assert f"media/{row['storage_key']}" in after
+            assert f"media/thumbs/{row['storage_key']}" in after
+        for cli in (source, target):  # nothing of the media was written to a folder
+            assert not (Path(cli.env["CONGRESS_DATA_DIR"]) / "media").exists()
+        # A second restore into the same store is refused: it never overwrites.
+        again = installation("again")
+        again.env.update(fresh.env("site"))
+        refused = again("restore", str(archive))
+        assert refused.returncode != 0 and "holds media" in refused.stderr
 
 
 # ---- /media and private documents, on both backends and with signed addresses ----------------
