@@ -6,7 +6,8 @@
 #   docker run -p 8000:8000 -v congress-data:/data congress
 #
 # One image, two roles: the web (`congress serve`, the default command) and, with
-# CONGRESS_JOBS=queue, the job worker (`congress worker`); deploy/compose.yaml runs both.
+# CONGRESS_JOBS=queue, the job worker (`congress worker`); deploy/compose.yaml runs both. With
+# PostgreSQL and the queue, `congress serve --workers N` runs N web processes in one container.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 

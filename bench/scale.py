@@ -2,14 +2,15 @@
 real processes, over real HTTP.
 
     .venv/bin/python bench/scale.py --database-url postgresql://postgres@127.0.0.1:5432/postgres \
-        [--requests 1000] [--concurrency 8]
+        [--seconds 15] [--connections 8] [--rounds 2]
 
 Makes a new database (dropped afterwards) with the demo event, then prints:
 
-- with 1 and with 2 `congress serve` processes (CONGRESS_JOBS=queue): the throughput of a cached
-  public page (the event's page) under --concurrency clients spread over the processes, the
-  median of one client's sequential requests, and the web processes' CPU time (user + system,
-  from /proc) per 1,000 requests;
+- with 1 and with 2 web processes (CONGRESS_JOBS=queue) — two `congress serve` processes on two
+  ports, and one `congress serve --workers 2` — the throughput of a cached public page (the
+  event's page) under --connections connections of wrk (the load generator, a process of its
+  own: Debian's package `wrk`), the median of one client's sequential requests, and the web
+  processes' CPU time (user + system, from /proc) per 1,000 requests;
 - the proceedings PDF: how long the worker took to make it, and how long a visitor then waits
   for it from another web process (served from the object store).
 
@@ -19,8 +20,8 @@ Not a test: it prints figures for docs/benchmarks.md, with the load average befo
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
+import re
 import signal
 import socket
 import statistics
@@ -80,21 +81,46 @@ def process(args: list[str], env: dict[str, str], log: Path, health: str = "") -
             child.kill()
 
 
-async def load(urls: list[str], total: int, concurrency: int) -> float:
-    """Seconds for ``total`` GETs by ``concurrency`` clients, spread over ``urls``."""
-    done = 0
+def processes_of(pid: int) -> list[int]:
+    """``pid`` and its children (uvicorn's worker processes under `serve --workers`)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
-    async def client(number: int) -> None:
-        nonlocal done
-        async with httpx.AsyncClient(timeout=30) as http:
-            while done < total:
-                done += 1
-                answer = await http.get(urls[(done + number) % len(urls)])
-                assert answer.status_code == 200, answer.status_code
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client(number) for number in range(concurrency)))
-    return time.perf_counter() - started
+def web_cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(child) for pid in pids for child in processes_of(pid))
+
+
+def wrk(urls: list[str], seconds: int, connections: int) -> tuple[int, float]:
+    """Requests answered and the seconds taken, one wrk process per URL (connections shared)."""
+    runs = [
+        subprocess.Popen(
+            [
+                "wrk",
+                "-t1",
+                f"-c{max(1, connections // len(urls))}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",  # a busy shared machine: a slow answer is measured, not dropped
+                url,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for url in urls
+    ]
+    total, longest = 0, 0.0
+    for run in runs:
+        out, _ = run.communicate()
+        assert run.returncode == 0 and "Non-2xx" not in out and "Socket errors" not in out, out
+        found = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
+        assert found, out
+        total += int(found.group(1))
+        taken = float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
+        longest = max(longest, taken)
+    return total, longest
 
 
 def sequential(url: str, count: int) -> list[float]:
@@ -110,8 +136,9 @@ def sequential(url: str, count: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=15, help="of load per measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2, help="measurements of each setup")
     options = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     name = f"bench_scale_{uuid.uuid4().hex[:8]}"
@@ -166,25 +193,49 @@ def main() -> None:
                 for _ in range(20):  # warm: caches, connections
                     httpx.get(base + page)
             print(
-                f"\npublic page {page}, {options.requests} requests, {options.concurrency} clients"
+                f"\npublic page {page}, wrk with {options.connections} connections, "
+                f"{options.seconds} s a measurement, {options.rounds} rounds"
             )
             print(
                 "web processes | requests/s | median ms (one client) | web CPU s per 1,000 requests"
             )
-            for count in (1, 2):
-                before = sum(cpu_seconds(child.pid) for child in web)
-                seconds = asyncio.run(
-                    load(
-                        [base + page for base in bases[:count]],
-                        options.requests,
-                        options.concurrency,
+            port = free_port()
+            both = f"http://127.0.0.1:{port}"
+            pooled = stack.enter_context(
+                process(
+                    ["serve", "--port", str(port), "--workers", "2"],
+                    env("pooled"),
+                    folder / "pooled.log",
+                    both,
+                )
+            )
+            for _ in range(40):
+                httpx.get(both + page)
+            setups = [
+                ("1", [bases[0] + page], [web[0].pid]),
+                ("2 (two serve)", [base + page for base in bases], [child.pid for child in web]),
+                ("2 (serve --workers 2)", [both + page], [pooled.pid]),
+            ]
+            figures: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in setups}
+            for round_number in range(options.rounds):
+                for label, urls, pids in setups:
+                    before = web_cpu(pids)
+                    answered, seconds = wrk(urls, options.seconds, options.connections)
+                    cpu = web_cpu(pids) - before
+                    median = statistics.median(sequential(urls[0], 100))
+                    figures[label].append((answered / seconds, cpu * 1000 / answered))
+                    print(
+                        f"{label} | {answered / seconds:.0f} | {median:.1f} | "
+                        f"{cpu * 1000 / answered:.2f}   (round {round_number + 1}, "
+                        f"{answered} requests, load {os.getloadavg()[0]:.2f})"
                     )
-                )
-                cpu = sum(cpu_seconds(child.pid) for child in web) - before
-                median = statistics.median(sequential(bases[0] + page, 200))
-                print(
-                    f"{count} | {options.requests / seconds:.0f} | {median:.1f} | {cpu * 1000 / options.requests:.2f}"
-                )
+
+            one = statistics.median(cpu for _, cpu in figures["1"])
+            print("\nmedians over the rounds: requests/s, CPU s per 1,000 requests, CPU ratio to 1")
+            for label, found in figures.items():
+                cpu = statistics.median(cpu for _, cpu in found)
+                rate = statistics.median(rate for rate, _ in found)
+                print(f"{label} | {rate:.0f} | {cpu:.2f} | {cpu / one:.2f}×")
 
             # The proceedings: made by the worker, then served by the other web process.
             started = time.perf_counter()

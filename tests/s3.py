@@ -3,6 +3,8 @@ free port, with a bucket of its own."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import socket
 import subprocess
@@ -12,7 +14,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 
@@ -38,11 +43,25 @@ class S3Server:
 
     def objects(self) -> list[str]:
         """Every key in the bucket (straight from S3, not through congress)."""
+        found: list[str] = []
+        for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            found += [item["Key"] for item in page.get("Contents", [])]
+        return sorted(found)
+
+    def read(self, key: str) -> bytes:
+        """One object's bytes (straight from S3)."""
+        return bytes(self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def new_bucket(self) -> S3Server:
+        """Another, empty bucket on the same server."""
+        bucket = f"congress-{uuid.uuid4().hex[:10]}"
+        self._client().create_bucket(Bucket=bucket)
+        return S3Server(self.endpoint, bucket)
+
+    def _client(self) -> Any:
         import boto3
 
-        client = boto3.client("s3", endpoint_url=self.endpoint, **_boto())
-        found = client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
-        return sorted(item["Key"] for item in found)
+        return boto3.client("s3", endpoint_url=self.endpoint, **_boto())
 
 
 def _boto() -> dict[str, str]:
@@ -88,3 +107,53 @@ def s3_server(log: Path) -> Iterator[S3Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def presigned_refusal(url: str, now: datetime | None = None) -> str | None:
+    """Why a store that checks presigned addresses as AWS does would refuse ``url`` at ``now``,
+    or None when it would accept it. Moto's server accepts any address that carries a
+    signature, expired or altered, so the tests check the signature and the lifetime here:
+    SigV4 query authentication, recomputed with the test credentials."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    given = dict(query)
+    if given.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or "X-Amz-Signature" not in given:
+        return "not a SigV4 presigned address"
+    signed_at = datetime.strptime(given["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    lifetime = int(given["X-Amz-Expires"])
+    if (now or datetime.now(UTC)) > signed_at + timedelta(seconds=lifetime):
+        return "expired"
+    key_id, day, region, service, _ = given["X-Amz-Credential"].split("/")
+    if key_id != CREDENTIALS["AWS_ACCESS_KEY_ID"] or day != given["X-Amz-Date"][:8]:
+        return "unknown credentials"
+    canonical_query = "&".join(
+        f"{quote(name, safe='-_.~')}={quote(value, safe='-_.~')}"
+        for name, value in sorted(query)
+        if name != "X-Amz-Signature"
+    )
+    headers = given["X-Amz-SignedHeaders"]
+    canonical = "\n".join(
+        [
+            "GET",
+            parts.path,
+            canonical_query,
+            f"host:{parts.netloc}",
+            "",
+            headers,
+            "UNSIGNED-PAYLOAD",
+        ]
+    )
+    scope = f"{day}/{region}/{service}/aws4_request"
+    text = "\n".join(
+        [
+            "AWS4-HMAC-SHA256",
+            given["X-Amz-Date"],
+            scope,
+            hashlib.sha256(canonical.encode()).hexdigest(),
+        ]
+    )
+    key = ("AWS4" + CREDENTIALS["AWS_SECRET_ACCESS_KEY"]).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+    return None if hmac.compare_digest(expected, given["X-Amz-Signature"]) else "bad signature"

@@ -1,6 +1,6 @@
 """The `congress` command line.
 
-    congress serve [--host H] [--port P] [--demo]
+    congress serve [--host H] [--port P] [--workers N] [--demo]
     congress db upgrade | current
     congress demo
     congress user create --role ROLE --email E [--password P] [--name N]
@@ -47,6 +47,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from congress.app import create_app
 
+    workers = args.workers or 1
+    if workers > 1 and (settings.is_sqlite or settings.jobs != "queue"):
+        # Several processes share the jobs' progress and the files only through Redis, the
+        # object store and a database server; SQLite is for one process.
+        raise CommandError(
+            "--workers above 1 needs PostgreSQL (CONGRESS_DATABASE_URL) and CONGRESS_JOBS=queue"
+        )
     created = prepare_database(settings)
     if args.demo or (created and settings.demo_on_first_start):
         loaded = run(_load_demo, settings, True)
@@ -55,6 +62,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
+    if workers > 1:
+        settings.resolved_secret()  # made once here, not by each process at the same moment
     # Start the render workers now, so that the first PDF does not wait for them (seconds).
     from congress.documents.render import warm_up
 
@@ -69,14 +78,30 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         # the server died during its shutdown, before "Application shutdown complete").
         configure(settings.log_format)
         options["log_config"] = None
+    # Several processes (uvicorn's workers) each make their own application from the same
+    # environment; one process gets it made here.
+    app: Any = "congress.__main__:served_app" if workers > 1 else create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        app,
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",
         **options,
         **server_options(settings),
     )
+
+
+def served_app() -> Any:
+    """The application of one of `congress serve --workers N`'s processes."""
+    from congress.app import create_app
+    from congress.logs import configure
+
+    settings = get_settings()
+    if settings.log_format == "json":
+        configure(settings.log_format)
+    return create_app(settings)
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
@@ -247,6 +272,13 @@ def build_parser() -> Parser:
     serve = commands.add_parser("serve", help="migrate the database if needed, then serve")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, CONGRESS_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000, CONGRESS_PORT)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        choices=range(1, 65),
+        metavar="N",
+        help="web processes on the one port (default 1; above 1: PostgreSQL and queue jobs)",
+    )
     serve.add_argument("--demo", action="store_true", help="load the demo event unless it is there")
     serve.set_defaults(handler=cmd_serve)
 

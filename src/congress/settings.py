@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = Field(
         default="", description="The address of an S3-compatible store that is not AWS"
     )
+    storage_signed_urls: int = Field(
+        default=0,
+        ge=0,
+        le=604800,
+        description="With an S3 store: /media/… answers a redirect to a signed address valid "
+        "this many seconds, and staff's private documents (badges, attendance lists) a redirect "
+        "to one valid at most 60 s; 0 (the default): every file passes through the web process",
+    )
     jobs: str = Field(
         default="local",
         pattern="^(local|queue)$",

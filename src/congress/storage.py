@@ -11,6 +11,12 @@ One small interface with two backends:
 
 Keys are relative paths (``event/abc.jpg``); a key that would leave its area is refused. The
 methods block (files, network): call them in a worker thread from async code.
+
+An object store can also give a signed address of one object (``signed_url``, S3's presigned
+GET, made with the store's credentials without a request), which lets browsers fetch it from the
+store for a while (``CONGRESS_STORAGE_SIGNED_URLS``); a folder gives none, and its files pass
+through the web process. Objects are stored with a content type decided by their bytes, so that
+the store answers them as the web process would.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
@@ -39,6 +46,7 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def names(self, prefix: str = "") -> Iterator[str]: ...
     def local_path(self, key: str) -> Path | None: ...
+    def signed_url(self, key: str, seconds: int) -> str | None: ...
     def check(self) -> None: ...
 
 
@@ -94,6 +102,11 @@ class LocalStorage:
         path = self._path(key)
         return path if path.is_file() else None
 
+    def signed_url(self, key: str, seconds: int) -> str | None:
+        """A folder has no addresses of its own: its files pass through the web process."""
+        self._path(key)
+        return None
+
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
@@ -113,7 +126,9 @@ class ObjectStorage:
     def save(self, key: str, data: bytes) -> None:
         import obstore
 
-        obstore.put(self.store, self._path(key), data)  # an object appears whole or not at all
+        # An object appears whole or not at all. Its type is decided here, by the bytes, as the
+        # web process decides it: a signed address lets the store answer browsers itself.
+        obstore.put(self.store, self._path(key), data, attributes=stored_attributes(data))
 
     def read(self, key: str) -> bytes:
         import obstore
@@ -151,10 +166,27 @@ class ObjectStorage:
     def local_path(self, key: str) -> Path | None:
         return None
 
+    def signed_url(self, key: str, seconds: int) -> str:
+        """An address of the store that answers a GET of ``key`` for ``seconds`` (S3's
+        presigned URL, signed here with the store's credentials: no request is made)."""
+        import obstore
+
+        return obstore.sign(self.store, "GET", self._path(key), timedelta(seconds=seconds))
+
     def check(self) -> None:
         import obstore
 
         next(iter(obstore.list(self.store, self.prefix, chunk_size=1)), None)
+
+
+def stored_attributes(data: bytes) -> dict[str, str]:
+    """The headers an object store answers a file with: JPEGs and PDFs shown, anything else
+    only downloaded (an imported file could claim to be a page of the site)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return {"Content-Type": "image/jpeg"}
+    if data[:5] == b"%PDF-":
+        return {"Content-Type": "application/pdf"}
+    return {"Content-Type": "application/octet-stream", "Content-Disposition": "attachment"}
 
 
 def s3_store(settings: Settings) -> tuple[Any, str]:

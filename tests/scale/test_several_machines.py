@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from congress.domain.accounts.enums import Role
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES
-from tests.s3 import S3Server, s3_server
+from tests.s3 import S3Server, presigned_refusal, s3_server
 
 pytestmark = [
     pytest.mark.scale,
@@ -49,8 +49,16 @@ class Role_:
         self.process, self.log, self.base = process, log, base
 
     def children(self) -> list[int]:
-        found = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in found.read_text().split()] if found.exists() else []
+        return _children(self.process.pid)
+
+
+def _command(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in found.read_text().split()] if found.exists() else []
 
 
 @contextmanager
@@ -126,12 +134,14 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         s3 = stack.enter_context(s3_server(tmp_path / "moto.log"))
         port_a, port_b = _free_port(), _free_port()
         env = {name: _env(settings, s3, tmp_path / name, queue) for name in ("a", "b", "w1", "w2")}
+        # B: two processes on one port, sending browsers to the store for photos.
+        env["b"]["CONGRESS_STORAGE_SIGNED_URLS"] = "60"
         a = stack.enter_context(
             started(["serve", "--port", str(port_a)], env["a"], tmp_path / "a.log",
                     f"http://127.0.0.1:{port_a}")
         )  # fmt: skip
         b = stack.enter_context(
-            started(["serve", "--port", str(port_b)], env["b"], tmp_path / "b.log",
+            started(["serve", "--port", str(port_b), "--workers", "2"], env["b"], tmp_path / "b.log",
                     f"http://127.0.0.1:{port_b}")
         )  # fmt: skip
         # Without a worker, a web process is alive but not ready: nobody would render.
@@ -167,10 +177,17 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         assert uploaded.status_code == 303, uploaded.text
         items = httpx.get(f"{b.base}/api/v1/events/{demo_slug}/media-items", headers=admin).json()
         key = next(item["storage_key"] for item in items["items"] if item["credit"] == "Scale test")
-        served = httpx.get(f"{b.base}/media/{key}")
+        # A serves the bytes itself; B redirects to a signed address of the store.
+        served = httpx.get(f"{a.base}/media/{key}")
         assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
         assert Image.open(io.BytesIO(served.content)).size == (800, 600)
-        thumb = httpx.get(f"{b.base}/media/thumbs/{key}")
+        redirect = httpx.get(f"{b.base}/media/{key}")
+        assert (
+            redirect.status_code == 302 and presigned_refusal(redirect.headers["location"]) is None
+        )
+        signed = httpx.get(redirect.headers["location"])
+        assert signed.headers["content-type"] == "image/jpeg" and signed.content == served.content
+        thumb = httpx.get(f"{b.base}/media/thumbs/{key}", follow_redirects=True)
         assert thumb.status_code == 200 and Image.open(io.BytesIO(thumb.content)).size == (640, 480)
         assert f"site/media/{key}" in s3.objects() and f"site/media/thumbs/{key}" in s3.objects()
         assert not [path for name in ("a", "b") for path in (tmp_path / name).rglob("*.jpg")]
@@ -212,8 +229,23 @@ def test_two_servers_and_workers_share_storage_and_jobs(
         stored = [name for name in s3.objects() if "/cache/print/" in name]
         assert len([name for name in stored if "proceedings-" in name]) == 1, stored
         assert len([name for name in stored if "programme-" in name]) == 1, stored
-        # The web processes made no PDF and started no render processes.
-        assert a.children() == [] and b.children() == []
+        # Over real HTTP, /media gives nothing of the cache area, however it is asked.
+        cached = next(name for name in stored if "proceedings-" in name).removeprefix("site/")
+        for server in (a, b):
+            for path in (
+                f"/media/%2e%2e/{cached}",
+                f"/media/..%2f{cached.replace('/', '%2f')}",
+                f"/media/{cached}",
+                f"/media/thumbs/%2e%2e%2f%2e%2e%2f{cached}",
+            ):
+                answer = httpx.get(server.base + path, follow_redirects=True)
+                assert answer.status_code in (400, 404) and b"%PDF" not in answer.content, path
+        # The web processes made no PDF and started no render processes (B's two processes are
+        # uvicorn's workers).
+        assert a.children() == []
+        spawned = [pid for pid in b.children() if b"spawn_main" in _command(pid)]
+        assert len(spawned) == 2, [_command(pid) for pid in b.children()]
+        assert not [pid for pid in b.children() if _children(pid)]
         # The worker that finished the job logged it (JSON) with the id of the request.
         lines = [
             json.loads(line) for line in w2.log.read_text().splitlines() if line.startswith("{")

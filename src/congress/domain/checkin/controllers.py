@@ -14,6 +14,7 @@ from litestar.response import Response, Stream, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.documents.delivery import document_answer, private_document
 from congress.domain.accounts.access import DESK as DESK_ROLES
 from congress.domain.accounts.access import REGISTRARS
 from congress.domain.checkin.api import counts_read
@@ -127,7 +128,8 @@ async def attendance_pdf_file(
     unnamed = await unnamed_counts(db_session, spec.event.id, session_id) if unnamed_counts else []
     # Made as a job (in this process, or by a worker), kept under the private prefix.
     jobs = request.app.state.print_jobs
-    pdf = await jobs.make(
+    document = await private_document(
+        jobs,
         jobs.private_key(spec.event.id, "attendance"),
         "attendance",
         LIST_WAIT_SECONDS,
@@ -138,11 +140,7 @@ async def attendance_pdf_file(
         signature=sheet,
         unnamed=[[label, count] for label, count in unnamed],
     )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{spec.slug()}.pdf"'},
-    )
+    return document_answer(document, f"{spec.slug()}.pdf")
 
 
 LIST_PAGE = 200

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.documents.delivery import document_answer, private_document
 from congress.domain.accounts.access import REGISTRARS
 from congress.domain.common import MAX_ID
 from congress.domain.events.models import Event
@@ -581,7 +582,8 @@ async def badges_file(
     # Made as a job (in this process, or by a worker), kept under the private prefix.
     chosen_status = _optional_status(status)
     jobs = request.app.state.print_jobs
-    pdf = await jobs.make(
+    document = await private_document(
+        jobs,
         jobs.private_key(event.id, "badges"),
         "badges",
         BADGE_WAIT_SECONDS,
@@ -591,11 +593,7 @@ async def badges_file(
         status=chosen_status.value if chosen_status else None,
         layout=layout.value,
     )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{event.slug}-badges.pdf"'},
-    )
+    return document_answer(document, f"{event.slug}-badges.pdf")
 
 
 ROUTES = [

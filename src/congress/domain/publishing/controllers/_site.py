@@ -511,8 +511,15 @@ def media_storage(request: Request[Any, Any, Any]) -> MediaStorage:
 async def media_file(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], key: FromPath[str]
 ) -> Response[Any]:
-    """A stored photo (or its thumbnail), only while its event is public (or for staff)."""
+    """A stored photo (or its thumbnail), only while its event is public (or for staff).
+
+    Only keys of the media area that belong to a photo are answered: the cache and private
+    areas are other folders or prefixes that no key of this area can reach. With an object
+    store and signed addresses configured, the answer is a redirect to the store.
+    """
     key = key.lstrip("/")
+    if "\x00" in key:
+        raise NotFound("no such file")
     original = key.removeprefix(THUMBS)
     item = (
         await db_session.scalars(select(MediaItem).where(MediaItem.storage_key == original))
@@ -522,6 +529,16 @@ async def media_file(
         raise NotFound("no such file")
     await public_event(db_session, user, str(item.event_id))
     storage = media_storage(request)
+    lifetime = request.app.state.settings.storage_signed_urls
+    if lifetime:
+        try:
+            address = await to_thread.run_sync(storage.signed_url, key, lifetime)
+        except ValueError:
+            raise NotFound("no such file") from None
+        if address is not None:
+            # The browser may keep the redirect for half the address's life, no longer.
+            cache = f"private, max-age={lifetime // 2}" if user is None else "private, no-store"
+            return Redirect(address, status_code=302, headers={"Cache-Control": cache})
     try:
         data = await to_thread.run_sync(storage.read, key)
     except (OSError, ValueError):
