@@ -109,6 +109,10 @@ class Warmer:
         )
         self.feed = ChangeFeed(settings, self.heard)
         await self.feed.start()
+        # Serve once the feed hears the other processes (if Redis or PostgreSQL is slow to
+        # answer, the time-to-live covers what is missed meanwhile).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.feed.listening.wait(), 5)
         self.task = asyncio.create_task(self._run(app), name="publishing cache warmer")
 
     async def stop(self, app: Litestar) -> None:
