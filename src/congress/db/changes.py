@@ -52,6 +52,7 @@ PENDING = "congress_changed_events"
 # (a row shared between events, or one whose event is not at hand).
 Resolver = Callable[[Any], "Iterable[int] | bool"]
 _WATCHED: dict[type, Resolver] = {}
+_TABLES: set[str] = set()
 OnChange = Callable[[frozenset[int] | None], None]
 
 
@@ -59,6 +60,7 @@ def watch(classes: Iterable[type], resolver: Resolver) -> None:
     """Announce the changes of rows of ``classes``, as ``resolver`` maps them to events."""
     for cls in classes:
         _WATCHED[cls] = resolver
+        _TABLES.add(cls.__table__.name)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,14 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk(state: Any) -> None:
-    """An UPDATE or DELETE statement through the session: every event (it may touch any)."""
-    if not (state.is_update or state.is_delete) or state.execution_options.get("announce") is False:
+    """An INSERT, UPDATE or DELETE statement through the session: every event (it may touch
+    any). A statement that changes nothing anybody is shown says ``announce=False``."""
+    if state.execution_options.get("announce") is False or not (
+        state.is_insert or state.is_update or state.is_delete
+    ):
         return
-    mapper = state.bind_mapper
-    if mapper is None or mapper.class_ not in _WATCHED:
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) not in _TABLES:
         return
     session = state.session
     pending: dict[str, Any] = session.info.setdefault(PENDING, {"events": set(), "every": False})

@@ -526,6 +526,9 @@ async def cached(
         count_version_check(in_memory=False)
         if user is None:
             known.learn(slug, event, data, due, heard)
+            # Kept beyond this request: out of its session, so that nothing it does (a
+            # rollback) expires the row's attributes.
+            db.expunge(event)
     key = Rendition(name, event.id, site_url(request), choose_language(request, event.languages))
     version = (data, registration_window(event))
     cache = render_cache(state)
