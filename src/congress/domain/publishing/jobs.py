@@ -94,9 +94,6 @@ class Warmer:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.wake.set)
 
-    def poke(self) -> None:
-        self.heard(None)
-
     async def start(self, app: Litestar) -> None:
         self.app = app
         self.loop = asyncio.get_running_loop()
@@ -244,6 +241,8 @@ async def _warm_documents(context: JobContext, event_id: int, printed: str) -> i
         key = PrintJobs.key_for(event_id, document, printed)
         if key in names:
             continue
+        if made and not await _still(context, event_id, printed):
+            break  # changed again meanwhile: the next change's job makes the rest
         kind, _, rest = document.partition("-")
         parts = rest.split("-")
         sub = JobContext(context.settings, context.engine, context.storage, key, _no_progress)
@@ -262,6 +261,15 @@ async def _warm_documents(context: JobContext, event_id: int, printed: str) -> i
             continue
         made += 1
     return made
+
+
+async def _still(context: JobContext, event_id: int, printed: str) -> bool:
+    """Whether the event's printed version is still ``printed``."""
+    async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        try:
+            return await event_version(db, await public_event(db, None, str(event_id))) == printed
+        except NotFound:
+            return False
 
 
 def _no_progress(done: int, total: int, stage: str) -> None:
