@@ -3,7 +3,7 @@ two `congress serve` processes and a `congress worker` on PostgreSQL and Redis (
 real processes over loopback.
 
     .venv/bin/python bench/cache.py --database-url postgresql://postgres@127.0.0.1:5432/postgres \
-        [--requests 300] [--changes 5]
+        [--requests 300] [--changes 5] [--notify redis|postgres]
 
 Makes a new database (dropped afterwards) with the demo event, then prints:
 
@@ -89,12 +89,58 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+def proceedings_after_changes(
+    a: str, b: str, page: str, slug: str, headers: dict[str, str], folder: Path
+) -> None:
+    """The proceedings made by the worker after each of 3 changes, then asked of B."""
+    print("\nproceedings after a change (warmed by the worker)")
+    progress = httpx.get(f"{a}{page}/proceedings", timeout=30)
+    assert progress.status_code == 200
+    while httpx.get(f"{a}{page}/proceedings/status").json()["state"] == "running":
+        time.sleep(0.1)
+    stored = folder / "data" / "cache" / "print"
+    for number in range(3):
+        before = {path.name for path in stored.rglob("proceedings-*.pdf")}
+        started = time.perf_counter()
+        changed = httpx.patch(
+            f"{a}/api/v1/events/{slug}",
+            json={"name": {"en": f"Proceedings change {number}"}},
+            headers=headers,
+        )
+        assert changed.status_code == 200
+        while {path.name for path in stored.rglob("proceedings-*.pdf")} in (before, set()):
+            time.sleep(0.05)
+        warmed = time.perf_counter() - started
+        started = time.perf_counter()
+        pdf = httpx.get(f"{b}{page}/proceedings.pdf", timeout=30, follow_redirects=False)
+        waited = (time.perf_counter() - started) * 1000
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.status_code
+        then = []
+        for _ in range(10):
+            started = time.perf_counter()
+            assert httpx.get(f"{b}{page}/proceedings.pdf").status_code == 200
+            then.append((time.perf_counter() - started) * 1000)
+        print(
+            f"made again by the worker {warmed:.1f} s after the change; the first visitor "
+            f"on B waited {waited:.1f} ms ({len(pdf.content):,} bytes, from storage); "
+            f"the next 10 visitors: median {statistics.median(then):.1f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument(
+        "--notify",
+        choices=["redis", "postgres"],
+        default="redis",
+        help="redis: queue mode with a worker (the default); postgres: no Redis, changes told "
+        "by LISTEN/NOTIFY, local mode (no worker: the proceedings part is skipped)",
+    )
     options = parser.parse_args()
+    print(f"changes told through {options.notify}")
     print(f"uptime before: {subprocess.run(['uptime'], capture_output=True, text=True).stdout}")
     name = f"bench_cache_{uuid.uuid4().hex[:8]}"
     admin_url = make_url(options.database_url)
@@ -109,11 +155,12 @@ def main() -> None:
                 **{k: v for k, v in os.environ.items() if not k.startswith("CONGRESS_")},
                 "CONGRESS_DATABASE_URL": url,
                 "CONGRESS_DATA_DIR": str(folder / "data"),
-                "CONGRESS_REDIS_URL": "redis://127.0.0.1:6379/0",
-                "CONGRESS_JOBS": "queue",
-                "CONGRESS_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
                 "CONGRESS_SECRET_KEY": "bench",
             }
+            if options.notify == "redis":
+                env["CONGRESS_REDIS_URL"] = "redis://127.0.0.1:6379/0"
+                env["CONGRESS_JOBS"] = "queue"
+                env["CONGRESS_QUEUE_NAME"] = f"bench-{uuid.uuid4().hex[:8]}"
             subprocess.run([str(CONGRESS), "db", "upgrade"], env=env, check=True)
             subprocess.run([str(CONGRESS), "demo"], env=env, check=True, capture_output=True)
             a, b, c = (f"http://127.0.0.1:{free_port()}" for _ in range(3))
@@ -126,7 +173,8 @@ def main() -> None:
                 stack.enter_context(
                     process(["serve", "--port", port], {**env, **extra}, folder / log, base)
                 )
-            stack.enter_context(process(["worker"], env, folder / "worker.log"))
+            if options.notify == "redis":
+                stack.enter_context(process(["worker"], env, folder / "worker.log"))
             slug = httpx.get(f"{a}/api/v1/events").json()["items"][0]["slug"]
             subprocess.run(
                 [str(CONGRESS), "user", "create", "--role", "admin", "--email", "b@example.org",
@@ -193,38 +241,8 @@ def main() -> None:
                     f"until served: max {max(x + y for x, y in seen[base]):.0f} ms"
                 )
 
-            print("\nproceedings after a change (warmed by the worker)")
-            progress = httpx.get(f"{a}{page}/proceedings", timeout=30)
-            assert progress.status_code == 200
-            while httpx.get(f"{a}{page}/proceedings/status").json()["state"] == "running":
-                time.sleep(0.1)
-            stored = folder / "data" / "cache" / "print"
-            for number in range(3):
-                before = {path.name for path in stored.rglob("proceedings-*.pdf")}
-                started = time.perf_counter()
-                changed = httpx.patch(
-                    f"{a}/api/v1/events/{slug}",
-                    json={"name": {"en": f"Proceedings change {number}"}},
-                    headers=headers,
-                )
-                assert changed.status_code == 200
-                while {path.name for path in stored.rglob("proceedings-*.pdf")} in (before, set()):
-                    time.sleep(0.05)
-                warmed = time.perf_counter() - started
-                started = time.perf_counter()
-                pdf = httpx.get(f"{b}{page}/proceedings.pdf", timeout=30, follow_redirects=False)
-                waited = (time.perf_counter() - started) * 1000
-                assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.status_code
-                then = []
-                for _ in range(10):
-                    started = time.perf_counter()
-                    assert httpx.get(f"{b}{page}/proceedings.pdf").status_code == 200
-                    then.append((time.perf_counter() - started) * 1000)
-                print(
-                    f"made again by the worker {warmed:.1f} s after the change; the first visitor "
-                    f"on B waited {waited:.1f} ms ({len(pdf.content):,} bytes, from storage); "
-                    f"the next 10 visitors: median {statistics.median(then):.1f} ms"
-                )
+            if options.notify == "redis":
+                proceedings_after_changes(a, b, page, slug, headers, folder)
     finally:
         subprocess.run(["dropdb", "--force", *server, name], check=False)
     print(f"\nuptime after: {subprocess.run(['uptime'], capture_output=True, text=True).stdout}")

@@ -548,7 +548,10 @@ async def cached(
                 count_answer("shared")
                 return made
         count_answer("rendered")
-        return await produce(db, engine, key, await with_details(db, event))
+        made = await produce(db, engine, key, await with_details(db, event))
+        if shared is not None:  # the other processes (and the warming job) take it from there
+            await shared.put(key, version, made)
+        return made
 
     return event, await cache.get_or_make(key, version, make)
 
