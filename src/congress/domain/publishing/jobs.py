@@ -80,7 +80,17 @@ class Warmer:
 
     @property
     def next_due(self) -> dt.datetime | None:
-        return min(self.due.values(), default=None)
+        return min(self._dues().values(), default=None)
+
+    def _dues(self) -> dict[int, dt.datetime]:
+        """When each event's next scheduled record comes due, as far as this process knows
+        (from its warming rounds and from its visitors' version checks)."""
+        dues = dict(self.due)
+        if self.app is not None:
+            for known in list(known_events(self.app.state).events.values()):
+                if known.due is not None and known.event.id not in dues:
+                    dues[known.event.id] = known.due
+        return dues
 
     def heard(self, changed: frozenset[int] | None) -> None:
         """A change (any thread): forget it now, warm in the background."""
@@ -138,8 +148,10 @@ class Warmer:
                 await asyncio.wait_for(self.wake.wait(), wait)
             self.wake.clear()
             started = utc_now()
-            came = {event_id for event_id, due in self.due.items() if due <= started}
+            came = {event_id for event_id, due in self._dues().items() if due <= started}
             if came:  # a scheduled record is due: its event changed, in every process
+                for event_id in came:
+                    self.due.pop(event_id, None)  # the round reads the next one
                 known_events(app.state).forget(frozenset(came))
                 if self.pending is not None:
                     self.pending |= came

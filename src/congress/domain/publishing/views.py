@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import time
+import weakref
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -186,20 +187,24 @@ class RenderCache:
 
 
 # One cache per database in a process: the web process's requests and the warming job (which
-# runs in the web process in local mode) share it.
-_CACHES: dict[tuple[str, str], RenderCache] = {}
+# runs in the web process in local mode) share it. The application holds it (app.state).
+_CACHES: weakref.WeakValueDictionary[tuple[str, str], RenderCache] = weakref.WeakValueDictionary()
 
 
 def render_cache_for(settings: Settings) -> RenderCache:
     key = (settings.db_url, str(settings.data_dir))
-    if key not in _CACHES:
-        _CACHES[key] = RenderCache()
-    return _CACHES[key]
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = RenderCache()
+    return cache
 
 
 def render_cache(state: Any) -> RenderCache:
     """The application's cache."""
-    return render_cache_for(state["settings"])
+    if "publishing_cache" not in state:
+        state["publishing_cache"] = render_cache_for(state["settings"])
+    cache: RenderCache = state["publishing_cache"]
+    return cache
 
 
 @dataclass(slots=True)
@@ -210,6 +215,7 @@ class Known:
     event: Event
     version: Any
     until: float
+    due: dt.datetime | None = None  # when its next scheduled record comes due
 
 
 class KnownEvents:
@@ -242,7 +248,7 @@ class KnownEvents:
         until = now + self.ttl
         if due is not None:
             until = min(until, now + max((due - utc_now()).total_seconds(), 0.0))
-        self.events[ref] = Known(event, version, until)
+        self.events[ref] = Known(event, version, until, due)
 
     def forget(self, changed: frozenset[int] | None) -> None:
         """``changed``: the events that changed, or None for any of them."""
