@@ -103,6 +103,10 @@ async def test_a_scheduled_record_appears_when_due(
     while warmer.last_round is None or warmer.last_round < due:
         assert time.monotonic() < deadline, "no round of the warmer once the record was due"
         await asyncio.sleep(0.05)
+    # The warming job that round started (it runs beside the app, in the app's loop).
+    while any(job.state == "running" for job in list(app.state.print_jobs.jobs.values())):
+        assert time.monotonic() < deadline, "the warming job did not finish"
+        await asyncio.sleep(0.05)
     no_rendering(monkeypatch)
     assert "Coming soon" in (await client.get(page)).text
 
