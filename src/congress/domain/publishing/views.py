@@ -4,9 +4,11 @@ the answers that grow with the event: its open formats, its page and programme."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import time
 import weakref
@@ -46,6 +48,8 @@ from congress.server.security import current_user, site_url
 from congress.server.templating import date_text, datetime_text, time_text, weekday_text
 from congress.settings import Settings
 from congress.translation import Translated, resolve
+
+logger = logging.getLogger(__name__)
 
 # A credit that names its kind already ("Photo: A. Petrov", "© Reuters", "Фото: …", "摄影：…").
 CREDITED = re.compile(
@@ -548,15 +552,20 @@ async def cached(
 
     async def make() -> Any:
         if shared is not None:
-            await shared.ask(key)  # the warming job makes it again after the next change
-            made = await shared.get(key, version)
+            try:
+                await shared.ask(key)  # the warming job makes it again after the next change
+                made = await shared.get(key, version)
+            except Exception as exc:  # Redis away: the visitor is served all the same
+                logger.warning("the shared cache did not answer: %s", exc)
+                made = None
             if made is not None:
                 count_answer("shared")
                 return made
         count_answer("rendered")
         made = await produce(db, engine, key, await with_details(db, event))
         if shared is not None:  # the other processes (and the warming job) take it from there
-            await shared.put(key, version, made)
+            with contextlib.suppress(Exception):
+                await shared.put(key, version, made)
         return made
 
     return event, await cache.get_or_make(key, version, make)
