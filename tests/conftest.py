@@ -314,6 +314,7 @@ MULTIPROCESS_MODULES = {
     "tests/integration/test_print_layout.py",
     "tests/integration/test_stable_identifiers.py",
     "tests/integration/test_storage.py",
+    "tests/scale/test_change_notifications.py",
     "tests/security/test_auth_server.py",
     "tests/security/test_auth_tokens.py",
     "tests/security/test_http_media.py",

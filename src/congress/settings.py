@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         "are jobs on a Redis queue (needs redis_url) run by `congress worker`",
     )
     queue_name: str = Field(default="congress", description="The job queue's name in Redis")
+    cache_ttl_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a web process trusts the data version of a public event that it "
+        "knows without asking the database again; change notifications make it forget at once, "
+        "so this bounds how late a lost notification shows (0: ask every time)",
+    )
     log_format: str = Field(
         default="text", pattern="^(text|json)$", description="text, or json: one object a line"
     )

@@ -103,5 +103,61 @@ async def test_a_scheduled_record_appears_when_due(
     while warmer.last_round is None or warmer.last_round < due:
         assert time.monotonic() < deadline, "no round of the warmer once the record was due"
         await asyncio.sleep(0.05)
+    # The warming job that round started (it runs beside the app, in the app's loop).
+    while any(job.state == "running" for job in list(app.state.print_jobs.jobs.values())):
+        assert time.monotonic() < deadline, "the warming job did not finish"
+        await asyncio.sleep(0.05)
     no_rendering(monkeypatch)
     assert "Coming soon" in (await client.get(page)).text
+
+
+async def test_a_cached_answer_asks_the_database_nothing(
+    client: Any,
+    app: Any,
+    db: AsyncSession,
+    admin: dict[str, str],
+    settings: Any,
+    count_queries: Any,
+) -> None:
+    """One process (SQLite's case): its own changes are known at once, a cached answer sends
+    no statement, and a change written behind its back shows after the time-to-live."""
+    from sqlalchemy import func, update
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from congress.domain.events.models import Event
+    from congress.domain.publishing.views import known_events
+
+    event = await build_event(db, sessions=2, speeches_per_session=1)
+    page = f"/events/{event.slug}"
+    assert (await client.get(page)).status_code == 200
+    assert (await client.get(f"{page}/schedule.json")).status_code == 200
+    count_queries.count = 0
+    for _ in range(3):
+        assert (await client.get(page)).status_code == 200
+        assert (await client.get(f"{page}/schedule.json")).status_code == 200
+    assert count_queries.count == 0, count_queries.statements
+
+    known_events(app.state).ttl = ttl = 1.5
+    changed = await client.patch(
+        f"/api/v1/events/{event.slug}", json={"name": {"en": "Renamed here"}}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+    assert "Renamed here" in (await client.get(page)).text  # known for 1.5 s now
+    learned = time.monotonic()
+    engine = create_async_engine(settings.db_url, poolclass=NullPool)  # announces nothing
+    try:
+        async with AsyncSession(engine) as other:
+            await other.execute(
+                update(Event)
+                .where(Event.id == event.id)
+                .values(name={"en": "Renamed elsewhere"}, updated_at=func.now())
+            )
+            await other.commit()
+    finally:
+        await engine.dispose()
+    answer = (await client.get(page)).text
+    if time.monotonic() - learned < ttl - 0.1:
+        assert "Renamed elsewhere" not in answer
+    await asyncio.sleep(max(0.0, learned + ttl + 0.1 - time.monotonic()))
+    assert "Renamed elsewhere" in (await client.get(page)).text

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from congress.db.changes import attach as attach_changes
 from congress.db.stemming import register as register_text_functions
 from congress.settings import Settings
 
@@ -25,6 +26,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
+    engine = _make_engine(settings, **kwargs)
+    # What is written through it is announced to every process (db/changes.py).
+    attach_changes(engine, settings)
+    return engine
+
+
+def _make_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
     url = settings.db_url
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

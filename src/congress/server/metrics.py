@@ -58,6 +58,42 @@ def count_cache(hit: bool) -> None:
     CACHE.labels("hit" if hit else "miss").inc()
 
 
+# Cached public answers without the database (publishing/views.py): where the event's data
+# version came from, and where the answer came from.
+VERSION_CHECKS = Counter(
+    "congress_cache_version_checks_total",
+    "Data versions of public events: known in memory, or read from the database",
+    ["source"],
+    registry=REGISTRY,
+)
+ANSWERS = Counter(
+    "congress_cache_answers_total",
+    "Cached public answers: from this process's memory, from the shared cache the warming job "
+    "filled, or rendered by this process",
+    ["source"],
+    registry=REGISTRY,
+)
+STATEMENTS = Counter(
+    "congress_database_statements_total",
+    "SQL statements the web process's requests sent to the database",
+    registry=REGISTRY,
+)
+
+
+def count_version_check(in_memory: bool) -> None:
+    VERSION_CHECKS.labels("memory" if in_memory else "database").inc()
+
+
+def count_answer(source: str) -> None:
+    """``source``: memory, shared or rendered."""
+    ANSWERS.labels(source).inc()
+    count_cache(source != "rendered")
+
+
+def count_statement(*_: Any) -> None:
+    STATEMENTS.inc()
+
+
 def observe_request(method: str, route: str, status: int, started: float) -> None:
     REQUESTS.labels(method, route, f"{status // 100}xx").inc()
     LATENCY.labels(method, route).observe(time.perf_counter() - started)

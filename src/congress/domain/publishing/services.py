@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from congress.db.base import utc_now
+from congress.db.changes import watch as watch_changes
 from congress.domain.accounts.enums import Role
 from congress.domain.accounts.models import User
 from congress.domain.crud import EntityService
@@ -399,6 +400,8 @@ async def count_view(db: AsyncSession, record: Record, visitor: str) -> bool:
         update(Record)
         .where(Record.id == record.id)
         .values(view_count=Record.view_count + 1, updated_at=Record.updated_at)
+        # Nor is it a change to announce to the other processes (db/changes.py).
+        .execution_options(announce=False)
     )
     return True
 
@@ -694,12 +697,44 @@ async def data_version(
     table), when the event itself changes, and when a scheduled record comes due; pages, exports
     and printed documents are cached under it.
     """
+    version, _ = await data_version_and_due(db, event, tables)
+    return version
+
+
+async def data_version_and_due(
+    db: AsyncSession, event: Event, tables: tuple[type, ...] = PUBLIC_TABLES
+) -> tuple[tuple[Any, ...], dt.datetime | None]:
+    """:func:`data_version`, and when the event's next scheduled record comes due (the version
+    changes then without any write), in the same query."""
     parts = [_latest(model, event.id) for model in tables]
-    due = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
+    published = select(func.count(Record.id)).where(Record.event_id == event.id, published_now())
+    coming = select(func.min(Record.publish_at)).where(
+        Record.event_id == event.id,
+        Record.status == RecordStatus.PUBLISHED,
+        Record.publish_at > utc_now(),
+    )
     # One row of one-row parts, side by side.
     frame = parts[0]
     for part in parts[1:]:
         frame = frame.join(part, true())
     columns = [column for part in parts for column in part.c]
-    row = (await db.execute(select(*columns, due.scalar_subquery()).select_from(frame))).one()
-    return (event.id, event.updated_at, *row)
+    statement = select(*columns, published.scalar_subquery(), coming.scalar_subquery())
+    *row, due = (await db.execute(statement.select_from(frame))).one()
+    if due is not None and due.tzinfo is None:  # SQLite keeps no zone: the times are UTC
+        due = due.replace(tzinfo=dt.UTC)
+    return (event.id, event.updated_at, *row), due
+
+
+def changed_events(row: Any) -> set[int] | bool:
+    """Which events a written row of PUBLIC_TABLES (or an event) belongs to, for the change
+    notifications (db/changes.py): its event when the row names it, else every event (a row
+    shared between events, or one that reaches its event through its session)."""
+    if isinstance(row, Event):
+        return {row.id} if row.id is not None else True
+    event_id = row.__dict__.get("event_id")
+    return {event_id} if isinstance(event_id, int) else True
+
+
+# Whatever changes what the public pages show is announced to every process; participants and
+# delegations are not (a check-in must not make every process look the event up again).
+watch_changes((Event, *PUBLIC_TABLES), changed_events)

@@ -4,8 +4,14 @@ the answers that grow with the event: its open formats, its page and programme."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import hashlib
+import json
+import logging
 import re
+import time
+import weakref
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,6 +24,7 @@ from litestar.response import Template
 from litestar.template import TemplateEngineProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.db.base import utc_now
 from congress.domain.decisions.queries import decisions_of
 from congress.domain.events.models import Event
 from congress.domain.events.services import EventService
@@ -28,6 +35,7 @@ from congress.domain.publishing import exporters
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.services import (
     data_version,
+    data_version_and_due,
     photos,
     published_records,
     with_details,
@@ -35,9 +43,13 @@ from congress.domain.publishing.services import (
 from congress.domain.registration.services import Window, registration_window
 from congress.messages import N_, gettext_in, language_name
 from congress.server.i18n import page_language
+from congress.server.metrics import count_answer, count_version_check
 from congress.server.security import current_user, site_url
 from congress.server.templating import date_text, datetime_text, time_text, weekday_text
+from congress.settings import Settings
 from congress.translation import Translated, resolve
+
+logger = logging.getLogger(__name__)
 
 # A credit that names its kind already ("Photo: A. Petrov", "© Reuters", "Фото: …", "摄影：…").
 CREDITED = re.compile(
@@ -129,10 +141,9 @@ class PageText:
 class RenderCache:
     """Recently rendered pages and exports with the data version they were made from.
 
-    Per process and bounded; an entry is used only while ``data_version`` is unchanged, so a
-    change anywhere in the event shows at once. One render at a time per entry: whoever comes
-    while it is being made (a visitor, or the warmer in jobs.py) waits for it instead of
-    making it a second time.
+    Per process and bounded; an entry is used only while its version is the event's current
+    one (see KnownEvents). One render at a time per entry: whoever comes while it is being made
+    (a visitor, or the warming job in jobs.py) waits for it instead of making it a second time.
     """
 
     def __init__(self, size: int = 256) -> None:
@@ -179,12 +190,160 @@ class RenderCache:
             return found
 
 
+# One cache per database in a process: the web process's requests and the warming job (which
+# runs in the web process in local mode) share it. The application holds it (app.state).
+_CACHES: weakref.WeakValueDictionary[tuple[str, str], RenderCache] = weakref.WeakValueDictionary()
+
+
+def render_cache_for(settings: Settings) -> RenderCache:
+    key = (settings.db_url, str(settings.data_dir))
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = RenderCache()
+    return cache
+
+
 def render_cache(state: Any) -> RenderCache:
-    """The application's cache (``app.state``)."""
+    """The application's cache."""
     if "publishing_cache" not in state:
-        state["publishing_cache"] = RenderCache()
+        state["publishing_cache"] = render_cache_for(state["settings"])
     cache: RenderCache = state["publishing_cache"]
     return cache
+
+
+@dataclass(slots=True)
+class Known:
+    """What this process knows of a public event: its row (as anonymous visitors see it) and
+    its data version, trusted until ``until`` (monotonic seconds)."""
+
+    event: Event
+    version: Any
+    until: float
+    due: dt.datetime | None = None  # when its next scheduled record comes due
+
+
+class KnownEvents:
+    """The data version of each public event as this process last learned it.
+
+    Change notifications (db/changes.py) make it forget an event at once; what it has not heard
+    about (a lost notification) it forgets after ``ttl`` seconds anyway, and an event with a
+    scheduled record forgets it when the record comes due. While an event is known, a cached
+    answer is served with no database query at all.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self.events: dict[str, Known] = {}
+        self.heard = 0  # notifications heard: what was looked up before one may be old
+
+    def fresh(self, ref: str) -> Known | None:
+        known = self.events.get(ref)
+        if known is None or time.monotonic() >= known.until:
+            return None
+        return known
+
+    def learn(
+        self, ref: str, event: Event, version: Any, due: dt.datetime | None, heard: int
+    ) -> None:
+        """Keep what was read, unless a change was heard while it was being read."""
+        if heard != self.heard or self.ttl <= 0:
+            return
+        now = time.monotonic()
+        until = now + self.ttl
+        if due is not None:
+            until = min(until, now + max((due - utc_now()).total_seconds(), 0.0))
+        self.events[ref] = Known(event, version, until, due)
+
+    def forget(self, changed: frozenset[int] | None) -> None:
+        """``changed``: the events that changed, or None for any of them."""
+        self.heard += 1
+        for ref, known in list(self.events.items()):
+            if changed is None or known.event.id in changed:
+                self.events.pop(ref, None)
+
+
+def known_events(state: Any) -> KnownEvents:
+    """The application's KnownEvents (``app.state``)."""
+    if "publishing_known" not in state:
+        state["publishing_known"] = KnownEvents(state["settings"].cache_ttl_seconds)
+    known: KnownEvents = state["publishing_known"]
+    return known
+
+
+def fingerprint(version: Any) -> str:
+    """A version as a short string, the same in every process."""
+    return hashlib.sha256(repr(version).encode()).hexdigest()[:20]
+
+
+class SharedRenders:
+    """In queue mode, the answers the warming job made, in Redis, for every web process; and
+    the answers visitors have asked for, which the job makes again after a change."""
+
+    def __init__(self, settings: Settings, redis: Any) -> None:
+        self.redis = redis
+        self.prefix = f"{settings.queue_name}:congress-renders:{fingerprint(settings.db_url)}"
+
+    def _key(self, key: Rendition) -> str:
+        site = fingerprint(key.base_url)
+        return f"{self.prefix}:answer:{key.event_id}:{key.name}:{key.lang}:{site}"
+
+    async def get(self, key: Rendition, version: Any) -> Any:
+        found = await self.redis.hmget(self._key(key), ["version", "kind", "body"])
+        if found[0] is None or found[0].decode() != fingerprint(version):
+            return None
+        return found[2].decode() if found[1] == b"s" else found[2]
+
+    async def has(self, key: Rendition, version: Any) -> bool:
+        found = await self.redis.hget(self._key(key), "version")
+        return found is not None and found.decode() == fingerprint(version)
+
+    async def put(self, key: Rendition, version: Any, value: Any) -> None:
+        body = value.encode() if isinstance(value, str) else bytes(value)
+        kind = "s" if isinstance(value, str) else "b"
+        mapping = {"version": fingerprint(version), "kind": kind, "body": body}
+        await self.redis.hset(self._key(key), mapping=mapping)
+        await self.redis.expire(self._key(key), ASKED_DAYS * 86400)
+
+    async def ask(self, key: Rendition) -> None:
+        member = json.dumps([key.name, key.base_url, key.lang])
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.sadd(f"{self.prefix}:asked:{key.event_id}", member)
+            pipe.expire(f"{self.prefix}:asked:{key.event_id}", ASKED_DAYS * 86400)
+            pipe.sadd(f"{self.prefix}:events", str(key.event_id))
+            await pipe.execute()
+
+    async def asked(self, event_id: int) -> list[Rendition]:
+        members = await self.redis.smembers(f"{self.prefix}:asked:{event_id}")
+        found = [
+            Rendition(name, event_id, base_url, lang)
+            for name, base_url, lang in (json.loads(member) for member in members)
+            if name in EXPORTS or name in PAGES
+        ]
+        return sorted(found, key=lambda key: (key.name, key.base_url, key.lang))
+
+    async def events(self) -> list[int]:
+        return sorted(int(member) for member in await self.redis.smembers(f"{self.prefix}:events"))
+
+    async def drop(self, event_id: int) -> None:
+        await self.redis.delete(f"{self.prefix}:asked:{event_id}")
+        await self.redis.srem(f"{self.prefix}:events", str(event_id))
+
+
+# The asked-for answers of an event nobody asks for any more are forgotten after this long.
+ASKED_DAYS = 14
+_SHARED: dict[tuple[str, str, str], SharedRenders] = {}
+
+
+def shared_renders(settings: Settings) -> SharedRenders | None:
+    """The shared answers in queue mode (per process and configuration), else None."""
+    if settings.jobs != "queue" or not settings.redis_url:
+        return None
+    key = (settings.redis_url, settings.queue_name, settings.db_url)
+    if key not in _SHARED:
+        from redis.asyncio import Redis
+
+        _SHARED[key] = SharedRenders(settings, Redis.from_url(settings.redis_url))
+    return _SHARED[key]
 
 
 def page_context(
@@ -357,22 +516,74 @@ async def cached(
     db: AsyncSession, request: Request[Any, Any, Any], slug: str, name: str
 ) -> tuple[Event, Any]:
     """The event and one of its EXPORTS or PAGES as anonymous visitors see it: from the cache
-    while the event's data version is unchanged, else made now (and kept)."""
-    # A cached answer needs only the event's row (its id, languages and last change); the
-    # venue and organizers are read when the answer has to be made.
-    event = await EventService(db, current_user(request)).resolve(slug)
-    key = Rendition(
-        name,
-        event.id,
-        site_url(request),
-        choose_language(request, event.languages),
-    )
-    version = await page_version(db, event)
+    while the event's data version is unchanged, else made now (and kept).
+
+    For anonymous visitors the event and its version come from memory while this process knows
+    them (KnownEvents): a cached answer then costs no database query."""
+    state = request.app.state
+    user = current_user(request)
+    known = known_events(state)
+    found = known.fresh(slug) if user is None else None
+    if found is not None:
+        event, data = found.event, found.version
+        count_version_check(in_memory=True)
+    else:
+        heard = known.heard
+        # A cached answer needs only the event's row (its id, languages and last change); the
+        # venue and organizers are read when the answer has to be made.
+        event = await EventService(db, user).resolve(slug)
+        data, due = await data_version_and_due(db, event)
+        count_version_check(in_memory=False)
+        if user is None:
+            known.learn(slug, event, data, due, heard)
+            # Kept beyond this request: out of its session, so that nothing it does (a
+            # rollback) expires the row's attributes.
+            db.expunge(event)
+    key = Rendition(name, event.id, site_url(request), choose_language(request, event.languages))
+    version = (data, registration_window(event))
+    cache = render_cache(state)
+    answer = cache.get(key, version)
+    if answer is not None:
+        count_answer("memory")
+        return event, answer
     engine = request.app.template_engine
     assert engine is not None
-    cache = render_cache(request.app.state)
+    shared = shared_renders(state["settings"])
 
     async def make() -> Any:
-        return await produce(db, engine, key, await with_details(db, event))
+        if shared is not None:
+            try:
+                await shared.ask(key)  # the warming job makes it again after the next change
+                made = await shared.get(key, version)
+            except Exception as exc:  # Redis away: the visitor is served all the same
+                logger.warning("the shared cache did not answer: %s", exc)
+                made = None
+            if made is not None:
+                count_answer("shared")
+                return made
+        count_answer("rendered")
+        made = await produce(db, engine, key, await with_details(db, event))
+        if shared is not None:  # the other processes (and the warming job) take it from there
+            with contextlib.suppress(Exception):
+                await shared.put(key, version, made)
+        return made
 
     return event, await cache.get_or_make(key, version, make)
+
+
+# The public templates outside a web request (the warming job): the composition root hands
+# down how the application's template engine is set up (web/jobs.py).
+TEMPLATE_SETUP: list[Callable[[Any], None]] = []
+_TEMPLATES: dict[str, Any] = {}
+
+
+def template_engine_for(settings: Settings) -> Any:
+    key = str(settings.templates_dir)
+    if key not in _TEMPLATES:
+        from litestar.plugins.jinja import JinjaTemplateEngine
+
+        engine = JinjaTemplateEngine(directory=settings.templates_dir)
+        for setup in TEMPLATE_SETUP:
+            setup(engine)
+        _TEMPLATES[key] = engine
+    return _TEMPLATES[key]
