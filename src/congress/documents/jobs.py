@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import re
 import threading
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from congress.documents.render import RenderError
+from congress.errors import ProblemError
 from congress.logs import request_id
 from congress.settings import Settings
 from congress.storage import Storage, storage_for
@@ -54,6 +56,7 @@ class Job:
     error: str = ""
     started: float = field(default_factory=time.time)
     pages: int = 0
+    result: int = 0  # what the job function gave: pages, rows imported, the new event's id
 
     def progress(self, done: int, total: int, stage: str) -> None:
         self.done, self.total, self.stage = done, max(total, 1), stage
@@ -123,6 +126,8 @@ def storage_of(settings: Settings, key: str) -> tuple[Storage, str]:
 
 
 def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ProblemError):
+        return str(exc.detail)
     return str(exc) if isinstance(exc, RenderError) else f"{type(exc).__name__}: {exc}"
 
 
@@ -210,16 +215,24 @@ class PrintJobs:
         task.add_done_callback(self._tasks.discard)
         return job
 
+    async def submit(self, key: str, function: str, **kwargs: Any) -> Job:
+        """Start the job of ``key`` unless there is one, running or done: a double submit
+        makes one job (a failed one may be asked for again)."""
+        existing = await self.status(key)
+        if existing is not None and existing.state != "failed":
+            return existing
+        return await self.start(key, function, **kwargs)
+
     async def _run(self, job: Job, function: str, kwargs: dict[str, Any]) -> None:
         context = JobContext(self.settings, self.engine, self.storage, job.key, job.progress)
         try:
-            job.pages = await self.functions[function](context, key=job.key, **kwargs)
-            job.state = "done"
+            job.result = await self.functions[function](context, key=job.key, **kwargs)
+            job.pages, job.state = job.result, "done"
             for key in [key for key in self.jobs if key != job.key and _same(key, job.key)]:
                 self.jobs.pop(key, None)
         except Exception as exc:  # the server goes on; the page explains
             job.state, job.error = "failed", _failure(exc)
-            if isinstance(exc, RenderError):
+            if isinstance(exc, RenderError | ProblemError):
                 log.warning("job %s failed: %s", job.key, exc)
             else:
                 log.exception("job %s failed", job.key)
@@ -247,6 +260,43 @@ class PrintJobs:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
+async def run_here(
+    settings: Settings,
+    engine: AsyncEngine,
+    function: JobFunction,
+    key: str,
+    progress: Callable[[int, int, str], None] | None = None,
+    **kwargs: Any,
+) -> int:
+    """Run a job function in this process and wait for it (the command line: it is a process
+    of its own, and runs the same function the web's jobs run)."""
+    context = JobContext(
+        settings, engine, storage_for(settings, "cache"), key, progress or (lambda *_: None)
+    )
+    return await function(context, key=key, **kwargs)
+
+
+UPLOADS = "uploads/"
+
+
+def stage_upload(settings: Settings, kind: str, content: bytes) -> str:
+    """Keep an uploaded file where every worker can read it (the storage's private area, never
+    Redis) under its content's hash; gives the hash, which names the job that reads it."""
+    digest = hashlib.sha256(content).hexdigest()
+    storage_for(settings, "private").save(f"{UPLOADS}{kind}/{digest}", content)
+    return digest
+
+
+def staged_upload(settings: Settings, kind: str, digest: str) -> bytes:
+    """The content of a file kept by :func:`stage_upload`."""
+    return storage_for(settings, "private").read(f"{UPLOADS}{kind}/{_safe(digest)}")
+
+
+def drop_upload(settings: Settings, kind: str, digest: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        storage_for(settings, "private").delete(f"{UPLOADS}{kind}/{_safe(digest)}")
+
+
 def _same(one: str, other: str) -> bool:
     return one.partition("@")[0] == other.partition("@")[0]
 
@@ -264,9 +314,10 @@ def from_saq(found: Any) -> Job:
         stage=str(meta.get("stage", "queued"))
         if status != "active" or meta.get("stage") != "queued"
         else "starting",
-        error=str(found.error or "") if state == "failed" else "",
+        error=str(meta.get("error") or found.error or "") if state == "failed" else "",
         started=(found.queued or 0) / 1000 or time.time(),
         pages=int(found.result or 0) if state == "done" else 0,
+        result=int(found.result or 0) if state == "done" else 0,
     )
     return job
 
@@ -305,6 +356,15 @@ async def run_queued(
     beating = loop.create_task(beat())
     try:
         return await function(context, key=key, **kwargs)
+    except (ProblemError, RenderError) as exc:
+        # A refusal (the file no longer fits the database, the event is gone) is the answer:
+        # trying again gives the same one. Readers get its words, not a traceback.
+        saq_job.retries = 0
+        with lock:
+            latest["error"] = _failure(exc)
+        with contextlib.suppress(Exception):
+            await saq_job.update(meta=dict(latest))
+        raise
     finally:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
