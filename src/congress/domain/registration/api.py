@@ -8,7 +8,6 @@ from litestar import Request, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath
 from litestar.response import Response
 from pydantic import BaseModel
@@ -25,6 +24,7 @@ from congress.domain.registration.importers import (
 )
 from congress.domain.registration.jobs import submit_import
 from congress.errors import Conflict
+from congress.server.jobstatus import STILL_RUNNING, accepted
 from congress.server.security import current_user, roles
 
 # How long a request waits for its import to be written before answering 202.
@@ -51,41 +51,6 @@ class ImportRead(BaseModel):
             imported=report.imported,
             created_organizations=report.created_organizations,
         )
-
-
-class JobStatus(BaseModel):
-    """A job in progress: follow its ``Location`` until ``state`` is done or failed."""
-
-    key: str
-    state: str
-    percent: int
-    stage: str
-    error: str | None = None
-    result: dict[str, Any] | None = None
-
-
-def job_status(key: str, job: Any, result: BaseModel | None = None) -> JobStatus:
-    return JobStatus(
-        key=key,
-        state=job.state if job is not None else "done",
-        percent=job.percent if job is not None else 100,
-        stage=job.stage if job is not None else "done",
-        error=job.error or None if job is not None else None,
-        result=result.model_dump() if result is not None else None,
-    )
-
-
-def accepted(key: str, job: Any) -> Response[Any]:
-    """202: the work goes on; its status is at the Location."""
-    location = f"/api/v1/jobs/{key}"
-    return Response(job_status(key, job), status_code=202, headers={"Location": location})
-
-
-STILL_RUNNING = ResponseSpec(
-    data_container=JobStatus,
-    description="The file is good and is being written: poll the job at `Location` "
-    "(`GET /api/v1/jobs/{key}`) until its state is `done` (its result) or `failed`",
-)
 
 
 @post(

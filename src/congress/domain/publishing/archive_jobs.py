@@ -1,0 +1,91 @@
+"""Event imports as jobs (congress.documents.jobs decides where they run).
+
+An import is untrusted input: the request that receives it checks it completely
+(:func:`congress.domain.publishing.archive.import_event` with ``check_only``), so a refusal is
+answered at once naming ``table[index].field``; only the writing is a job. The file reaches the
+worker through the storage's private area (never Redis); the job's key is the hash of the file
+(and whether it is imported as a copy), so the same file sent twice makes one job; the job
+checks the file again against the database as it is then and writes it in one transaction,
+with its key in the audit entry, so a job run again (its worker stopped) writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from congress.documents.jobs import (
+    Job,
+    JobContext,
+    JobFunction,
+    PrintJobs,
+    drop_upload,
+    stage_upload,
+    staged_upload,
+)
+from congress.domain.accounts.models import User
+from congress.domain.accounts.services import command_line_user
+from congress.domain.publishing.archive import finished_import, import_archive, import_event
+from congress.errors import Invalid
+from congress.storage import storage_for
+
+UPLOADS = "events"
+IMPORT_JOB = "event_import"
+
+
+def import_key(digest: str, copy: bool) -> str:
+    return f"event-import.{digest}" + (".copy" if copy else "")
+
+
+async def submit_import(
+    jobs: PrintJobs, user: User | None, content: bytes, *, archive: bool, copy: bool
+) -> tuple[str, Job]:
+    """Queue the writing of a checked export (once per file); gives its key and job."""
+    digest = await asyncio.to_thread(stage_upload, jobs.settings, UPLOADS, content)
+    key = import_key(digest, copy)
+    job = await jobs.submit(
+        key,
+        IMPORT_JOB,
+        digest=digest,
+        archive=archive,
+        copy=copy,
+        user_id=user.id if user is not None else None,
+    )
+    return key, job
+
+
+async def event_import_job(
+    context: JobContext,
+    *,
+    key: str,
+    digest: str,
+    archive: bool,
+    copy: bool = False,
+    user_id: int | None = None,
+) -> int:
+    """Write a checked export (JSON) or archive (ZIP); gives the new event's id."""
+    async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        done = await finished_import(db, key)
+        if done is not None:
+            return done
+        context.progress(0, 1, "importing")
+        user = await db.get(User, user_id) if user_id is not None else command_line_user()
+        content = await asyncio.to_thread(staged_upload, context.settings, UPLOADS, digest)
+        media = storage_for(context.settings, "media")
+        if archive:
+            event_id = await import_archive(db, content, media, user, copy=copy, job=key)
+        else:
+            try:
+                data = json.loads(content)
+            except ValueError as exc:
+                raise Invalid.field("body", f"not JSON: {exc}") from None
+            event_id = await import_event(db, data, user=user, copy=copy, job=key)
+        await db.commit()
+    await asyncio.to_thread(drop_upload, context.settings, UPLOADS, digest)
+    context.progress(1, 1, "done")
+    return event_id
+
+
+JOB_FUNCTIONS: dict[str, JobFunction] = {IMPORT_JOB: event_import_job}
