@@ -1,6 +1,11 @@
-"""`congress worker`: runs the jobs of the queue (CONGRESS_JOBS=queue) — renders, and whatever
-else the web processes put there — until SIGTERM or SIGINT, when the running jobs may finish
-(a job cut short is retried by another worker: its heartbeat stops)."""
+"""`congress worker`: runs the jobs of the queue (CONGRESS_JOBS=queue) — renders, imports and
+whatever else the web processes put there — until SIGTERM or SIGINT.
+
+Then it takes no new job, lets the running ones finish within the grace period
+(CONGRESS_WORKER_GRACE_SECONDS) and puts those still running at its end back on the queue, where
+another worker takes them (a job is keyed by what it makes and writes its result once, so the
+second run finishes it rather than doing it twice). A worker that dies without a word (SIGKILL)
+has its jobs retried too: their heartbeat stops and another worker's sweep re-queues them."""
 
 from __future__ import annotations
 
@@ -18,7 +23,6 @@ log = logging.getLogger("congress.worker")
 # A worker is counted as alive (/ready) while it has written here within this many seconds.
 ALIVE_SECONDS = 30
 BEAT_SECONDS = 5
-GRACE_SECONDS = 60
 
 
 def workers_key(settings: Settings) -> str:
@@ -41,6 +45,9 @@ def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[st
             pages = await run_queued(function, ctx["job"], settings, engine, kwargs)
             outcome = "done"
             return pages
+        except asyncio.CancelledError:
+            outcome = "requeued"  # the worker stopped: SAQ puts the job back on the queue
+            raise
         finally:
             seconds = time.perf_counter() - started
             observe_job(name, outcome, seconds)
@@ -50,9 +57,46 @@ def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[st
     return name, run
 
 
-async def run_worker(settings: Settings, concurrency: int) -> None:
+def graceful_worker(**options: Any) -> Any:
+    """A SAQ worker that, told to stop, stops taking jobs at once.
+
+    SAQ's own stop waits the grace period for every task, also the ones waiting for a job, which
+    go on taking jobs meanwhile: here those (and the upkeep timers) are cancelled first, so only
+    the running jobs are waited for; SAQ cancels those left at the end of the grace period and
+    puts them back on the queue."""
     from saq import Worker
 
+    class GracefulWorker(Worker):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.busy: set[asyncio.Task[Any]] = set()
+
+        async def _before_process(self, ctx: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.busy.add(task)
+            await super()._before_process(ctx)
+
+        async def _after_process(self, ctx: Any) -> None:
+            self.busy.discard(asyncio.current_task())
+            await super()._after_process(ctx)
+
+        async def stop(self) -> None:
+            self.event.set()  # no process task starts after this
+            idle = [task for task in self.tasks if task not in self.busy]
+            log.info(
+                "stopping: %d jobs running, waiting up to %s s for them",
+                len(self.tasks) - len(idle),
+                self._shutdown_grace_period_s,
+            )
+            for task in idle:
+                task.cancel()
+            await super().stop()
+
+    return GracefulWorker(**options)
+
+
+async def run_worker(settings: Settings, concurrency: int) -> None:
     from congress.db.engine import make_engine
     from congress.documents.jobs import SWEEP_SECONDS, WORKER_INFO_SECONDS, make_queue
     from congress.web.jobs import JOB_FUNCTIONS
@@ -77,14 +121,14 @@ async def run_worker(settings: Settings, concurrency: int) -> None:
         await queue.redis.zrem(workers_key(settings), name)
         await engine.dispose()
 
-    worker = Worker(
-        queue,
+    worker = graceful_worker(
+        queue=queue,
         functions=[_wrap(key, fn, settings, engine) for key, fn in JOB_FUNCTIONS.items()],
         concurrency=concurrency,
         startup=startup,
         shutdown=shutdown,
-        timers={"sweep": SWEEP_SECONDS, "worker_info": WORKER_INFO_SECONDS},  # type: ignore[arg-type]
-        shutdown_grace_period_s=GRACE_SECONDS,
+        timers={"sweep": SWEEP_SECONDS, "worker_info": WORKER_INFO_SECONDS},
+        shutdown_grace_period_s=round(settings.worker_grace_seconds),
         id=name,
     )
     print(f"congress worker {name} on queue {settings.queue_name!r}", file=sys.stderr)

@@ -27,9 +27,6 @@ from congress.errors import Conflict
 from congress.server.jobstatus import STILL_RUNNING, accepted
 from congress.server.security import current_user, roles
 
-# How long a request waits for its import to be written before answering 202.
-IMPORT_WAIT_SECONDS = 10.0
-
 
 class ImportForm(BaseModel):
     file: UploadFile
@@ -85,7 +82,7 @@ async def import_file(
     await db_session.commit()
     jobs: PrintJobs = request.app.state.print_jobs
     key, _ = await submit_import(jobs, found, user, data.file.filename, content)
-    job = await jobs.wait(key, IMPORT_WAIT_SECONDS)
+    job = await jobs.wait(key, jobs.settings.job_wait_seconds)
     if job is not None and job.state == "failed":
         raise Conflict(job.error)
     if job is not None and job.state == "running":

@@ -495,7 +495,7 @@ async def import_upload(
     await db_session.commit()  # nothing written; the job's rows are seen (see the API)
     jobs = request.app.state.print_jobs
     key, _job = await submit_import(jobs, event, user, upload.filename, content)
-    job = await jobs.wait(key, IMPORT_PAGE_WAIT_SECONDS)
+    job = await jobs.wait(key, jobs.settings.job_wait_seconds)
     if job is not None and job.state == "running":
         digest = key.rpartition(".")[2]
         return Redirect(
@@ -504,8 +504,6 @@ async def import_upload(
     return await _import_job_page(db_session, request, event, key)
 
 
-# A page waits this long for the import to be written before showing its progress instead.
-IMPORT_PAGE_WAIT_SECONDS = 5.0
 JOB_DIGEST = r"[0-9a-f]{64}"
 
 

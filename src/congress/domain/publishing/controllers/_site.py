@@ -224,7 +224,6 @@ IMPORT_AS_JOB = (
     "job (one per file: sending it twice imports it once). Answered 201 when the event is "
     "written within a few seconds, else 202 with the job's `Location`."
 )
-IMPORT_WAIT_SECONDS = 10.0
 
 
 @post(
@@ -288,7 +287,7 @@ async def _imported(
     await db.commit()  # nothing written; the job's rows are seen (SQLite reads a snapshot)
     jobs = request.app.state.print_jobs
     key, _ = await submit_import(jobs, current_user(request), content, archive=archive, copy=copy)
-    job = await jobs.wait(key, IMPORT_WAIT_SECONDS)
+    job = await jobs.wait(key, jobs.settings.job_wait_seconds)
     if job is not None and job.state == "failed":
         raise Conflict(job.error)
     if job is not None and job.state == "running":
