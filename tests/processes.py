@@ -62,9 +62,7 @@ class Running:
 
     def json_lines(self) -> list[dict[str, Any]]:
         """Every line of the output that is a JSON object."""
-        return [
-            json.loads(line) for line in self.text().splitlines() if line.startswith("{")
-        ]
+        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
 
     def wait_for(self, check: Callable[[], Any], seconds: float, what: str) -> Any:
         deadline = time.monotonic() + seconds
