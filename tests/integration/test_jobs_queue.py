@@ -271,23 +271,27 @@ async def test_sigterm_hands_a_running_import_to_another_worker(
         assert answer.status_code == 202, answer.text
         key = answer.headers["location"].rpartition("/")[2]
         await _until(lambda: _active(saq, key), 60, "the import to start")
-        with worker(queued, tmp_path / "b.log") as b:
-            assert a.terminate(60) == 0
-            assert "stopping: 1 jobs running" in a.text()
-            assert "requeued" in a.text()
+        assert a.terminate(60) == 0
+    assert "stopping: 1 jobs running" in a.text(), a.text()
+    assert " requeued after " in a.text()
+    back = await saq.job(key)
+    assert str(back.status.value) == "queued", back
+    assert await _marks(db, world.event.id) == 0  # the cut-short run wrote nothing
 
-            async def complete() -> bool:
-                found = await saq.job(key)
-                return found is not None and str(found.status.value) == "complete"
+    with worker(queued, tmp_path / "b.log") as b:
 
-            await _until(complete, 120, "the second worker to write the import")
-            assert " done after " in b.text()
+        async def complete() -> bool:
+            found = await saq.job(key)
+            return found is not None and str(found.status.value) == "complete"
+
+        await _until(complete, 120, "the second worker to write the import")
+        assert " done after " in b.text()
     found = await saq.job(key)
     assert found.attempts == 2
     assert await _participants(db, world.event.id) == rows
     assert await _marks(db, world.event.id) == 1
 
 
-async def _active(app: Litestar, key: str) -> bool:
-    found = await saq.job(key)
+async def _active(queue: Any, key: str) -> bool:
+    found = await queue.job(key)
     return found is not None and str(found.status.value) == "active"

@@ -28,7 +28,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.documents.render import RenderError
 from congress.errors import ProblemError
@@ -187,7 +188,9 @@ class PrintJobs:
             return None
         return from_saq(found)
 
-    async def start(self, key: str, function: str, **kwargs: Any) -> Job:
+    async def start(
+        self, key: str, function: str, heartbeat: int = HEARTBEAT_SECONDS, **kwargs: Any
+    ) -> Job:
         """Make ``key`` with the job ``function`` (once: a job already running is returned)."""
         if self.queue is not None:
             from saq import Job as SaqJob
@@ -198,7 +201,7 @@ class PrintJobs:
                     kwargs={"key": key, "request_id": request_id.get(), **kwargs},
                     key=key,
                     retries=RETRIES,
-                    heartbeat=HEARTBEAT_SECONDS,
+                    heartbeat=heartbeat,
                     timeout=JOB_TIMEOUT_SECONDS,
                     ttl=KEEP_SECONDS,
                     meta={"done": 0, "total": 1, "stage": "queued"},
@@ -215,13 +218,16 @@ class PrintJobs:
         task.add_done_callback(self._tasks.discard)
         return job
 
-    async def submit(self, key: str, function: str, **kwargs: Any) -> Job:
+    async def submit(
+        self, key: str, function: str, heartbeat: int = HEARTBEAT_SECONDS, **kwargs: Any
+    ) -> Job:
         """Start the job of ``key`` unless there is one, running or done: a double submit
-        makes one job (a failed one may be asked for again)."""
+        makes one job (a failed one may be asked for again). ``heartbeat``: how long a queued
+        job may go without a sign of life before it is taken as dead and run again."""
         existing = await self.status(key)
         if existing is not None and existing.state != "failed":
             return existing
-        return await self.start(key, function, **kwargs)
+        return await self.start(key, function, heartbeat=heartbeat, **kwargs)
 
     async def _run(self, job: Job, function: str, kwargs: dict[str, Any]) -> None:
         context = JobContext(self.settings, self.engine, self.storage, job.key, job.progress)
@@ -274,6 +280,21 @@ async def run_here(
         settings, engine, storage_for(settings, "cache"), key, progress or (lambda *_: None)
     )
     return await function(context, key=key, **kwargs)
+
+
+# A job that writes thousands of rows keeps its event loop busy for seconds at a time (the
+# database driver's parameters are prepared there): give it longer before it counts as dead.
+WRITING_HEARTBEAT_SECONDS = 60
+
+
+async def hold_job_lock(db: AsyncSession, key: str) -> None:
+    """Make the writes of the job ``key`` wait for another run of the same job that is still
+    writing (a run taken as dead while it was not), so that the second finds the first's
+    mark. PostgreSQL: an advisory lock held until the transaction ends; SQLite writes one
+    transaction at a time, and a transaction that read before another's commit cannot write."""
+    if db.get_bind().dialect.name == "postgresql":
+        number = int(hashlib.sha256(key.encode()).hexdigest()[:15], 16)
+        await db.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
 UPLOADS = "uploads/"

@@ -17,11 +17,13 @@ import json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.jobs import (
+    WRITING_HEARTBEAT_SECONDS,
     Job,
     JobContext,
     JobFunction,
     PrintJobs,
     drop_upload,
+    hold_job_lock,
     stage_upload,
     staged_upload,
 )
@@ -48,6 +50,7 @@ async def submit_import(
     job = await jobs.submit(
         key,
         IMPORT_JOB,
+        heartbeat=WRITING_HEARTBEAT_SECONDS,
         digest=digest,
         archive=archive,
         copy=copy,
@@ -67,6 +70,7 @@ async def event_import_job(
 ) -> int:
     """Write a checked export (JSON) or archive (ZIP); gives the new event's id."""
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        await hold_job_lock(db, key)
         done = await finished_import(db, key)
         if done is not None:
             return done

@@ -17,11 +17,13 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.documents.jobs import (
+    WRITING_HEARTBEAT_SECONDS,
     Job,
     JobContext,
     JobFunction,
     PrintJobs,
     drop_upload,
+    hold_job_lock,
     stage_upload,
     staged_upload,
 )
@@ -78,6 +80,7 @@ async def submit_import(
     job = await jobs.submit(
         key,
         IMPORT_JOB,
+        heartbeat=WRITING_HEARTBEAT_SECONDS,
         event_id=event.id,
         digest=digest,
         filename=filename,
@@ -97,6 +100,7 @@ async def participants_import_job(
 ) -> int:
     """Write a checked participant list; gives the number of participants imported."""
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
+        await hold_job_lock(db, key)
         done = await finished_import(db, event_id, key)
         if done is not None:
             return done.imported
