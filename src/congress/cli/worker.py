@@ -10,10 +10,10 @@ has its jobs retried too: their heartbeat stops and another worker's sweep re-qu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
-import sys
 import time
 from typing import Any
 
@@ -29,14 +29,28 @@ def workers_key(settings: Settings) -> str:
     return f"{settings.queue_name}:congress-workers"
 
 
+def figures_key(settings: Settings, worker: str) -> str:
+    return f"{settings.queue_name}:congress-figures:{worker}"
+
+
+async def worker_figures_of(redis: Any, settings: Settings) -> list[str]:
+    """The job and render times that the workers of the last hour published."""
+    names = await redis.zrangebyscore(workers_key(settings), time.time() - 3600, "+inf")
+    if not names:
+        return []
+    found = await redis.mget([figures_key(settings, name.decode()) for name in names])
+    return [value.decode() for value in found if value]
+
+
 async def workers_seen(redis: Any, settings: Settings, within: float = ALIVE_SECONDS) -> int:
     """How many workers have said they are alive in the last ``within`` seconds."""
     return int(await redis.zcount(workers_key(settings), time.time() - within, "+inf"))
 
 
-def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[str, Any]:
+def _wrap(
+    name: str, function: Any, settings: Settings, engine: Any, publish: Any
+) -> tuple[str, Any]:
     from congress.documents.jobs import run_queued
-    from congress.server.metrics import observe_job
 
     async def run(ctx: dict[str, Any], **kwargs: Any) -> int:
         started = time.perf_counter()
@@ -50,7 +64,7 @@ def _wrap(name: str, function: Any, settings: Settings, engine: Any) -> tuple[st
             raise
         finally:
             seconds = time.perf_counter() - started
-            observe_job(name, outcome, seconds)
+            await publish()  # its time, for the web processes' /metrics
             # Carries the id of the request that asked for the job (see run_queued).
             log.info("job %s %s %s after %.1f s", name, ctx["job"].key, outcome, seconds)
 
@@ -99,6 +113,7 @@ def graceful_worker(**options: Any) -> Any:
 async def run_worker(settings: Settings, concurrency: int) -> None:
     from congress.db.engine import make_engine
     from congress.documents.jobs import SWEEP_SECONDS, WORKER_INFO_SECONDS, make_queue
+    from congress.server.metrics import worker_figures
     from congress.web.jobs import JOB_FUNCTIONS
 
     queue = make_queue(settings)
@@ -106,8 +121,13 @@ async def run_worker(settings: Settings, concurrency: int) -> None:
     name = f"{socket.gethostname()}:{os.getpid()}"
     beating: list[asyncio.Task[None]] = []
 
+    async def publish() -> None:
+        with contextlib.suppress(Exception):  # figures are not worth failing a job over
+            await queue.redis.set(figures_key(settings, name), worker_figures(), ex=3600)
+
     async def beat() -> None:
         while True:
+            await publish()
             await queue.redis.zadd(workers_key(settings), {name: time.time()})
             await queue.redis.zremrangebyscore(workers_key(settings), 0, time.time() - 3600)
             await asyncio.sleep(BEAT_SECONDS)
@@ -123,7 +143,7 @@ async def run_worker(settings: Settings, concurrency: int) -> None:
 
     worker = graceful_worker(
         queue=queue,
-        functions=[_wrap(key, fn, settings, engine) for key, fn in JOB_FUNCTIONS.items()],
+        functions=[_wrap(key, fn, settings, engine, publish) for key, fn in JOB_FUNCTIONS.items()],
         concurrency=concurrency,
         startup=startup,
         shutdown=shutdown,
@@ -131,7 +151,7 @@ async def run_worker(settings: Settings, concurrency: int) -> None:
         shutdown_grace_period_s=round(settings.worker_grace_seconds),
         id=name,
     )
-    print(f"congress worker {name} on queue {settings.queue_name!r}", file=sys.stderr)
+    log.info("congress worker %s on queue %r", name, settings.queue_name)
     await worker.start()
 
 

@@ -19,7 +19,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.cli.worker import workers_seen
+from congress.cli.worker import worker_figures_of, workers_seen
 from congress.db.migrate import head_revision
 from congress.domain.accounts.access import REGISTRARS
 from congress.domain.accounts.enums import Role
@@ -131,11 +131,14 @@ metrics_readers.allowed_roles = frozenset({Role.ADMIN})  # type: ignore[attr-def
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     """Prometheus metrics: for the scraper's address, or with an administrator's API token."""
     depth: dict[str, int] = {}
+    workers: list[str] | None = None
     queue = request.app.state.print_jobs.queue
     if queue is not None:
         for state in ("queued", "active", "incomplete"):
             depth[state] = await queue.count(state)
-    return Response(exposition(depth), media_type=PROMETHEUS)
+        # Jobs (and their renders) run in the workers: their times are theirs.
+        workers = await worker_figures_of(queue.redis, request.app.state.settings)
+    return Response(exposition(depth, workers), media_type=PROMETHEUS)
 
 
 class RequestMetrics:

@@ -13,6 +13,7 @@ job run again (its worker stopped) finds its work done instead of importing twic
 from __future__ import annotations
 
 import asyncio
+import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,7 @@ from congress.domain.registration.enums import ParticipantStatus
 from congress.domain.registration.importers import finished_import, import_participants
 from congress.domain.registration.printing import BadgeLayout, badges_pdf
 from congress.errors import NotFound
+from congress.server.metrics import observe_render
 
 
 async def badges_job(
@@ -46,6 +48,7 @@ async def badges_job(
     status: str | None = None,
     layout: str = BadgeLayout.A4.value,
 ) -> int:
+    started = time.perf_counter()
     async with AsyncSession(context.engine, expire_on_commit=False) as db:
         event = await db.get(Event, event_id)
         if event is None:
@@ -59,6 +62,7 @@ async def badges_job(
             layout=BadgeLayout(layout),
             settings=context.settings,
         )
+    observe_render("badges", time.perf_counter() - started)
     await asyncio.to_thread(context.store, result.pdf)
     return result.pages
 
