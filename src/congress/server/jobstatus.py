@@ -35,7 +35,12 @@ def job_status(key: str, job: Any, result: dict[str, Any] | None = None) -> JobS
 def accepted(key: str, job: Any) -> Response[Any]:
     """202: the work goes on; its status is at the Location."""
     location = f"/api/v1/jobs/{key}"
-    return Response(job_status(key, job), status_code=202, headers={"Location": location})
+    return Response(
+        job_status(key, job),
+        status_code=202,
+        headers={"Location": location},
+        media_type="application/json",  # also from a route whose answer is a file
+    )
 
 
 STILL_RUNNING = ResponseSpec(

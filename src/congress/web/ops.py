@@ -25,6 +25,7 @@ from congress.domain.accounts.access import REGISTRARS
 from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.domain.publishing.archive import finished_import as finished_event_import
+from congress.domain.publishing.archive_jobs import export_key_of
 from congress.domain.registration.api import ImportRead
 from congress.domain.registration.importers import finished_import
 from congress.errors import Forbidden, NotFound
@@ -174,10 +175,14 @@ class RequestMetrics:
 
 # The keys of the jobs that staff may follow through the API, and who may read each.
 JOB_KEY = re.compile(
-    r"(?P<kind>participants-import|event-import)\.(?:(?P<event>\d{1,18})\.)?"
-    r"[0-9a-f]{64}(?:\.copy)?"
+    r"(?P<kind>participants-import|event-import|event-export)\.(?:(?P<event>\d{1,18})\.)?"
+    r"(?:[0-9a-f]{64}(?:\.copy)?|[0-9a-f]{16})"
 )
-JOB_READERS = {"participants-import": REGISTRARS, "event-import": frozenset({Role.ORGANIZER})}
+JOB_READERS = {
+    "participants-import": REGISTRARS,
+    "event-import": frozenset({Role.ORGANIZER}),
+    "event-export": frozenset({Role.ORGANIZER}),
+}
 
 
 @get(
@@ -194,18 +199,26 @@ async def job_status_of(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], key: FromPath[str]
 ) -> JobStatus:
     found = JOB_KEY.fullmatch(key)
-    if found is None:
+    if found is None or (found["event"] is None) != (found["kind"] == "event-import"):
         raise NotFound("no such job")
     user = current_user(request)
     assert user is not None  # the guard
     if user.role is not Role.ADMIN and user.role not in JOB_READERS[found["kind"]]:
         raise Forbidden("this job is not yours to follow")
-    job = await request.app.state.print_jobs.status(key)
+    jobs = request.app.state.print_jobs
     result: dict[str, Any] | None = None
+    if found["kind"] == "event-export":
+        # The job is keyed by the archive it makes; done, the archive is there.
+        stored = export_key_of(key)
+        job = await jobs.status(stored)
+        if await jobs.cached(stored):
+            result = {"file": f"/api/v1/events/{found['event']}/archive.zip"}
+    else:
+        job = await jobs.status(key)
     if found["kind"] == "participants-import":
         report = await finished_import(db_session, int(found["event"]), key)
         result = ImportRead.of(report).model_dump() if report is not None else None
-    else:
+    elif found["kind"] == "event-import":
         event_id = await finished_event_import(db_session, key)
         if event_id is not None:
             slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
