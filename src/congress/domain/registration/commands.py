@@ -18,7 +18,7 @@ from congress.settings import Settings
 
 async def _import(settings: Settings, ref: str, name: str, content: bytes, check_only: bool) -> Any:
     """Check the file, then (unless ``check_only``) write it with the import job, run here."""
-    from congress.documents.jobs import run_here, stage_upload
+    from congress.documents.jobs import drop_upload, run_here, stage_upload
     from congress.domain.accounts.services import command_line_user
     from congress.domain.events.services import EventService
     from congress.domain.registration.importers import (
@@ -41,6 +41,10 @@ async def _import(settings: Settings, ref: str, name: str, content: bytes, check
                 return slug, report
             digest = stage_upload(settings, UPLOADS, content)
             key = import_key(event_id, digest)
+            if await finished_import(db, event_id, key) is not None:
+                # The same file, into the same event: imported once (see the import job).
+                drop_upload(settings, UPLOADS, digest)
+                raise CommandError(f"{name} was imported into {slug} already; nothing imported")
             engine = db.bind
             await run_here(
                 settings,
