@@ -218,17 +218,6 @@ class PrintJobs:
         task.add_done_callback(self._tasks.discard)
         return job
 
-    async def submit(
-        self, key: str, function: str, heartbeat: int = HEARTBEAT_SECONDS, **kwargs: Any
-    ) -> Job:
-        """Start the job of ``key`` unless there is one, running or done: a double submit
-        makes one job (a failed one may be asked for again). ``heartbeat``: how long a queued
-        job may go without a sign of life before it is taken as dead and run again."""
-        existing = await self.status(key)
-        if existing is not None and existing.state != "failed":
-            return existing
-        return await self.start(key, function, heartbeat=heartbeat, **kwargs)
-
     async def _run(self, job: Job, function: str, kwargs: dict[str, Any]) -> None:
         context = JobContext(self.settings, self.engine, self.storage, job.key, job.progress)
         try:

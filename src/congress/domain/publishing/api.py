@@ -167,7 +167,7 @@ async def event_archive_file(
     key = export_key(found.id, version)
     jobs: PrintJobs = request.app.state.print_jobs
     if not await jobs.cached(key):
-        await jobs.submit(key, EXPORT_JOB, event_id=found.id)
+        await jobs.start(key, EXPORT_JOB, event_id=found.id)
         job = await jobs.wait(key, jobs.settings.job_wait_seconds)
         if job is not None and job.state == "failed":
             raise Conflict(f"the archive could not be made: {job.error}")

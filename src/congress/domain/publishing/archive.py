@@ -679,10 +679,11 @@ async def import_event(
 
 async def finished_import(db: AsyncSession, job: str) -> int | None:
     """The id of the event that the import job ``job`` wrote, or None if it wrote none."""
+    event = _table("event")
     entries = await db.execute(
-        select(AuditEntry.entity_id, AuditEntry.after).where(
-            AuditEntry.entity == "event", AuditEntry.action == AuditAction.CREATE
-        )
+        select(AuditEntry.entity_id, AuditEntry.after)
+        .join(event, event.c.id == AuditEntry.entity_id)  # an event deleted since may come again
+        .where(AuditEntry.entity == "event", AuditEntry.action == AuditAction.CREATE)
     )
     for event_id, after in entries.tuples():
         if after and after.get("job") == job:

@@ -61,7 +61,7 @@ async def submit_import(
     """Queue the writing of a checked export (once per file); gives its key and job."""
     digest = await asyncio.to_thread(stage_upload, jobs.settings, UPLOADS, content)
     key = import_key(digest, copy)
-    job = await jobs.submit(
+    job = await jobs.start(
         key,
         IMPORT_JOB,
         heartbeat=WRITING_HEARTBEAT_SECONDS,

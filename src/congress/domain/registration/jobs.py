@@ -81,7 +81,7 @@ async def submit_import(
     """Queue the writing of a checked file (once per event and file); gives its key and job."""
     digest = await asyncio.to_thread(stage_upload, jobs.settings, UPLOADS, content)
     key = import_key(event.id, digest)
-    job = await jobs.submit(
+    job = await jobs.start(
         key,
         IMPORT_JOB,
         heartbeat=WRITING_HEARTBEAT_SECONDS,
