@@ -77,3 +77,44 @@ async def test_the_archive_is_made_once_per_version_and_served_to_organizers_onl
     fresh_data, _ = read_archive(fresh.content)
     assert len(fresh_data["tables"]["session"]) == len(data["tables"]["session"]) + 1
     assert len(_archives(settings)) == 1 and _archives(settings) != [stored]
+
+
+async def test_a_slow_event_import_answers_202_and_its_job_gives_the_event(
+    client: AsyncTestClient[Litestar],
+    app: Litestar,
+    world: World,
+    settings: Settings,
+    tokens: dict[Role, dict[str, str]],
+) -> None:
+    organizer = tokens[Role.ORGANIZER]
+    export = await client.get(f"/events/{world.event.slug}/export.json", headers=organizer)
+    assert export.status_code == 200
+    app.state.print_jobs.settings = settings.model_copy(update={"job_wait_seconds": 0.0})
+    answer = await client.post(
+        "/api/v1/events/import?copy=true", json=export.json(), headers=organizer
+    )
+    assert answer.status_code == 202, answer.text
+    location = answer.headers["location"]
+    assert location.startswith("/api/v1/jobs/event-import.") and location.endswith(".copy")
+    assert (await client.get(location, headers=world.registrar_headers)).status_code == 403
+    for _ in range(200):
+        status = (await client.get(location, headers=organizer)).json()
+        if status["state"] != "running":
+            break
+        await asyncio.sleep(0.05)
+    assert status["state"] == "done", status
+    copy = status["result"]
+    assert copy["slug"] == f"{world.event.slug}-copy"
+    assert (await client.get(f"/api/v1/events/{copy['slug']}", headers=organizer)).json()[
+        "id"
+    ] == copy["id"]
+    # Sent again: the same job, the same event (one copy).
+    again = await client.post(
+        "/api/v1/events/import?copy=true", json=export.json(), headers=organizer
+    )
+    assert again.status_code in (201, 202)
+    for _ in range(200):
+        if (await client.get(location, headers=organizer)).json()["state"] != "running":
+            break
+        await asyncio.sleep(0.05)
+    assert (await client.get(f"/api/v1/events/{world.event.slug}-copy-2")).status_code == 404
