@@ -71,9 +71,9 @@ async def _import(settings: Settings, content: bytes, archive: bool, copy: bool)
     """Check the export (JSON) or archive (ZIP), then write it with the import job, run here."""
     from sqlalchemy import select
 
-    from congress.documents.jobs import run_here, stage_upload
+    from congress.documents.jobs import drop_upload, run_here, stage_upload
     from congress.domain.events.models import Event
-    from congress.domain.publishing.archive import import_archive, import_event
+    from congress.domain.publishing.archive import finished_import, import_archive, import_event
     from congress.domain.publishing.archive_jobs import UPLOADS, event_import_job, import_key
     from congress.errors import ProblemError
     from congress.storage import storage_for
@@ -87,6 +87,12 @@ async def _import(settings: Settings, content: bytes, archive: bool, copy: bool)
                 await import_event(db, json.loads(content), copy=copy, check_only=True)
             await db.rollback()
             digest = stage_upload(settings, UPLOADS, content)
+            earlier = await finished_import(db, import_key(digest, copy))
+            if earlier is not None:
+                # The same file (as a copy or not) makes one event (see the import job).
+                drop_upload(settings, UPLOADS, digest)
+                slug = await db.scalar(select(Event.slug).where(Event.id == earlier))
+                raise CommandError(f"this file was imported already, as {slug}; nothing imported")
             event_id = await run_here(
                 settings,
                 db.bind,  # type: ignore[arg-type]
