@@ -311,6 +311,8 @@ MULTIPROCESS_MODULES = {
     "tests/integration/test_all_choices.py",
     "tests/integration/test_api_photos.py",
     "tests/integration/test_cli.py",
+    "tests/integration/test_jobs_queue.py",
+    "tests/integration/test_ops_processes.py",
     "tests/integration/test_print_layout.py",
     "tests/integration/test_stable_identifiers.py",
     "tests/integration/test_storage.py",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -61,7 +62,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             print(f"loaded the demo event: {loaded}", file=sys.stderr)
     host = args.host or settings.host
     port = args.port or settings.port
-    print(f"congress serving on http://{host}:{port}/ (API docs at /schema)", file=sys.stderr)
+    serving = f"congress serving on http://{host}:{port}/ (API docs at /schema)"
+    if settings.log_format == "json":  # every line a JSON object, this one too
+        from congress.logs import configure
+
+        configure(settings.log_format)
+        logging.getLogger("congress").info(serving)
+    else:
+        print(serving, file=sys.stderr)
     if workers > 1:
         settings.resolved_secret()  # made once here, not by each process at the same moment
     # Start the render workers now, so that the first PDF does not wait for them (seconds).

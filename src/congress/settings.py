@@ -99,6 +99,20 @@ class Settings(BaseSettings):
         "knows without asking the database again; change notifications make it forget at once, "
         "so this bounds how late a lost notification shows (0: ask every time)",
     )
+    job_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long an import request waits for its job to write the file: within "
+        "it, the answer is the import's (201 or the page's report); after it, 202 with the "
+        "job's Location (the page shows the job's progress)",
+    )
+    worker_grace_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="On SIGTERM, `congress worker` takes no new job and lets its running jobs "
+        "finish for this long; a job still running then is put back on the queue for another "
+        "worker",
+    )
     log_format: str = Field(
         default="text", pattern="^(text|json)$", description="text, or json: one object a line"
     )

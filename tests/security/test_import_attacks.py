@@ -8,6 +8,7 @@ the media folder as they were, and leave the public pages and API lists answerin
 from __future__ import annotations
 
 import asyncio
+import copy
 import io
 import json
 import os
@@ -22,10 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.app import create_app
 from congress.db.base import metadata
+from congress.documents.jobs import make_queue
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.models import Event
 from congress.domain.people.models import Person
@@ -35,6 +39,7 @@ from congress.domain.publishing.models import MediaItem
 from congress.domain.registration.models import Participant
 from congress.settings import Settings
 from tests.archive_data import add_photos, photo_bytes
+from tests.processes import queue_settings, worker
 from tests.publishing_data import build_event
 
 CONGRESS = Path(sys.executable).with_name("congress")
@@ -346,3 +351,67 @@ async def test_other_files_in_an_archive_are_ignored(
     assert (await client.get("/media/evil.html")).status_code == 404
     thumb = settings.media_dir / thumbnail_key(world["keys"]["victim"])
     assert thumb.stat().st_size != len(photo_bytes(50, 50))
+
+
+async def test_queue_mode_refuses_every_attack_in_the_request_and_writes_through_the_worker(
+    client: Any,
+    db: AsyncSession,
+    admin: dict[str, str],
+    settings: Settings,
+    world: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    """CONGRESS_JOBS=queue: every attack is refused by the request itself, through both API
+    doors (the command line checks and writes in its own process, the same in both modes):
+    422 naming the field, no table or file changed, nothing queued. A good archive is written
+    by `congress worker`, sanitised like the rest."""
+    queued = queue_settings(settings)
+    app = create_app(queued)
+    queue = make_queue(queued)
+    await queue.connect()
+    before, media_before = await _counts(db), _media(settings)
+    good, good_files = await _good_export(client, admin)
+    try:
+        async with AsyncTestClient(app=app) as web:
+            for attack, (spoil, field) in ATTACKS.items():
+                data = copy.deepcopy(good)
+                files = dict(good_files)
+                spoil(data["tables"], files, world["keys"])
+                response = await web.post(
+                    "/api/v1/events/import-archive",
+                    content=_zip(data["tables"], data, files),
+                    headers={**admin, "content-type": "application/zip"},
+                )
+                assert response.status_code == 422, (attack, response.text)
+                assert any(e["field"].startswith(field) for e in response.json()["errors"]), (
+                    attack,
+                    response.text,
+                )
+                if not attack.startswith(
+                    ("html", "path", "another", "absolute", "alias", "decomp")
+                ):
+                    tables = {**data["tables"], "media_item": [], "media_person": []}
+                    answer = await web.post(
+                        "/api/v1/events/import", json={**data, "tables": tables}, headers=admin
+                    )
+                    assert answer.status_code == 422, (attack, answer.text)
+            assert await queue.count("incomplete") == 0
+            assert await _counts(db) == before
+            assert _media(settings) == media_before
+
+            record = next(row for row in good["tables"]["record"] if row["status"] == "published")
+            record["body"] = {"en": '<p>Hello</p><script>alert("x")</script>'}
+            with worker(queued, tmp_path / "worker.log"):
+                response = await web.post(
+                    "/api/v1/events/import-archive",
+                    content=_zip(good["tables"], good, good_files),
+                    headers={**admin, "content-type": "application/zip"},
+                )
+                assert response.status_code == 201, response.text
+            page = await web.get(f"/events/{ATTACK}/records/{record['slug']}")
+            assert page.status_code == 200 and "<p>Hello</p>" in page.text
+            assert "<script>alert" not in page.text
+            await _still_answering(web)
+    finally:
+        await queue.disconnect()
+        await app.state.engine.dispose()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import re
 import threading
@@ -27,9 +28,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from congress.documents.render import RenderError
+from congress.errors import ProblemError
 from congress.logs import request_id
 from congress.settings import Settings
 from congress.storage import Storage, storage_for
@@ -54,6 +57,7 @@ class Job:
     error: str = ""
     started: float = field(default_factory=time.time)
     pages: int = 0
+    result: int = 0  # what the job function gave: pages, rows imported, the new event's id
 
     def progress(self, done: int, total: int, stage: str) -> None:
         self.done, self.total, self.stage = done, max(total, 1), stage
@@ -123,6 +127,8 @@ def storage_of(settings: Settings, key: str) -> tuple[Storage, str]:
 
 
 def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ProblemError):
+        return str(exc.detail)
     return str(exc) if isinstance(exc, RenderError) else f"{type(exc).__name__}: {exc}"
 
 
@@ -182,7 +188,9 @@ class PrintJobs:
             return None
         return from_saq(found)
 
-    async def start(self, key: str, function: str, **kwargs: Any) -> Job:
+    async def start(
+        self, key: str, function: str, heartbeat: int = HEARTBEAT_SECONDS, **kwargs: Any
+    ) -> Job:
         """Make ``key`` with the job ``function`` (once: a job already running is returned)."""
         if self.queue is not None:
             from saq import Job as SaqJob
@@ -193,7 +201,7 @@ class PrintJobs:
                     kwargs={"key": key, "request_id": request_id.get(), **kwargs},
                     key=key,
                     retries=RETRIES,
-                    heartbeat=HEARTBEAT_SECONDS,
+                    heartbeat=heartbeat,
                     timeout=JOB_TIMEOUT_SECONDS,
                     ttl=KEEP_SECONDS,
                     meta={"done": 0, "total": 1, "stage": "queued"},
@@ -213,13 +221,13 @@ class PrintJobs:
     async def _run(self, job: Job, function: str, kwargs: dict[str, Any]) -> None:
         context = JobContext(self.settings, self.engine, self.storage, job.key, job.progress)
         try:
-            job.pages = await self.functions[function](context, key=job.key, **kwargs)
-            job.state = "done"
+            job.result = await self.functions[function](context, key=job.key, **kwargs)
+            job.pages, job.state = job.result, "done"
             for key in [key for key in self.jobs if key != job.key and _same(key, job.key)]:
                 self.jobs.pop(key, None)
         except Exception as exc:  # the server goes on; the page explains
             job.state, job.error = "failed", _failure(exc)
-            if isinstance(exc, RenderError):
+            if isinstance(exc, RenderError | ProblemError):
                 log.warning("job %s failed: %s", job.key, exc)
             else:
                 log.exception("job %s failed", job.key)
@@ -247,6 +255,58 @@ class PrintJobs:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
+async def run_here(
+    settings: Settings,
+    engine: AsyncEngine,
+    function: JobFunction,
+    key: str,
+    progress: Callable[[int, int, str], None] | None = None,
+    **kwargs: Any,
+) -> int:
+    """Run a job function in this process and wait for it (the command line: it is a process
+    of its own, and runs the same function the web's jobs run)."""
+    context = JobContext(
+        settings, engine, storage_for(settings, "cache"), key, progress or (lambda *_: None)
+    )
+    return await function(context, key=key, **kwargs)
+
+
+# A job that writes thousands of rows keeps its event loop busy for seconds at a time (the
+# database driver's parameters are prepared there): give it longer before it counts as dead.
+WRITING_HEARTBEAT_SECONDS = 60
+
+
+async def hold_job_lock(db: AsyncSession, key: str) -> None:
+    """Make the writes of the job ``key`` wait for another run of the same job that is still
+    writing (a run taken as dead while it was not), so that the second finds the first's
+    mark. PostgreSQL: an advisory lock held until the transaction ends; SQLite writes one
+    transaction at a time, and a transaction that read before another's commit cannot write."""
+    if db.get_bind().dialect.name == "postgresql":
+        number = int(hashlib.sha256(key.encode()).hexdigest()[:15], 16)
+        await db.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
+
+
+UPLOADS = "uploads/"
+
+
+def stage_upload(settings: Settings, kind: str, content: bytes) -> str:
+    """Keep an uploaded file where every worker can read it (the storage's private area, never
+    Redis) under its content's hash; gives the hash, which names the job that reads it."""
+    digest = hashlib.sha256(content).hexdigest()
+    storage_for(settings, "private").save(f"{UPLOADS}{kind}/{digest}", content)
+    return digest
+
+
+def staged_upload(settings: Settings, kind: str, digest: str) -> bytes:
+    """The content of a file kept by :func:`stage_upload`."""
+    return storage_for(settings, "private").read(f"{UPLOADS}{kind}/{_safe(digest)}")
+
+
+def drop_upload(settings: Settings, kind: str, digest: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        storage_for(settings, "private").delete(f"{UPLOADS}{kind}/{_safe(digest)}")
+
+
 def _same(one: str, other: str) -> bool:
     return one.partition("@")[0] == other.partition("@")[0]
 
@@ -264,9 +324,10 @@ def from_saq(found: Any) -> Job:
         stage=str(meta.get("stage", "queued"))
         if status != "active" or meta.get("stage") != "queued"
         else "starting",
-        error=str(found.error or "") if state == "failed" else "",
+        error=str(meta.get("error") or found.error or "") if state == "failed" else "",
         started=(found.queued or 0) / 1000 or time.time(),
         pages=int(found.result or 0) if state == "done" else 0,
+        result=int(found.result or 0) if state == "done" else 0,
     )
     return job
 
@@ -305,6 +366,15 @@ async def run_queued(
     beating = loop.create_task(beat())
     try:
         return await function(context, key=key, **kwargs)
+    except (ProblemError, RenderError) as exc:
+        # A refusal (the file no longer fits the database, the event is gone) is the answer:
+        # trying again gives the same one. Readers get its words, not a traceback.
+        saq_job.retries = 0
+        with lock:
+            latest["error"] = _failure(exc)
+        with contextlib.suppress(Exception):
+            await saq_job.update(meta=dict(latest))
+        raise
     finally:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -4,10 +4,13 @@ its own (the proxy's address list names them)."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.metrics_core import Metric
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
@@ -99,10 +102,56 @@ def observe_request(method: str, route: str, status: int, started: float) -> Non
     LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
-def exposition(queue_depth: dict[str, int] | None = None) -> bytes:
+# Observed where jobs run: in queue mode, in the workers, which publish them (worker_figures)
+# for the web processes' /metrics to add up.
+WORKER_METRICS = (JOBS, RENDERS)
+
+
+def worker_figures() -> str:
+    """This process's job and render times as JSON (a worker keeps them in Redis)."""
+    samples = [
+        [family.name, sample.name, sample.labels, sample.value]
+        for metric in WORKER_METRICS
+        for family in metric.collect()
+        for sample in family.samples
+        if not sample.name.endswith("_created")  # a time, not a figure to add up
+    ]
+    return json.dumps(samples)
+
+
+class _WithWorkers:
+    """This process's metrics, with the job and render times of the workers added in."""
+
+    def __init__(self, workers: list[str]) -> None:
+        self.workers = workers
+
+    def collect(self) -> Iterator[Metric]:
+        families = {family.name: family for metric in WORKER_METRICS for family in metric.collect()}
+        for family in REGISTRY.collect():
+            if family.name not in families:
+                yield family
+        totals: dict[str, dict[tuple[str, str], float]] = {name: {} for name in families}
+        for figures in [worker_figures(), *self.workers]:
+            for family_name, sample_name, labels, value in json.loads(figures):
+                if family_name in totals:
+                    key = (sample_name, json.dumps(labels, sort_keys=True))
+                    totals[family_name][key] = totals[family_name].get(key, 0.0) + value
+        for name, family in families.items():
+            combined = Metric(name, family.documentation, family.type)
+            for (sample_name, labels), value in totals[name].items():
+                combined.add_sample(sample_name, json.loads(labels), value)
+            yield combined
+
+
+def exposition(
+    queue_depth: dict[str, int] | None = None, workers: list[str] | None = None
+) -> bytes:
+    """The metrics in Prometheus' text format; ``workers``: the figures the workers published."""
     for state, count in (queue_depth or {}).items():
         QUEUE.labels(state).set(count)
-    return generate_latest(REGISTRY)
+    if workers is None:
+        return generate_latest(REGISTRY)
+    return generate_latest(_WithWorkers(workers))
 
 
 def route_of(scope: Any) -> str:

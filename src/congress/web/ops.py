@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import time
 import uuid
 from typing import Any
@@ -12,17 +13,26 @@ from typing import Any
 from litestar import Request, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from congress.cli.worker import workers_seen
+from congress.cli.worker import worker_figures_of, workers_seen
 from congress.db.migrate import head_revision
+from congress.domain.accounts.access import REGISTRARS
 from congress.domain.accounts.enums import Role
+from congress.domain.events.models import Event
+from congress.domain.publishing.archive import finished_import as finished_event_import
+from congress.domain.publishing.archive_jobs import export_key_of
+from congress.domain.registration.api import ImportRead
+from congress.domain.registration.importers import finished_import
+from congress.errors import Forbidden, NotFound
 from congress.logs import request_id
+from congress.server.jobstatus import JobStatus, job_status
 from congress.server.metrics import exposition, observe_request, route_of
-from congress.server.security import public, roles
+from congress.server.security import current_user, public, roles, staff
 from congress.server.throttle import client_address
 from congress.storage import storage_for
 
@@ -122,11 +132,14 @@ metrics_readers.allowed_roles = frozenset({Role.ADMIN})  # type: ignore[attr-def
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     """Prometheus metrics: for the scraper's address, or with an administrator's API token."""
     depth: dict[str, int] = {}
+    workers: list[str] | None = None
     queue = request.app.state.print_jobs.queue
     if queue is not None:
         for state in ("queued", "active", "incomplete"):
             depth[state] = await queue.count(state)
-    return Response(exposition(depth), media_type=PROMETHEUS)
+        # Jobs (and their renders) run in the workers: their times are theirs.
+        workers = await worker_figures_of(queue.redis, request.app.state.settings)
+    return Response(exposition(depth, workers), media_type=PROMETHEUS)
 
 
 class RequestMetrics:
@@ -160,4 +173,61 @@ class RequestMetrics:
             observe_request(str(scope.get("method", "")), route_of(scope), status, started)
 
 
-ROUTES = [ready, metrics]
+# The keys of the jobs that staff may follow through the API, and who may read each.
+JOB_KEY = re.compile(
+    r"(?P<kind>participants-import|event-import|event-export)\.(?:(?P<event>\d{1,18})\.)?"
+    r"(?:[0-9a-f]{64}(?:\.copy)?|[0-9a-f]{16})"
+)
+JOB_READERS = {
+    "participants-import": REGISTRARS,
+    "event-import": frozenset({Role.ORGANIZER}),
+    "event-export": frozenset({Role.ORGANIZER}),
+}
+
+
+@get(
+    "/api/v1/jobs/{key:str}",
+    guards=[staff],
+    tags=["jobs"],
+    summary="How far a job is (an import that answered 202), and its result when done",
+    description="`state` is `running`, `done` (with `result`: what the request would have "
+    "answered) or `failed` (with `error`: nothing was written). The job's key is the "
+    "`Location` of the 202 answer.",
+    security=[{"BearerToken": []}],
+)
+async def job_status_of(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], key: FromPath[str]
+) -> JobStatus:
+    found = JOB_KEY.fullmatch(key)
+    if found is None or (found["event"] is None) != (found["kind"] == "event-import"):
+        raise NotFound("no such job")
+    user = current_user(request)
+    assert user is not None  # the guard
+    if user.role is not Role.ADMIN and user.role not in JOB_READERS[found["kind"]]:
+        raise Forbidden("this job is not yours to follow")
+    jobs = request.app.state.print_jobs
+    result: dict[str, Any] | None = None
+    if found["kind"] == "event-export":
+        # The job is keyed by the archive it makes; done, the archive is there.
+        stored = export_key_of(key)
+        job = await jobs.status(stored)
+        if await jobs.cached(stored):
+            result = {"file": f"/api/v1/events/{found['event']}/archive.zip"}
+    else:
+        job = await jobs.status(key)
+    if found["kind"] == "participants-import":
+        report = await finished_import(db_session, int(found["event"]), key)
+        result = ImportRead.of(report).model_dump() if report is not None else None
+    elif found["kind"] == "event-import":
+        event_id = await finished_event_import(db_session, key)
+        if event_id is not None:
+            slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
+            result = {"id": event_id, "slug": slug}
+    if result is None and job is None:
+        raise NotFound("no such job")
+    if result is not None:
+        return job_status(key, None, result)
+    return job_status(key, job)
+
+
+ROUTES = [ready, metrics, job_status_of]

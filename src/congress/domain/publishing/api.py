@@ -17,14 +17,22 @@ from litestar.response import Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from congress.documents.jobs import PrintJobs, storage_of
 from congress.domain.accounts.enums import Role
 from congress.domain.common import MAX_ID
 from congress.domain.events.services import EventService
+from congress.domain.publishing.archive_jobs import (
+    EXPORT_JOB,
+    export_job_id,
+    export_key,
+    export_version,
+)
 from congress.domain.publishing.controllers._site import media_storage
 from congress.domain.publishing.media import MAX_UPLOAD_BYTES, served_type
 from congress.domain.publishing.schemas import MediaItemRead, MediaItemUpdate
 from congress.domain.publishing.services import MediaItemService, add_photo
-from congress.errors import FieldError, Invalid, NotFound
+from congress.errors import Conflict, FieldError, Invalid, NotFound
+from congress.server.jobstatus import STILL_RUNNING, accepted
 from congress.server.security import current_user, roles, staff
 
 TOKEN_AUTH: list[dict[str, list[str]]] = [{"BearerToken": []}]
@@ -138,4 +146,43 @@ async def photo_file(
     return Response(content, media_type=media_type, headers=headers)
 
 
-ROUTES: list[Any] = [upload_photo, photo_file]
+@get(
+    "/api/v1/events/{event:str}/archive.zip",
+    guards=[roles(Role.ORGANIZER)],
+    tags=["events"],
+    summary="The full archive of an event with its photos (ZIP), made by a job",
+    description="What /events/{slug}/export.zip gives an organizer (registration, attendance, "
+    "comments, staff: personal data), made once per version of the event's data by a job and "
+    "kept in the private storage, served only here. Answered with the file when it is made "
+    "within a few seconds, else 202 with the job's `Location`; ask again when it is done.",
+    security=TOKEN_AUTH,
+    media_type="application/zip",
+    responses={202: STILL_RUNNING},
+)
+async def event_archive_file(
+    db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], event: FromPath[str]
+) -> Response[Any]:
+    found = await EventService(db_session, current_user(request)).resolve(event)
+    version = await export_version(db_session, found)
+    key = export_key(found.id, version)
+    jobs: PrintJobs = request.app.state.print_jobs
+    if not await jobs.cached(key):
+        await jobs.start(key, EXPORT_JOB, event_id=found.id)
+        job = await jobs.wait(key, jobs.settings.job_wait_seconds)
+        if job is not None and job.state == "failed":
+            raise Conflict(f"the archive could not be made: {job.error}")
+        if job is not None and job.state == "running":
+            return accepted(export_job_id(found.id, version), job)
+    storage, inner = storage_of(jobs.settings, key)
+    try:
+        content = await to_thread.run_sync(storage.read, inner)
+    except OSError:
+        raise NotFound("the archive is no longer stored; ask again") from None
+    headers = {
+        "Content-Disposition": f'attachment; filename="{found.slug}.zip"',
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content, media_type="application/zip", headers=headers)
+
+
+ROUTES: list[Any] = [upload_photo, photo_file, event_archive_file]

@@ -602,6 +602,8 @@ async def import_event(
     storage: MediaStorage | None = None,
     user: User | None = None,
     copy: bool = False,
+    check_only: bool = False,
+    job: str | None = None,
 ) -> int:
     """Insert an exported event with new ids (and its photos, given the archive's ``files`` and
     the ``storage`` to keep them in); returns the new event id.
@@ -612,7 +614,11 @@ async def import_event(
     photos are stored once the rows are in, under new keys.
 
     An event whose identifiers (uids) this database holds already is refused (Conflict naming
-    it); with ``copy``, the event's own rows get new uids and the event a free slug."""
+    it); with ``copy``, the event's own rows get new uids and the event a free slug.
+
+    ``check_only`` does every check and writes nothing (returns 0): the request that receives
+    a file answers its refusal at once, and a job writes it. ``job`` names that job in the
+    audit entry written with the rows (see :func:`finished_import`)."""
     from anyio import to_thread
 
     _require_complete_model()
@@ -636,6 +642,8 @@ async def import_event(
             f"an event with the slug {slug!r} exists already",
             [FieldError("event[0].slug", "another event already has this slug")],
         )
+    if check_only:
+        return 0
     new_ids: dict[str, dict[int, int]] = defaultdict(dict)
     try:
         for table in metadata.sorted_tables:
@@ -656,6 +664,7 @@ async def import_event(
                 "imported": {name: len(table_rows) for name, table_rows in rows.items()},
                 "photos": len(photos),
                 "generator": str(data.get("generator", ""))[:100],
+                **({"job": job} if job is not None else {}),
             },
         )
     )
@@ -666,6 +675,20 @@ async def import_event(
             await to_thread.run_sync(storage.save, key, photo.data)
             await to_thread.run_sync(storage.save, thumbnail_key(key), photo.thumbnail)
     return event_id
+
+
+async def finished_import(db: AsyncSession, job: str) -> int | None:
+    """The id of the event that the import job ``job`` wrote, or None if it wrote none."""
+    event = _table("event")
+    entries = await db.execute(
+        select(AuditEntry.entity_id, AuditEntry.after)
+        .join(event, event.c.id == AuditEntry.entity_id)  # an event deleted since may come again
+        .where(AuditEntry.entity == "event", AuditEntry.action == AuditAction.CREATE)
+    )
+    for event_id, after in entries.tuples():
+        if after and after.get("job") == job:
+            return int(event_id)
+    return None
 
 
 async def _free_slug(db: AsyncSession, slug: str) -> str:
@@ -879,9 +902,20 @@ async def import_archive(
     storage: MediaStorage,
     user: User | None = None,
     copy: bool = False,
+    check_only: bool = False,
+    job: str | None = None,
 ) -> int:
     """Insert an archived event with its photos (see :func:`import_event`)."""
     from anyio import to_thread
 
     data, files = await to_thread.run_sync(read_archive, content)
-    return await import_event(db, data, files=files, storage=storage, user=user, copy=copy)
+    return await import_event(
+        db,
+        data,
+        files=files,
+        storage=storage,
+        user=user,
+        copy=copy,
+        check_only=check_only,
+        job=job,
+    )

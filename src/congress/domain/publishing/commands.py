@@ -67,26 +67,45 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     print(f"exported {data['event']} ({rows} rows) to {args.output}", file=sys.stderr)
 
 
-async def _import(settings: Settings, data: Any, copy: bool = False) -> tuple[int, str]:
-    """``data``: the export (a dict), or the bytes of an archive."""
+async def _import(settings: Settings, content: bytes, archive: bool, copy: bool) -> tuple[int, str]:
+    """Check the export (JSON) or archive (ZIP), then write it with the import job, run here."""
     from sqlalchemy import select
 
+    from congress.documents.jobs import drop_upload, run_here, stage_upload
     from congress.domain.events.models import Event
-    from congress.domain.publishing.archive import import_archive, import_event
+    from congress.domain.publishing.archive import finished_import, import_archive, import_event
+    from congress.domain.publishing.archive_jobs import UPLOADS, event_import_job, import_key
     from congress.errors import ProblemError
     from congress.storage import storage_for
 
     async with database(settings) as db:
         try:
-            if isinstance(data, bytes):
-                event_id = await import_archive(db, data, storage_for(settings, "media"), copy=copy)
+            if archive:
+                media = storage_for(settings, "media")
+                await import_archive(db, content, media, copy=copy, check_only=True)
             else:
-                event_id = await import_event(db, data, copy=copy)
+                await import_event(db, json.loads(content), copy=copy, check_only=True)
+            await db.rollback()
+            digest = stage_upload(settings, UPLOADS, content)
+            earlier = await finished_import(db, import_key(digest, copy))
+            if earlier is not None:
+                # The same file (as a copy or not) makes one event (see the import job).
+                drop_upload(settings, UPLOADS, digest)
+                slug = await db.scalar(select(Event.slug).where(Event.id == earlier))
+                raise CommandError(f"this file was imported already, as {slug}; nothing imported")
+            event_id = await run_here(
+                settings,
+                db.bind,  # type: ignore[arg-type]
+                event_import_job,
+                import_key(digest, copy),
+                digest=digest,
+                archive=archive,
+                copy=copy,
+            )
         except ProblemError as exc:
             await db.rollback()
             raise CommandError(exc.detail) from None
         slug = await db.scalar(select(Event.slug).where(Event.id == event_id))
-        await db.commit()
     return event_id, str(slug)
 
 
@@ -95,13 +114,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
     path = Path(args.file)
     try:
         content = path.read_bytes()
-        data: Any = content if content[:4] == b"PK\x03\x04" else json.loads(content)
+        archive = content[:4] == b"PK\x03\x04"
+        if not archive:
+            json.loads(content)
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CommandError(f"{path} is not JSON: {exc}") from None
     prepare_database(settings)
-    event_id, slug = run(_import, settings, data, args.copy)
+    event_id, slug = run(_import, settings, content, archive, args.copy)
     print(f"imported {slug} as event {event_id}")
 
 

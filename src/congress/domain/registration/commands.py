@@ -17,9 +17,16 @@ from congress.settings import Settings
 
 
 async def _import(settings: Settings, ref: str, name: str, content: bytes, check_only: bool) -> Any:
+    """Check the file, then (unless ``check_only``) write it with the import job, run here."""
+    from congress.documents.jobs import drop_upload, run_here, stage_upload
     from congress.domain.accounts.services import command_line_user
     from congress.domain.events.services import EventService
-    from congress.domain.registration.importers import ImportRejected, import_participants
+    from congress.domain.registration.importers import (
+        ImportRejected,
+        check_participants,
+        finished_import,
+    )
+    from congress.domain.registration.jobs import UPLOADS, import_key, participants_import_job
     from congress.errors import ProblemError
 
     async with database(settings) as db:
@@ -27,8 +34,29 @@ async def _import(settings: Settings, ref: str, name: str, content: bytes, check
         operator = command_line_user()
         try:
             event = await EventService(db, operator).resolve(ref)
-            slug = event.slug
-            report = await import_participants(db, operator, event, name, content)
+            slug, event_id = event.slug, event.id
+            report = await check_participants(db, operator, event, name, content)
+            await db.rollback()
+            if check_only:
+                return slug, report
+            digest = stage_upload(settings, UPLOADS, content)
+            key = import_key(event_id, digest)
+            if await finished_import(db, event_id, key) is not None:
+                # The same file, into the same event: imported once (see the import job).
+                drop_upload(settings, UPLOADS, digest)
+                raise CommandError(f"{name} was imported into {slug} already; nothing imported")
+            engine = db.bind
+            await run_here(
+                settings,
+                engine,  # type: ignore[arg-type]
+                participants_import_job,
+                key,
+                event_id=event_id,
+                digest=digest,
+                filename=name,
+            )
+            written = await finished_import(db, event_id, key)
+            assert written is not None
         except ImportRejected as exc:
             await db.rollback()
             for error in exc.report.errors:
@@ -37,11 +65,7 @@ async def _import(settings: Settings, ref: str, name: str, content: bytes, check
         except ProblemError as exc:
             await db.rollback()
             raise CommandError(exc.detail) from None
-        if check_only:
-            await db.rollback()
-        else:
-            await db.commit()
-        return slug, report
+        return slug, written
 
 
 def cmd_import_participants(args: argparse.Namespace, settings: Settings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Annotated, Any
 
@@ -35,8 +36,10 @@ from congress.domain.registration.importers import (
     ImportRejected,
     ImportReport,
     RowError,
-    import_participants,
+    check_participants,
+    finished_import,
 )
+from congress.domain.registration.jobs import import_key, submit_import
 from congress.domain.registration.models import Delegation, Participant
 from congress.domain.registration.printing import BadgeLayout
 from congress.domain.registration.queries import (
@@ -464,7 +467,7 @@ async def import_page(
     event = await staff_event(db_session, request, slug)
     return Template(
         "manage/registration/import.html",
-        context={**base_context(event, "import"), "report": None, "columns": COLUMNS},
+        context={**base_context(event, "import"), "report": None, "job": None, "columns": COLUMNS},
     )
 
 
@@ -475,29 +478,75 @@ async def import_page(
 )
 async def import_upload(
     db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any], slug: FromPath[str]
-) -> Template:
+) -> Template | Redirect:
+    """Check the file here (a bad row is answered at once, nothing written), then have a job
+    write it; the page shows the report, or the job's progress when it takes longer."""
     event = await staff_event(db_session, request, slug)
     form = await request.form()
     upload = form.get("file")
-    status = 200
     if not isinstance(upload, UploadFile) or not upload.filename:
         report = ImportReport(errors=[RowError(0, _("choose a CSV or XLSX file to import"))])
-        status = 422
-    else:
-        content = await upload.read()
-        try:
-            report = await import_participants(
-                db_session, current_user(request), event, upload.filename, content
-            )
-        except ImportRejected as rejected:
-            report, status = rejected.report, 422
+        return _import_result(event, report, status=422)
+    content = await upload.read()
+    user = current_user(request)
+    try:
+        await check_participants(db_session, user, event, upload.filename, content)
+    except ImportRejected as rejected:
+        return _import_result(event, rejected.report, status=422)
+    await db_session.commit()  # nothing written; the job's rows are seen (see the API)
+    jobs = request.app.state.print_jobs
+    key, _job = await submit_import(jobs, event, user, upload.filename, content)
+    job = await jobs.wait(key, jobs.settings.job_wait_seconds)
+    if job is not None and job.state == "running":
+        digest = key.rpartition(".")[2]
+        return Redirect(
+            f"/manage/events/{event.slug}/registration/import/{digest}", status_code=303
+        )
+    return await _import_job_page(db_session, request, event, key)
+
+
+JOB_DIGEST = r"[0-9a-f]{64}"
+
+
+@page_get("/manage/events/{slug:str}/registration/import/{digest:str}", guards=[STAFF])
+async def import_progress(
+    db_session: NamedDependency[AsyncSession],
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    digest: FromPath[str],
+) -> Template:
+    """How far the writing of an uploaded list is, from any web process; then its report."""
+    event = await staff_event(db_session, request, slug)
+    if not re.fullmatch(JOB_DIGEST, digest):
+        raise NotFound("no such import")
+    return await _import_job_page(db_session, request, event, import_key(event.id, digest))
+
+
+async def _import_job_page(
+    db: AsyncSession, request: Request[Any, Any, Any], event: Event, key: str
+) -> Template:
+    job = await request.app.state.print_jobs.status(key)
+    report = await finished_import(db, event.id, key)
+    if report is not None:
+        return _import_result(event, report)
+    if job is None:
+        raise NotFound("no such import")
+    if job.state == "failed":
+        return _import_result(event, None, job=job, status=409)
+    return _import_result(event, None, job=job)
+
+
+def _import_result(
+    event: Event, report: ImportReport | None, *, job: Any = None, status: int = 200
+) -> Template:
     return Template(
         "manage/registration/import.html",
         context={
             **base_context(event, "import"),
             "report": report,
+            "job": job,
             "columns": COLUMNS,
-            "shown_errors": report.errors[:500],
+            "shown_errors": report.errors[:500] if report is not None else [],
         },
         status_code=status,
     )
@@ -608,5 +657,6 @@ ROUTES = [
     change_status,
     import_page,
     import_upload,
+    import_progress,
     *delegation_pages.ROUTES,
 ]

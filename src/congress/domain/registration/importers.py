@@ -396,29 +396,101 @@ def _category(value: str, problems: list[str]) -> ParticipantCategory | None:
 # ---- checking against the database and writing ------------------------------------------------
 
 
-async def import_participants(
+async def check_participants(
     db: AsyncSession, user: User | None, event: Event, filename: str, content: bytes
 ) -> ImportReport:
-    """Check the whole file, then import it in one go; raises ImportRejected when any row is bad."""
+    """Check the whole file against the event without writing (the request that uploads it
+    does this, so a bad row is answered at once); raises ImportRejected when any row is bad."""
     ParticipantService(db, user).require_write()
+    _, report, _, _ = await _checked(db, event, filename, content, lock=False)
+    return report
+
+
+async def import_participants(
+    db: AsyncSession,
+    user: User | None,
+    event: Event,
+    filename: str,
+    content: bytes,
+    *,
+    job: str | None = None,
+) -> ImportReport:
+    """Check the whole file, then import it in one go; raises ImportRejected when any row is bad.
+
+    ``job`` names the job doing it: it is written with the rows (one transaction), so a job
+    run again after its worker stopped finds its work done (:func:`finished_import`)."""
+    ParticipantService(db, user).require_write()
+    rows, report, delegations, existing_people = await _checked(
+        db, event, filename, content, lock=True
+    )
+    await _write(db, user, event, rows, report, delegations, existing_people)
+    if job is not None:
+        db.add(
+            AuditEntry(
+                user_id=user.id if user else None,
+                action=AuditAction.CREATE,
+                entity=IMPORT_ENTITY,
+                entity_id=event.id,
+                event_id=event.id,
+                after={"job": job, **_report_values(report)},
+            )
+        )
+        await db.flush()
+    return report
+
+
+IMPORT_ENTITY = "participant_import"
+
+
+def _report_values(report: ImportReport) -> dict[str, Any]:
+    return {
+        "layout": report.layout,
+        "rows": report.rows,
+        "imported": report.imported,
+        "created_organizations": report.created_organizations,
+    }
+
+
+async def finished_import(db: AsyncSession, event_id: int, job: str) -> ImportReport | None:
+    """The report of the import that the job ``job`` wrote, or None if it wrote none."""
+    entries = await db.scalars(
+        select(AuditEntry.after).where(
+            AuditEntry.entity == IMPORT_ENTITY, AuditEntry.entity_id == event_id
+        )
+    )
+    for after in entries:
+        if after and after.get("job") == job:
+            return ImportReport(
+                layout=str(after["layout"]),
+                rows=int(after["rows"]),
+                imported=int(after["imported"]),
+                created_organizations=int(after["created_organizations"]),
+            )
+    return None
+
+
+async def _checked(
+    db: AsyncSession, event: Event, filename: str, content: bytes, *, lock: bool
+) -> tuple[list[ImportRow], ImportReport, dict[str, tuple[Delegation, int]], dict[str, int]]:
     rows, report = await anyio.to_thread.run_sync(parse, filename, content)
     if not report.ok:
         raise ImportRejected(report)
-    delegations = await _delegations(db, event)
+    delegations = await _delegations(db, event, lock=lock)
     existing_people = await _people_by_email(db, [row.email for row in rows if row.email])
     registered = await _registered_people(db, event, list(existing_people.values()))
     _check_against_event(rows, report, delegations, existing_people, registered)
     if not report.ok:
         raise ImportRejected(report)
-    await _write(db, user, event, rows, report, delegations, existing_people)
-    return report
+    return rows, report, delegations, existing_people
 
 
-async def _delegations(db: AsyncSession, event: Event) -> dict[str, tuple[Delegation, int]]:
-    """The event's delegations by each of their names (case ignored), with active counts."""
-    result = await db.execute(
-        select(Delegation).where(Delegation.event_id == event.id).with_for_update()
-    )
+async def _delegations(
+    db: AsyncSession, event: Event, *, lock: bool
+) -> dict[str, tuple[Delegation, int]]:
+    """The event's delegations by each of their names (case ignored), with active counts;
+    locked (quotas hold) when the rows are about to be written."""
+    statement = select(Delegation).where(Delegation.event_id == event.id)
+    result = await db.execute(statement.with_for_update() if lock else statement)
     delegations = list(result.scalars())
     counts: dict[int | None, int] = dict(
         (

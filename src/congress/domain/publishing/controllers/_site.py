@@ -24,10 +24,12 @@ from congress.domain.publishing import exporters
 from congress.domain.publishing.archive import (
     MAX_ARCHIVE_BYTES,
     export_event,
+    finished_import,
     import_archive,
     import_event,
     write_archive,
 )
+from congress.domain.publishing.archive_jobs import submit_import
 from congress.domain.publishing.exporters import PublicSite
 from congress.domain.publishing.media import (
     THUMBS,
@@ -60,8 +62,9 @@ from congress.domain.publishing.views import (
     render,
 )
 from congress.domain.registration.queries import attending_organizations
-from congress.errors import Invalid, NotFound
+from congress.errors import Conflict, Invalid, NotFound
 from congress.messages import gettext_in
+from congress.server.jobstatus import STILL_RUNNING, accepted
 from congress.server.security import current_user, public, roles, site_url
 from congress.server.throttle import limit_public_post
 from congress.storage import storage_for
@@ -216,6 +219,13 @@ async def _event_data(
     return event, await export_event(db, event, public=not full)
 
 
+IMPORT_AS_JOB = (
+    "The file is checked in the request (422 naming `table[index].field`); the writing is a "
+    "job (one per file: sending it twice imports it once). Answered 201 when the event is "
+    "written within a few seconds, else 202 with the job's `Location`."
+)
+
+
 @post(
     "/api/v1/events/import",
     guards=[roles(Role.ORGANIZER)],
@@ -224,19 +234,22 @@ async def _event_data(
     summary="Import an event exported from /events/{slug}/export.json",
     description=(
         "409 when this database holds the event's identifiers already (it was imported or "
-        "created here): `?copy=true` imports a copy with new identifiers and a free slug."
+        "created here): `?copy=true` imports a copy with new identifiers and a free slug. "
+        + IMPORT_AS_JOB
     ),
     security=[{"BearerToken": []}],
+    responses={202: STILL_RUNNING},
 )
 async def event_import(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     data: JSONBody[dict[str, Any]],
     copy: FromQuery[bool] = False,
-) -> dict[str, Any]:
-    event_id = await import_event(db_session, data, user=current_user(request), copy=copy)
-    slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
-    return {"id": event_id, "slug": slug}
+) -> Response[dict[str, Any]]:
+    user = current_user(request)
+    await import_event(db_session, data, user=user, copy=copy, check_only=True)
+    content = await to_thread.run_sync(partial(json.dumps, data, ensure_ascii=False))
+    return await _imported(db_session, request, content.encode(), archive=False, copy=copy)
 
 
 @post(
@@ -247,22 +260,41 @@ async def event_import(
     summary="Import an event with its photos from /events/{slug}/export.zip",
     description=(
         "The request body is the ZIP archive (Content-Type: application/zip). 409 when this "
-        "database holds the event's identifiers already: `?copy=true` imports a copy."
+        "database holds the event's identifiers already: `?copy=true` imports a copy. "
+        + IMPORT_AS_JOB
     ),
     security=[{"BearerToken": []}],
     request_max_body_size=MAX_ARCHIVE_BYTES,
+    responses={202: STILL_RUNNING},
 )
 async def event_import_archive(
     db_session: NamedDependency[AsyncSession],
     request: Request[Any, Any, Any],
     copy: FromQuery[bool] = False,
-) -> dict[str, Any]:
+) -> Response[dict[str, Any]]:
     content = await request.body()
-    event_id = await import_archive(
-        db_session, content, media_storage(request), current_user(request), copy=copy
+    user = current_user(request)
+    await import_archive(
+        db_session, content, media_storage(request), user, copy=copy, check_only=True
     )
-    slug = await db_session.scalar(select(Event.slug).where(Event.id == event_id))
-    return {"id": event_id, "slug": slug}
+    return await _imported(db_session, request, content, archive=True, copy=copy)
+
+
+async def _imported(
+    db: AsyncSession, request: Request[Any, Any, Any], content: bytes, *, archive: bool, copy: bool
+) -> Response[dict[str, Any]]:
+    """Have a job write a checked file; its answer, or 202 while it runs."""
+    await db.commit()  # nothing written; the job's rows are seen (SQLite reads a snapshot)
+    jobs = request.app.state.print_jobs
+    key, _ = await submit_import(jobs, current_user(request), content, archive=archive, copy=copy)
+    job = await jobs.wait(key, jobs.settings.job_wait_seconds)
+    if job is not None and job.state == "failed":
+        raise Conflict(job.error)
+    if job is not None and job.state == "running":
+        return accepted(key, job)
+    event_id = await finished_import(db, key)
+    slug = await db.scalar(select(Event.slug).where(Event.id == event_id))
+    return Response({"id": event_id, "slug": slug}, status_code=201)
 
 
 # ---- public pages ------------------------------------------------------------------------------
