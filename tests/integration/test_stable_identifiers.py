@@ -209,3 +209,16 @@ def test_identifiers_survive_export_import_rename_and_copy(
     assert not {u for u, _ in copy["ics"]} & {u for u, _ in demo["ics"]}
     assert len(copy["xml sessions"]) == len(demo["xml sessions"])
     assert copy["xml persons"] == demo["xml persons"] and copy["xml rooms"] == demo["xml rooms"]
+
+    # Each copy asked for is a copy of its own (the command line and the API alike), each with
+    # a free slug: a copy is not deduplicated like the same file imported twice.
+    target.ok("import", "--copy", str(exported))
+    (second,) = post(target.settings, token, json.loads(exported.read_text()), copy=True)
+    assert second.status_code == 201, second.text
+
+    async def slugs(db: AsyncSession) -> list[str]:
+        found = await db.scalars(select(Event.slug).where(Event.slug.startswith(DEMO_SLUG)))
+        return sorted(found)
+
+    copies = in_database(target.settings, slugs)
+    assert len(copies) == 4 and len(set(copies)) == 4, copies

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -289,10 +290,14 @@ async def hold_job_lock(db: AsyncSession, key: str) -> None:
 UPLOADS = "uploads/"
 
 
-def stage_upload(settings: Settings, kind: str, content: bytes) -> str:
+def stage_upload(settings: Settings, kind: str, content: bytes, *, once: bool = True) -> str:
     """Keep an uploaded file where every worker can read it (the storage's private area, never
-    Redis) under its content's hash; gives the hash, which names the job that reads it."""
+    Redis) under its content's hash; gives the hash, which names the job that reads it. With
+    ``once=False`` (a file whose every submission makes something new, such as an event imported
+    as a copy) the name is the hash and a random part: each submission is its own job."""
     digest = hashlib.sha256(content).hexdigest()
+    if not once:
+        digest = f"{digest}-{secrets.token_hex(6)}"
     storage_for(settings, "private").save(f"{UPLOADS}{kind}/{digest}", content)
     return digest
 

@@ -58,8 +58,9 @@ def import_key(digest: str, copy: bool) -> str:
 async def submit_import(
     jobs: PrintJobs, user: User | None, content: bytes, *, archive: bool, copy: bool
 ) -> tuple[str, Job]:
-    """Queue the writing of a checked export (once per file); gives its key and job."""
-    digest = await asyncio.to_thread(stage_upload, jobs.settings, UPLOADS, content)
+    """Queue the writing of a checked export (once per file; a copy each time it is asked for);
+    gives its key and job."""
+    digest = await asyncio.to_thread(stage_upload, jobs.settings, UPLOADS, content, once=not copy)
     key = import_key(digest, copy)
     job = await jobs.start(
         key,

@@ -86,10 +86,10 @@ async def _import(settings: Settings, content: bytes, archive: bool, copy: bool)
             else:
                 await import_event(db, json.loads(content), copy=copy, check_only=True)
             await db.rollback()
-            digest = stage_upload(settings, UPLOADS, content)
+            digest = stage_upload(settings, UPLOADS, content, once=not copy)
             earlier = await finished_import(db, import_key(digest, copy))
             if earlier is not None:
-                # The same file (as a copy or not) makes one event (see the import job).
+                # The same file makes one event (see the import job); each --copy a new one.
                 drop_upload(settings, UPLOADS, digest)
                 slug = await db.scalar(select(Event.slug).where(Event.id == earlier))
                 raise CommandError(f"this file was imported already, as {slug}; nothing imported")
