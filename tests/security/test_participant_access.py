@@ -51,6 +51,8 @@ async def setup(db: AsyncSession, world: World) -> dict[str, Any]:
         "delegation_id": world.delegation.id,
         "attendance": attendance.id,
         "person": participant.person_id,
+        # An import's progress page, of an import nobody made: the guard answers before the 404.
+        "digest": "0" * 64,
     }
 
 
@@ -125,6 +127,8 @@ async def test_every_role_gets_the_same_answer_from_api_and_pages(
                 elif admitted is None or role in admitted:
                     # An old address of a page that moved answers with a redirect to it.
                     expected = {301} if path in moved else {200}
+                    if "/registration/import/" in path:
+                        expected = {404}  # past the guard: no such import
                 else:
                     expected = {403}
                 if got not in expected:

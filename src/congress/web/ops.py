@@ -176,7 +176,7 @@ class RequestMetrics:
 # The keys of the jobs that staff may follow through the API, and who may read each.
 JOB_KEY = re.compile(
     r"(?P<kind>participants-import|event-import|event-export)\.(?:(?P<event>\d{1,18})\.)?"
-    r"(?:[0-9a-f]{64}(?:\.copy)?|[0-9a-f]{16})"
+    r"(?:[0-9a-f]{64}(?:-[0-9a-f]{12}\.copy|\.copy)?|[0-9a-f]{16})"
 )
 JOB_READERS = {
     "participants-import": REGISTRARS,
