@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from pypdf.generic import ArrayObject
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -139,27 +138,6 @@ def printed(demo_settings: Settings) -> Printed:
     return Printed(result, Pdf(result.pdf), **facts)
 
 
-def link_targets(pdf: Pdf, index: int) -> list[int]:
-    """The page indexes that the links on page ``index`` go to (explicit or named)."""
-    reader = pdf.reader
-    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
-    targets = []
-    for annotation in reader.pages[index].get("/Annots") or []:
-        link = annotation.get_object()
-        if link.get("/Subtype") != "/Link":
-            continue
-        destination = link.get("/Dest")
-        if destination is None and "/A" in link:
-            destination = link["/A"].get("/D")
-        if isinstance(destination, ArrayObject):
-            targets.append(pages[destination[0].idnum])
-        elif destination is not None:
-            targets.append(
-                reader.get_destination_page_number(reader.named_destinations[str(destination)])
-            )
-    return targets
-
-
 def test_decisions_chapter(printed: Printed) -> None:
     pdf, vote = printed.pdf, printed.vote
     chapter = squash("".join(pdf.pages[printed.result.numbers["decisions"] - 1 :]))
@@ -217,7 +195,7 @@ def test_each_decision_in_its_place_in_the_programme_as_held(printed: Printed) -
         assert squash(name) in page
     # The links from that page go to the full entries in the "Decisions" chapter.
     decisions = printed.pages("decisions", "participants")
-    targets = link_targets(pdf, here[0])
+    targets = pdf.link_targets(here[0])
     motion_page = result.numbers[f"decision-motion-{printed.motion.id}"] - 1
     assert motion_page in targets and motion_page in decisions
     assert squash(motion_title) in pdf.squashed[motion_page]
@@ -415,4 +393,4 @@ async def test_a_roll_call_of_200_delegations_is_laid_out_as_a_table(
     # In the programme as held, the vote at its item, with a link to its table.
     held = result.numbers["programme-as-held"] - 1
     assert squash(f"за {vote.votes_for}, против {vote.votes_against}") in pdf.squashed[held]
-    assert first in link_targets(pdf, held)
+    assert first in pdf.link_targets(held)
