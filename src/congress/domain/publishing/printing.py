@@ -113,6 +113,8 @@ class Proceedings:
             "has_index": bool(self.index),
             "decisions": self.decisions if decisions else None,
             "has_decisions": bool(self.decisions),
+            # The contents list each decision under the chapter.
+            "decision_titles": [(d["anchor"], d["title"]) for d in self.decisions],
             "numbers": None,
         }
 
