@@ -524,7 +524,7 @@ def proceedings_html(book: Proceedings, settings: Settings | None = None) -> str
 
 def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
     """The book cut into parts that start on a new page: cover and contents, the programme as
-    held, runs of sessions of about equal weight, participants, index.
+    held, runs of sessions of about equal weight, decisions, participants, index.
 
     The contents are laid out twice (their length first, then with the page numbers): the
     programme as held is a part of its own so that it is laid out once.
@@ -570,22 +570,26 @@ def parts_of(book: Proceedings, chunks: int | None = None) -> list[Part]:
             run, running = [], 0
     if run:
         parts.append(_session_part(book, run, running, empty))
+    if book.decisions:
+        # A part of its own (the chapter starts a page): a roll call of many delegations is a
+        # long table, laid out beside the participants, not after them.
+        parts.append(
+            Part(
+                book.context(**empty | {"decisions": True}),
+                anchors=("decisions", *(d["anchor"] for d in book.decisions)),
+                weight=2_000
+                + sum(
+                    200 + 100 * (len(v["rows"]) + len(v["tally"]))
+                    for d in book.decisions
+                    for v in d["votes"]
+                ),
+            )
+        )
     parts.append(
         Part(
-            # The decisions chapter, then the participants (each starts a page).
-            book.context(**empty | {"delegations": True, "decisions": True}),
-            anchors=(
-                *(("decisions", *(d["anchor"] for d in book.decisions)) if book.decisions else ()),
-                "participants",
-                *(delegation.anchor for delegation in book.delegations),
-            ),
-            weight=2_000
-            + 400 * sum(len(d.members) for d in book.delegations)
-            + sum(
-                200 + 100 * (len(v["rows"]) + len(v["tally"]))
-                for d in book.decisions
-                for v in d["votes"]
-            ),
+            book.context(**empty | {"delegations": True}),
+            anchors=("participants", *(delegation.anchor for delegation in book.delegations)),
+            weight=2_000 + 400 * sum(len(d.members) for d in book.delegations),
         )
     )
     if book.index:
