@@ -240,6 +240,9 @@ class _Words:
         ]
 
 
+# An election's rounds stand side by side while each has at most this many candidates (each
+# round's table, unbreakable then, stays well within a page).
+SIDE_BY_SIDE_CANDIDATES = 30
 # A roll call's figures per delegation, in the columns of its table.
 FIGURES = ("held", "votes_for", "votes_against", "abstaining")
 
@@ -289,9 +292,11 @@ def _decisions_chapter(found: Decisions, event: Event, lang: str) -> list[dict[s
                 "lines": [line.strip() for line in tr(shown).splitlines() if line.strip()],
                 "votes": votes,
                 "elected": [],
+                "side_by_side": False,
             }
         )
     for election in found.elections:
+        rounds = found.votes_on("election", election.id)
         names = {
             str(c.id): person_name(found.people[c.person_id], lang, event.languages)
             for c in election.candidates
@@ -323,9 +328,11 @@ def _decisions_chapter(found: Decisions, event: Event, lang: str) -> list[dict[s
                             )
                         ],
                     }
-                    for vote in found.votes_on("election", election.id)
+                    for vote in rounds
                 ],
                 "elected": words.elected(election),
+                "side_by_side": len(rounds) > 1
+                and all(len(vote.tally or {}) <= SIDE_BY_SIDE_CANDIDATES for vote in rounds),
             }
         )
     return chapter
