@@ -10,8 +10,13 @@ Measured, in one run:
    seconds, the ratio, pages, peak memory (all processes together, and the largest one);
 2. `congress print attendance` for the 5,000 participants: seconds and peak memory;
 3. the same document laid out in one process with and without the cyclic collector held off;
-4. /health answered by `congress serve` while the proceedings are being laid out;
-5. memory of the server process and of the render workers over 24 renders.
+4. the "Decisions" chapter alone (the 200-delegation roll-call table, the election's tallies)
+   laid out in one process: seconds and pages;
+5. /health answered by `congress serve` while the proceedings are being laid out;
+6. memory of the server process and of the render workers over 24 renders.
+
+The proceedings include the decisions of bench/print_data.py's closing sitting: each in its
+place in the programme as held, the full entries in the "Decisions" chapter.
 """
 
 from __future__ import annotations
@@ -248,6 +253,17 @@ def main() -> None:
         print(
             f"participants chapter in one process, collector {mode}: {seconds:.1f} s wall, {output.strip()}, peak {mib(peak_sum)}"
         )
+
+    decisions = out / "decisions.html"
+    body = rest[rest.index('<section class="decisions chapter"') :]
+    body = body[: body.index('<section class="participants chapter"')]
+    decisions.write_text(head + "<body>" + body + "</body></html>")
+    seconds, peak_sum, _, output = measure(
+        [PYTHON, "-c", ONE_PROCESS, str(decisions), "paused"], env
+    )
+    print(
+        f"decisions chapter (roll call of 200 delegations, election) in one process: {seconds:.1f} s wall, {output.strip()}, peak {mib(peak_sum)}"
+    )
 
     print(health_during_render(env))
 

@@ -1,9 +1,15 @@
-"""A large event for the printing benchmarks: 300 speeches of about 1,000 words, 5,000 participants.
+"""A large event for the printing benchmarks: 300 speeches of about 1,000 words, 5,000 participants,
+and the decisions of its closing sitting.
 
     python bench/print_data.py DATA_DIR      # creates DATA_DIR/congress.db with the event
 
 The speeches are mostly English, with Russian and Chinese originals among them (and
 translations), so that the fonts and the fallback notes are exercised as in a real record.
+
+The closing sitting takes a roll call, adopts a resolution by a roll-call vote of 200
+delegations (5 to 50 votes each; the 40 delegations of the participants and 160 more that list
+nobody) and elects a council of 15 among 24 candidates in two rounds; every sitting counts some
+press, observers and guests without names (headcounts).
 """
 
 from __future__ import annotations
@@ -19,6 +25,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from congress.db.engine import make_engine
 from congress.db.migrate import upgrade
+from congress.domain.decisions.enums import (
+    ElectionStatus,
+    HeadcountCategory,
+    MajorityRule,
+    MotionKind,
+    MotionStatus,
+    VoteMethod,
+    VoteResult,
+)
+from congress.domain.decisions.models import (
+    Candidate,
+    Election,
+    Headcount,
+    Motion,
+    RollCall,
+    Vote,
+)
 from congress.domain.events.enums import EventStatus
 from congress.domain.events.models import Event, Room, Venue
 from congress.domain.people.enums import OrganizationKind
@@ -41,6 +64,10 @@ SPEECHES_PER_SESSION = 15
 WORDS_PER_SPEECH = 1_000
 PARTICIPANTS = 5_000
 DELEGATIONS = 40
+# The roll-call vote of the closing sitting: this many delegations, each holding up to 50 votes.
+VOTING_DELEGATIONS = 200
+MOST_VOTES = 50
+COUNCIL_SEATS, COUNCIL_CANDIDATES = 15, 24
 
 EN = [
     "the",
@@ -188,6 +215,7 @@ async def build(db: AsyncSession, seed: int = 1) -> None:
     db.add_all(positions)
     await db.flush()
 
+    sessions: list[Session] = []
     for n in range(SESSIONS):
         begins = dt.datetime.combine(
             start + dt.timedelta(days=n // 5), dt.time(9 + 2 * (n % 5)), tzinfo=zone
@@ -202,6 +230,7 @@ async def build(db: AsyncSession, seed: int = 1) -> None:
         )
         db.add(session)
         await db.flush()
+        sessions.append(session)
         for seat in range(5):
             db.add(
                 PresidiumSeat(
@@ -257,7 +286,174 @@ async def build(db: AsyncSession, seed: int = 1) -> None:
         )
         for n, person in enumerate(people)
     )
+    await _decisions(db, rng, event, sessions, delegations, people)
     await db.commit()
+
+
+COUNTRIES = ["Austria", "China", "Germany", "Kazakhstan", "Russia", "Serbia", "Mongolia", "Laos"]
+BODIES = [
+    "Friendship Society",
+    "Union of Youth Organizations",
+    "Association of Teachers and Scholars of the Northern and Eastern Provinces",
+    "Council of Veterans",
+    "Federation of Trade Unions",
+]
+
+
+async def _decisions(
+    db: AsyncSession,
+    rng: random.Random,
+    event: Event,
+    sessions: list[Session],
+    delegations: list[Delegation],
+    people: list[Person],
+) -> None:
+    closing = sessions[-1]
+    # 160 more delegations that list nobody: the vote is by 200 delegations, the participants
+    # chapter keeps its 40.
+    voting = delegations + [
+        Delegation(
+            event_id=event.id,
+            name={
+                "en": f"{rng.choice(BODIES)} of {rng.choice(COUNTRIES)} ({n + 1})",
+                "ru": f"Делегация {n + 1}",
+            },
+            quota=None,
+        )
+        for n in range(DELEGATIONS, VOTING_DELEGATIONS)
+    ]
+    db.add_all(voting[DELEGATIONS:])
+    items = [
+        AgendaItem(
+            session_id=closing.id,
+            position=SPEECHES_PER_SESSION + 1 + k,
+            kind=AgendaItemKind.PROCEDURAL,
+            title={"en": title},
+            planned_start=closing.planned_end - dt.timedelta(minutes=30 - 15 * k),
+        )
+        for k, title in enumerate(("Adoption of the final resolution", "Election of the council"))
+    ]
+    db.add_all(items)
+    await db.flush()
+    held = {delegation.id: rng.randint(5, MOST_VOTES) for delegation in voting}
+    present = {key: votes - rng.choice([0, 0, 0, 1]) for key, votes in held.items()}
+    moment = items[0].planned_start
+    assert moment is not None
+    roll_call = RollCall(
+        session_id=closing.id,
+        taken_at=moment,
+        accredited=sum(held.values()),
+        present=sum(present.values()),
+        quorum=sum(held.values()) // 2 + 1,
+        quorum_rule="more than 1/2",
+        quorum_met=True,
+        by_delegation=[
+            {"delegation_id": key, "accredited": held[key], "present": present[key]} for key in held
+        ],
+    )
+    db.add(roll_call)
+    text = _text(rng, "en", 400).replace("\n\n", "\n")
+    motion = Motion(
+        event_id=event.id,
+        session_id=closing.id,
+        agenda_item_id=items[0].id,
+        kind=MotionKind.RESOLUTION,
+        title={"en": "Final resolution of the Benchmark Congress"},
+        text={"en": text},
+        adopted_text={"en": text},
+        status=MotionStatus.ADOPTED,
+        decided_at=moment + dt.timedelta(minutes=10),
+    )
+    db.add(motion)
+    await db.flush()
+    breakdown = []
+    for key, votes in present.items():
+        against = rng.choice([0, 0, 0, 1, 2])
+        abstaining = rng.choice([0, 0, 1, 3])
+        breakdown.append(
+            {
+                "delegation_id": key,
+                "held": votes,
+                "votes_for": votes - against - abstaining,
+                "votes_against": against,
+                "abstaining": abstaining,
+            }
+        )
+    db.add(
+        Vote(
+            event_id=event.id,
+            motion_id=motion.id,
+            method=VoteMethod.ROLL_CALL,
+            majority=MajorityRule.TWO_THIRDS,
+            roll_call_id=roll_call.id,
+            taken_at=motion.decided_at,
+            votes_for=sum(row["votes_for"] for row in breakdown),
+            votes_against=sum(row["votes_against"] for row in breakdown),
+            abstentions=sum(row["abstaining"] for row in breakdown),
+            votes_held=sum(held.values()),
+            result=VoteResult.ADOPTED,
+            breakdown=breakdown,
+        )
+    )
+    election = Election(
+        event_id=event.id,
+        session_id=closing.id,
+        agenda_item_id=items[1].id,
+        title={"en": "Election of the Council of the Benchmark Congress"},
+        seats=COUNCIL_SEATS,
+        status=ElectionStatus.DECIDED,
+        decided_at=closing.planned_end,
+    )
+    db.add(election)
+    await db.flush()
+    candidates = [
+        Candidate(election_id=election.id, person_id=person.id)
+        for person in people[500 : 500 + COUNCIL_CANDIDATES]
+    ]
+    db.add_all(candidates)
+    await db.flush()
+    ballots = sum(present.values())
+    first = {c.id: rng.randint(ballots // 2 + 1, ballots) for c in candidates[:12]}
+    first |= {c.id: rng.randint(ballots // 10, ballots // 2) for c in candidates[12:]}
+    second = {c.id: rng.randint(ballots // 10, ballots) for c in candidates[12:]}
+    second_elected = sorted(second, key=lambda key: -second[key])[: COUNCIL_SEATS - 12]
+    for number, tally, elected in (
+        (1, first, list(first)[:12]),
+        (2, second, second_elected),
+    ):
+        db.add(
+            Vote(
+                event_id=event.id,
+                election_id=election.id,
+                round=number,
+                method=VoteMethod.SECRET_BALLOT,
+                roll_call_id=roll_call.id,
+                taken_at=closing.planned_end - dt.timedelta(minutes=10 - 5 * number),
+                ballots=ballots,
+                spoilt=rng.randint(0, 9),
+                votes_held=sum(held.values()),
+                tally={str(key): votes for key, votes in tally.items()},
+                elected=elected,
+                result=VoteResult.FURTHER_ROUND if number == 1 else VoteResult.ELECTED,
+            )
+        )
+        for candidate in candidates:
+            candidate.elected = candidate.elected or candidate.id in elected
+    db.add_all(
+        Headcount(
+            session_id=session.id,
+            category=category,
+            count=rng.randint(3, 60),
+            country=rng.choice([None, "AT", "CN", "DE"]),
+            note={"en": note} if note else None,
+        )
+        for session in sessions
+        for category, note in (
+            (HeadcountCategory.PRESS, "journalists from several countries"),
+            (HeadcountCategory.OBSERVERS, ""),
+            (HeadcountCategory.GUESTS, "guests of the host city"),
+        )
+    )
 
 
 async def _main(settings: Settings) -> None:

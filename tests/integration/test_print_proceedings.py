@@ -119,6 +119,13 @@ async def test_proceedings_in_parts_and_whole(
             _assert_transcript(pdf, transcript)
         for seat in seats:
             assert pdf.contains(person_name(seat.person, "ru", demo.languages))
+        # The declaration's vote in the programme as held, in Russian, linking to its full
+        # entry (a named destination in the whole book, a page across parts).
+        held = next(i for i, text in enumerate(pdf.squashed) if "ПЕРЕКЛИЧКА" in text)
+        assert squash("Поимённое голосование по делегациям") in pdf.squashed[held]
+        assert squash("ТАКЖЕ ПРИСУТСТВОВАЛИ, БЕЗ ПОИМЁННОЙ РЕГИСТРАЦИИ") in pdf.all
+        motion_page = next(v for k, v in result.numbers.items() if k.startswith("decision-motion"))
+        assert motion_page - 1 in pdf.link_targets(held)
         # Metadata
         assert pdf.reader.trailer["/Root"]["/Lang"] == "ru"
         assert pdf.reader.metadata.title.startswith(book.event.name)
