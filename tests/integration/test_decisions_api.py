@@ -412,3 +412,85 @@ async def test_headcounts(
     assert (
         await client.get(url, params={"category": "guests"}, headers=tokens[Role.REGISTRAR])
     ).json()["total"] == 0
+
+
+async def test_the_event_quorum_applies_where_a_roll_call_sets_none(
+    client: AsyncTestClient, db: AsyncSession, demo: Any, tokens: Headers
+) -> None:
+    """The quorum the event requires (a number of delegates or a share of the accredited to
+    exceed) is set on the event, through the API and the event's form; a roll call that sets
+    none takes it, one that sets its own keeps that, and the live figure follows it."""
+    from tests.conftest import log_in, make_staff, post_form
+
+    organizer = tokens[Role.ORGANIZER]
+    event_url = f"/api/v1/events/{demo.slug}"
+    session = await _plenary(db, demo.id)
+    expected = await _expected_presence(db, demo.id, session.id)
+    accredited = sum(total for total, _ in expected.values())
+    rolls = f"/api/v1/sessions/{session.id}/roll-calls"
+
+    # Refused with the field and the reason; nothing changes.
+    for bad in ("two thirds", "3/2", "0", "-1", "1/0"):
+        refused = await client.patch(event_url, json={"quorum": bad}, headers=organizer)
+        if bad == "0":  # a number of delegates: zero is a number (no quorum at all)
+            assert refused.status_code == 200, refused.text
+            continue
+        assert refused.status_code == 422, (bad, refused.text)
+        assert [error["field"] for error in refused.json()["errors"]] == ["quorum"], refused.text
+    assert (await client.get(event_url)).json()["quorum"] == "0"
+
+    async def roll_call(**given: Any) -> dict[str, Any]:
+        answer = await client.post(rolls, json=given, headers=organizer)
+        assert answer.status_code == 201, answer.text
+        return dict(answer.json())
+
+    # A share: more than three quarters of the accredited delegates.
+    changed = await client.patch(event_url, json={"quorum": "0.75"}, headers=organizer)
+    assert changed.status_code == 200 and changed.json()["quorum"] == "3/4", changed.text
+    taken = await roll_call()
+    assert taken["quorum_rule"] == "more than 3/4"
+    assert taken["quorum"] == accredited * 3 // 4 + 1
+    # A roll call's own rule wins over the event's.
+    assert (await roll_call(quorum_count=5))["quorum"] == 5
+    # A number of delegates.
+    await client.patch(event_url, json={"quorum": " 40 "}, headers=organizer)
+    assert (await roll_call())["quorum"] == 40
+    # Cleared: more than half.
+    await client.patch(event_url, json={"quorum": ""}, headers=organizer)
+    assert (await client.get(event_url)).json()["quorum"] is None
+    assert (await roll_call())["quorum"] == accredited // 2 + 1
+
+    # A session without a roll call shows the event's quorum live.
+    quiet = await db.scalar(
+        select(Session.id)
+        .where(Session.event_id == demo.id, Session.id != session.id)
+        .order_by(Session.id)
+        .limit(1)
+    )
+    staff, _ = await make_staff(db, Role.ORGANIZER)
+    await log_in(client, staff.email)
+    await client.patch(event_url, json={"quorum": "12"}, headers=organizer)
+    live = await client.get(f"/manage/sessions/{quiet}/decisions/quorum")
+    assert live.status_code == 200 and live.json()["quorum"] == 12, live.text
+
+    # The event's form: a wrong quorum is told beside the field and what was typed stays.
+    form = {
+        "name.en": demo.name["en"],
+        "slug": demo.slug,
+        "start_date": demo.start_date.isoformat(),
+        "end_date": demo.end_date.isoformat(),
+        "timezone": demo.timezone,
+        "languages_text": " ".join(demo.languages),
+        "status": demo.status.value,
+        "quorum": "two thirds",
+    }
+    page = await post_form(client, f"/manage/events/{demo.slug}/edit", form)
+    assert page.status_code == 422
+    assert "Enter a number of delegates, such as 31, or a share" in page.text
+    assert 'value="two thirds"' in page.text
+    assert (await client.get(event_url)).json()["quorum"] == "12"
+    saved = await post_form(client, f"/manage/events/{demo.slug}/edit", {**form, "quorum": "2/3"})
+    assert saved.status_code == 303, saved.text
+    assert (await client.get(event_url)).json()["quorum"] == "2/3"
+    edit = await client.get(f"/manage/events/{demo.slug}/edit", headers={"accept": "text/html"})
+    assert 'value="2/3"' in edit.text

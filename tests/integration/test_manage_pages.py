@@ -303,3 +303,52 @@ async def test_person_page_shows_the_stored_details(
     bad = await post_form(client, f"/manage/people/{person.id}/positions", {"title.en": ""})
     assert bad.status_code == 422
     assert 'name="family_name.en" value="Archer"' in bad.text
+
+
+async def test_saving_an_edit_form_unchanged_changes_nothing(
+    client: AsyncTestClient, db: AsyncSession, demo: Event, tokens: dict[Role, dict[str, str]]
+) -> None:
+    """Every edit form of the workspace, sent back as the page gave it, leaves the thing as it
+    was through the API's eyes: a field the form does not show (the event's registration
+    categories, an item's place) is kept, not emptied."""
+    from lxml import html
+
+    organizer = tokens[Role.ORGANIZER]
+    staff, _ = await make_staff(db, Role.ORGANIZER)
+    await log_in(client, staff.email)
+    session_id = await db.scalar(
+        select(Session.id).where(Session.event_id == demo.id).order_by(Session.id).limit(1)
+    )
+    item_id = await db.scalar(
+        select(AgendaItem.id).where(AgendaItem.session_id == session_id).limit(1)
+    )
+    forms = [
+        (f"/manage/events/{demo.slug}/edit", f"/api/v1/events/{demo.slug}"),
+        (f"/manage/sessions/{session_id}/edit", f"/api/v1/sessions/{session_id}"),
+        (f"/manage/agenda-items/{item_id}", f"/api/v1/agenda-items/{item_id}"),
+    ]
+    for page, api in forms:
+        before = (await client.get(api, headers=organizer)).json()
+        shown = await client.get(page, headers={"accept": "text/html"})
+        assert shown.status_code == 200, page
+        tree = html.fromstring(shown.text)
+        posting = [f for f in tree.forms if f.method.upper() == "POST"]
+        form = next(
+            (f for f in posting if f.get("action") in (None, "", page)),
+            None,
+        )
+        assert form is not None, (page, [f.get("action") for f in posting])
+        fields = [(name, value) for name, value in form.form_values() if name != "_csrf_token"]
+        saved = await post_form(client, page, fields)
+        assert saved.status_code == 303, (page, re.findall(r"field-error[^>]*>([^<]+)", saved.text))
+        after = (await client.get(api, headers=organizer)).json()
+
+        def same(one: object, other: object) -> bool:
+            return one == other or (not one and not other and one in (None, {}, ""))
+
+        changed = {
+            key: (before[key], after.get(key))
+            for key in before
+            if key != "updated_at" and not same(before[key], after.get(key))
+        }
+        assert not changed, (page, changed)

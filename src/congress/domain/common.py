@@ -186,12 +186,14 @@ SchemaT = TypeVar("SchemaT", bound=BaseModel)
 def partial(schema: type[BaseModel], name: str | None = None) -> type[BaseModel]:
     """The update (PATCH) twin of a create schema: every field may be left out.
 
-    A field that is sent is validated as in the create schema, so ``null`` is refused where the
-    create schema refuses it. Services read ``model_dump(exclude_unset=True)``.
+    A field that is sent is validated as in the create schema, by its type and by the create
+    schema's own field validators, so ``null`` is refused where the create schema refuses it.
+    (Checks across fields, model validators, stay with the create schema: an update sends only
+    some fields.) Services read ``model_dump(exclude_unset=True)``.
     """
     import copy
 
-    from pydantic import create_model
+    from pydantic import create_model, field_validator
 
     fields: dict[str, Any] = {}
     for field_name, info in schema.model_fields.items():
@@ -199,10 +201,20 @@ def partial(schema: type[BaseModel], name: str | None = None) -> type[BaseModel]
         optional.default = None
         optional.default_factory = None
         fields[field_name] = (info.annotation, optional)
+    inherited = Schema.__pydantic_decorators__.field_validators
+    validators: dict[str, Any] = {}
+    for validator_name, decorator in schema.__pydantic_decorators__.field_validators.items():
+        if validator_name in inherited:
+            continue
+        function = getattr(decorator.func, "__func__", decorator.func)
+        validators[validator_name] = field_validator(
+            *decorator.info.fields, mode=decorator.info.mode, check_fields=False
+        )(function)
     return create_model(
         name or schema.__name__.replace("Create", "Update"),
         __base__=Schema,
         __module__=schema.__module__,
+        __validators__=validators,
         **fields,
     )
 

@@ -220,6 +220,10 @@ _OWN = {
     "needs a time zone offset, e.g. 2026-05-09T10:00:00+03:00": N_("Enter a date and time."),
     "must not contain the NUL character (\\u0000)": N_("Remove the invisible NUL character."),
     "each language only once": N_("Choose each language only once."),
+    "a number of delegates (31) or a share such as 1/2 or 2/3": N_(
+        "Enter a number of delegates, such as 31, or a share, such as 1/2 or 2/3."
+    ),
+    "a share lies between 0 (excluded) and 1": N_("Enter a share above 0 and at most 1."),
     "a person can be listed only once among the speakers": N_(
         "Each person can be listed only once among the speakers."
     ),

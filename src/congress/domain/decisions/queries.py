@@ -23,6 +23,7 @@ from congress.domain.decisions.enums import (
     RESULT_LABELS,
 )
 from congress.domain.decisions.models import Candidate, Election, Headcount, Motion, RollCall, Vote
+from congress.domain.events.models import Event
 from congress.domain.people.models import Person
 from congress.domain.programme.models import Session
 from congress.domain.registration.enums import ParticipantCategory, ParticipantStatus
@@ -89,7 +90,7 @@ async def present_by_delegation(db: AsyncSession, event_id: int, session_id: int
 @dataclass(frozen=True)
 class Presence:
     """Who is present now at a session (checked in), per delegation and in all, against the
-    quorum: the rule of the session's latest roll call, or more than half of the accredited."""
+    quorum: the rule of the session's latest roll call, else the quorum the event requires."""
 
     by_delegation: dict[int, tuple[int, int]]  # delegation → (accredited, present)
     quorum_rule: str
@@ -130,12 +131,16 @@ async def presence(db: AsyncSession, event_id: int, session_id: int) -> Presence
         .order_by(RollCall.taken_at.desc(), RollCall.id.desc())
         .limit(1)
     )
+    if rule is None:  # no roll call yet: the quorum the event requires
+        rule = rules.rule_of_event(
+            await db.scalar(select(Event.quorum).where(Event.id == event_id))
+        )
     return Presence(
         by_delegation={
             int(delegation_id): (int(accredited), int(present))
             for delegation_id, accredited, present in rows.all()
         },
-        quorum_rule=rule or "more than 1/2",
+        quorum_rule=rule,
     )
 
 

@@ -56,6 +56,18 @@ def quorum_required(accredited: int, count: int | None, fraction: Fraction | Non
     return int(accredited * share) + 1
 
 
+def rule_of_event(quorum: str | None) -> str:
+    """The stored rule ("count 31", "more than 2/3") of an event's quorum setting ("31", "2/3";
+    none: more than half)."""
+    value = (quorum or "").strip()
+    if value.isdigit():
+        return f"count {int(value)}"
+    try:
+        return f"more than {parse_fraction(value)}" if value else "more than 1/2"
+    except ValueError:
+        return "more than 1/2"
+
+
 def quorum_of_rule(accredited: int, rule: str | None) -> int:
     """The quorum a stored rule ("count 30", "more than 2/3") asks of ``accredited`` delegates;
     without one, more than half of them."""

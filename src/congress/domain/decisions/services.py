@@ -27,6 +27,7 @@ from congress.domain.decisions.enums import (
 )
 from congress.domain.decisions.models import Candidate, Election, Headcount, Motion, RollCall, Vote
 from congress.domain.decisions.queries import accredited_by_delegation, present_by_delegation
+from congress.domain.events.models import Event
 from congress.domain.events.services import EventScoped
 from congress.domain.people.services import PositionService
 from congress.domain.programme.models import AgendaItem, PresidiumSeat, Session
@@ -172,13 +173,20 @@ class RollCallService(DecisionService, SessionScoped, EntityService[RollCall]):
         total = sum(accredited.values())
         fraction = values.pop("quorum_fraction", None)
         count = values.pop("quorum_count", None)
-        parsed = rules.parse_fraction(fraction) if fraction else None
         values["accredited"] = total
         values["present"] = sum(min(present.get(d, 0), n) for d, n in accredited.items())
-        values["quorum"] = rules.quorum_required(total, count, parsed)
-        values["quorum_rule"] = (
-            f"count {count}" if count is not None else f"more than {parsed or '1/2'}"
-        )
+        if count is None and not fraction:
+            # The quorum the event requires, unless this roll call sets its own.
+            event_quorum = await self.db.scalar(
+                select(Event.quorum).where(Event.id == session.event_id)
+            )
+            values["quorum_rule"] = rules.rule_of_event(event_quorum)
+        else:
+            parsed = rules.parse_fraction(fraction) if fraction else None
+            values["quorum_rule"] = (
+                f"count {count}" if count is not None else f"more than {parsed or '1/2'}"
+            )
+        values["quorum"] = rules.quorum_of_rule(total, values["quorum_rule"])
         values["quorum_met"] = values["present"] >= values["quorum"]
         values["by_delegation"] = [
             {"delegation_id": d, "accredited": n, "present": min(present.get(d, 0), n)}

@@ -110,6 +110,7 @@ def _event_form_values(event: Event) -> Form:
         "status": event.status.value,
         "languages_text": " ".join(event.languages),
         "organizer_ids": [str(o.id) for o in event.organizers],
+        "quorum": event.quorum or "",
     }
     for name in ("name", "occasion", "description"):
         for code, text in (getattr(event, name) or {}).items():
@@ -186,7 +187,8 @@ async def event_update(
     async def update(values: dict[str, Any]) -> Event:
         return await service.update(event.id, values)
 
-    updated = await submit(form, EventUpdate, update, prepare=_prepare_event)
+    # Only what the form shows: the registration categories and the like are kept.
+    updated = await submit(form, EventUpdate, update, prepare=_prepare_event, exclude_unset=True)
     if updated is None:
         context = await _event_form_context(db_session)
         return invalid(

@@ -80,6 +80,9 @@ class Event(Base):
     registration_closes_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     # Participant categories the public may choose when registering themselves.
     registration_categories: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    # The quorum its votes require: a number of delegates ("31") or a share of the accredited
+    # delegates that must be exceeded ("1/2", "2/3"); none: more than half.
+    quorum: Mapped[str | None] = mapped_column(String(40))
 
     venue: Mapped[Venue | None] = relationship(lazy="raise")
     organizers: Mapped[list[Organization]] = relationship(

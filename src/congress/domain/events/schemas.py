@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 from pydantic import Field, field_validator
 
@@ -89,6 +90,30 @@ class EventCreate(Schema):
     registration_categories: list[ParticipantCategory] = Field(
         default_factory=list, max_length=MAX_ITEMS
     )
+    quorum: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The quorum the event's votes require: a number of delegates (31), or a "
+        "share of the accredited delegates to exceed (1/2, 2/3); empty: more than half. A roll "
+        "call may set its own.",
+        examples=["1/2", "31"],
+    )
+
+    @field_validator("quorum")
+    @classmethod
+    def _quorum(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return str(int(value))
+        try:
+            share = Fraction(value)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError("a number of delegates (31) or a share such as 1/2 or 2/3") from None
+        if not 0 < share <= 1:
+            raise ValueError("a share lies between 0 (excluded) and 1")
+        return str(share)
 
     @field_validator("languages")
     @classmethod
@@ -129,3 +154,4 @@ class EventRead(ReadSchema):
     registration_opens_at: dt.datetime | None
     registration_closes_at: dt.datetime | None
     registration_categories: list[str]
+    quorum: str | None

@@ -500,7 +500,9 @@ async def item_update(
     def prepare(data: dict[str, Any]) -> None:
         local_datetimes(data, TIMES, context["event"].timezone)
 
-    if await submit(form, AgendaItemUpdate, update, prepare=prepare) is None:
+    # Only what the form shows: the item's kind and place are kept (an item holding a gift was
+    # refused as "changing its kind" when the absent kind was sent as empty).
+    if await submit(form, AgendaItemUpdate, update, prepare=prepare, exclude_unset=True) is None:
         return Template(
             "manage/sessions/item.html", context={**context, "form": form}, status_code=422
         )
