@@ -108,13 +108,19 @@ async def test_a_slow_event_import_answers_202_and_its_job_gives_the_event(
     assert (await client.get(f"/api/v1/events/{copy['slug']}", headers=organizer)).json()[
         "id"
     ] == copy["id"]
-    # Sent again: the same job, the same event (one copy).
+    # Sent again: each copy asked for is a copy of its own, its own job.
     again = await client.post(
         "/api/v1/events/import?copy=true", json=export.json(), headers=organizer
     )
-    assert again.status_code in (201, 202)
+    assert again.status_code == 202, again.text
+    second = again.headers["location"]
+    assert second != location and second.endswith(".copy")
     for _ in range(200):
-        if (await client.get(location, headers=organizer)).json()["state"] != "running":
+        status = (await client.get(second, headers=organizer)).json()
+        if status["state"] != "running":
             break
         await asyncio.sleep(0.05)
-    assert (await client.get(f"/api/v1/events/{world.event.slug}-copy-2")).status_code == 404
+    assert status["state"] == "done", status
+    assert status["result"]["slug"] == f"{world.event.slug}-copy-2"
+    found = await client.get(f"/api/v1/events/{world.event.slug}-copy-2", headers=organizer)
+    assert found.status_code == 200
