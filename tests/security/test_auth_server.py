@@ -18,39 +18,44 @@ from tests.security.auth_server import CongressServer, login_form, try_login
 
 
 async def test_bad_logins_do_not_stall_other_requests(settings: Settings) -> None:
+    """Hashing runs off the event loop: while 30 bad logins are being hashed, other requests are
+    answered between them. Counted, not timed (a timed bound failed whenever this shared
+    machine paused the process for a moment): when the hashes held the loop, the first ping
+    came back only after the logins queued before it, so none came back before half of them.
+    The times are printed for the record; bench/login_load.py measures them."""
     # Every attempt hashes (no address delay gets in the way of the measurement).
     with CongressServer(settings, CONGRESS_LOGIN_ATTEMPTS_PER_ADDRESS="1000") as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=120) as client:
             csrf = await login_form(client)
-            # What one bad login costs on this machine now (hashes are slow on a busy one).
             await try_login(client, csrf, "warm-up@example.org", "wrong password")
-            started = time.perf_counter()
-            await try_login(client, csrf, "alone@example.org", "wrong password")
-            alone = time.perf_counter() - started
-            logins = [
-                asyncio.create_task(
-                    try_login(client, csrf, f"nobody{number}@example.org", "wrong password")
+            finished: list[float] = []
+
+            async def login(number: int) -> httpx.Response:
+                answer = await try_login(
+                    client, csrf, f"nobody{number}@example.org", "wrong password"
                 )
-                for number in range(30)
-            ]
+                finished.append(time.perf_counter())
+                return answer
+
+            logins = [asyncio.create_task(login(number)) for number in range(30)]
             await asyncio.sleep(0.2)  # the logins are at the server, hashing
+            pings: list[float] = []
             slowest = 0.0
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as other:
-                while not all(login.done() for login in logins):
+                while not all(task.done() for task in logins):
                     started = time.perf_counter()
                     assert (await other.get("/api/v1/ping")).status_code == 200
-                    slowest = max(slowest, time.perf_counter() - started)
-            statuses = Counter(login.result().status_code for login in logins)
+                    pings.append(time.perf_counter())
+                    slowest = max(slowest, pings[-1] - started)
+            statuses = Counter(task.result().status_code for task in logins)
+    half = sorted(finished)[len(finished) // 2]
+    answered = sum(1 for ping in pings if ping < half)
     print(
-        f"slowest unrelated request during 30 bad logins: {slowest * 1000:.0f} ms "
-        f"(one bad login alone: {alone * 1000:.0f} ms)"
+        f"{answered} pings answered before half of the 30 bad logins were; "
+        f"slowest ping {slowest * 1000:.0f} ms"
     )
     assert statuses == {422: 30}
-    # Hashing on the event loop made it wait for all 30 hashes (30 times one login alone); now
-    # it waits for none. The bound grows with the machine's load (measured above), never below
-    # the 1 s of an idle one, and stays a third of the stall it guards against: on a loaded
-    # machine one login alone and a ping vary by several times from one moment to the next.
-    assert slowest < max(1.0, 10 * alone)
+    assert answered >= 5, (answered, len(pings))
 
 
 async def test_concurrent_guesses_get_429_and_the_owner_gets_in_after_the_delay(
