@@ -75,7 +75,7 @@ def clashes(world: World) -> list[tuple[str, str, str, dict[str, Any], str]]:
          {"agenda_item_id": ids["gift_item"], "giver_id": ids["chair"],
           "recipient_id": ids["proxy"], "description": {"en": "X"}}, "agenda_item_id"),
         ("speech_speaker.person_id", "PATCH", f"/api/v1/speeches/{ids['speech']}",
-         {"speakers": [{"person_id": ids["chair"]}, {"person_id": ids["chair"]}]}, "person_id"),
+         {"speakers": [{"person_id": ids["chair"]}, {"person_id": ids["chair"]}]}, "speakers"),
         ("participant.person_id", "POST", f"{EVENT}/participants",
          {"person_id": ids["adviser"]}, "person_id"),
         ("participant.badge_number", "POST", f"{EVENT}/participants",
