@@ -272,6 +272,14 @@ async def test_sigterm_hands_a_running_import_to_another_worker(
         assert answer.status_code == 202, answer.text
         key = answer.headers["location"].rpartition("/")[2]
         await _until(lambda: _active(saq, key), 60, "the import to start")
+
+        async def running() -> bool:  # taken from the queue is not yet running: the worker says
+            return (
+                f"Processing Job<function: participants_import, queue: {queued.queue_name}"
+                in a.text()
+            )
+
+        await _until(running, 60, "the worker to run the import")
         assert a.terminate(60) == 0
     assert "stopping: 1 jobs running" in a.text(), a.text()
     assert " requeued after " in a.text()
