@@ -1,6 +1,9 @@
 """Printing benchmarks (figures go to docs/benchmarks.md, "## Printing").
 
-    python bench/print_bench.py [DATA_DIR] [--skip-baseline]
+    python bench/print_bench.py [DATA_DIR] [--skip-baseline] [--pairs=N]
+
+With --pairs=N only the first figure is measured: N pairs of the proceedings command and
+WeasyPrint alone, in alternating order (the machine's speed moves between runs).
 
 DATA_DIR (default var/bench-print) gets the large event of bench/print_data.py when it has none.
 Measured, in one run:
@@ -205,6 +208,23 @@ if __name__ == "__main__":
 """
 
 
+def ratio_pairs(env: dict[str, str], out: Path, html: Path, count: int) -> None:
+    """The proceedings command against WeasyPrint alone, ``count`` times, in turns."""
+    ours = [*CONGRESS, "print", "proceedings", SLUG, "-o", str(out / "proceedings.pdf")]
+    alone = [PYTHON, "-c", WEASYPRINT_ALONE, str(html), str(out / "alone.pdf")]
+    for number in range(count):
+        print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        order = [("proceedings", ours), ("alone", alone)]
+        seconds: dict[str, float] = {}
+        for name, command in order if number % 2 else order[::-1]:
+            seconds[name], peak, _, output = measure(command, env)
+            last = output.strip().splitlines()[-1] if output.strip() else ""
+            print(f"  {name}: {seconds[name]:.1f} s, {last}, peak {mib(peak)}", flush=True)
+        first = "proceedings" if number % 2 else "alone"
+        ratio = seconds["proceedings"] / seconds["alone"]
+        print(f"pair {number + 1} ({first} first): ratio {ratio:.2f}", flush=True)
+
+
 def main() -> None:
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     data_dir = Path(args[0] if args else ROOT / "var" / "bench-print").resolve()
@@ -217,6 +237,10 @@ def main() -> None:
 
     html = out / "proceedings.html"
     export_html(env, html)
+    pairs = [int(arg.partition("=")[2]) for arg in sys.argv[1:] if arg.startswith("--pairs=")]
+    if pairs:
+        ratio_pairs(env, out, html, pairs[0])
+        return
 
     seconds, peak_sum, peak_max, output = measure(
         [*CONGRESS, "print", "proceedings", SLUG, "-o", str(out / "proceedings.pdf")], env
