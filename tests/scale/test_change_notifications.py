@@ -10,14 +10,13 @@ import asyncio
 import io
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from congress.domain.accounts.enums import Role
 from congress.domain.events.models import Event
 from congress.settings import Settings
 from tests.conftest import IS_POSTGRES
+from tests.scale.test_several_machines import started
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -46,34 +46,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@contextmanager
-def started(args: list[str], env: dict[str, str], log: Path, base: str = "") -> Iterator[str]:
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(CONGRESS), *args], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while base:
-            assert process.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield base
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def _env(settings: Settings, data_dir: Path, redis: bool, **more: str) -> dict[str, str]:
@@ -92,9 +64,10 @@ def _env(settings: Settings, data_dir: Path, redis: bool, **more: str) -> dict[s
 
 def serve(stack: ExitStack, env: dict[str, str], log: Path, port: int | None = None) -> str:
     port = port or _free_port()
-    return stack.enter_context(
+    server = stack.enter_context(
         started(["serve", "--port", str(port)], env, log, f"http://127.0.0.1:{port}")
     )
+    return server.base
 
 
 def metric(base: str, name: str, **labels: str) -> float:
